@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace DiffusionDynamics.Backend;
+
+/// <summary>
+/// One place that prepares libtorch for this machine kind before the first tensor is made.
+/// <list type="bullet">
+/// <item><c>ONEDNN_MAX_CPU_ISA=AVX</c>: oneDNN's AVX2/AVX-512 float32 conv2d input gradients are wrong on
+/// this CPU (toolchain.md); capping the ISA fixes them. Set through libc <c>setenv</c>, because
+/// <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not reach native <c>getenv</c>.</item>
+/// <item><c>OMP_WAIT_POLICY=PASSIVE</c>: OpenMP threads that spin after a GEMM slow the element-wise ops
+/// that follow by 10–50× on two cores.</item>
+/// <item>NNPACK disabled (it prints "Unsupported hardware" thousands of times).</item>
+/// <item>Intra-op threads = <see cref="Environment.ProcessorCount"/> unless <c>DIFFDYN_THREADS</c> says otherwise.</item>
+/// </list>
+/// Environment variables already set by the user are respected.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool initialized;
+
+    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
+    private static extern int SetEnvNative(string name, string value, int overwrite);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.I1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    /// <summary>The settings applied before libtorch loaded (name → value), for run manifests.</summary>
+    public static IReadOnlyDictionary<string, string> NativeSettings { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>True when NNPACK could be switched off through libtorch's global context.</summary>
+    public static bool NnpackDisabled { get; private set; }
+
+#pragma warning disable CA2255 // the native environment must be set before any code path can load libtorch
+    [ModuleInitializer]
+    internal static void OnModuleLoad() => ApplyNativeEnvironment();
+#pragma warning restore CA2255
+
+    private static bool environmentApplied;
+
+    /// <summary>Sets the native environment variables (no libtorch call); safe to call repeatedly.</summary>
+    public static void ApplyNativeEnvironment()
+    {
+        lock (Gate)
+        {
+            if (environmentApplied) return;
+            var settings = new Dictionary<string, string>();
+            if (OperatingSystem.IsLinux())
+            {
+                SetDefault("ONEDNN_MAX_CPU_ISA", "AVX", settings);
+                SetDefault("OMP_WAIT_POLICY", "PASSIVE", settings);
+                SetDefault("KMP_BLOCKTIME", "0", settings);
+            }
+            NativeSettings = settings;
+            environmentApplied = true;
+        }
+    }
+
+    /// <summary>Idempotent; call before any direct <c>torch.*</c> use outside this library.</summary>
+    public static void EnsureInitialized()
+    {
+        if (initialized) return;
+        lock (Gate)
+        {
+            if (initialized) return;
+            ApplyNativeEnvironment();
+            int threads = Environment.ProcessorCount;
+            if (int.TryParse(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"), out int t) && t > 0) threads = t;
+            torch.set_num_threads(threads);
+            try
+            {
+                SetUserEnabledNnpack(GlobalContext(), false);
+                NnpackDisabled = true;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                NnpackDisabled = false;
+            }
+            initialized = true;
+        }
+    }
+
+    private static void SetDefault(string name, string value, Dictionary<string, string> settings)
+    {
+        string? existing = Environment.GetEnvironmentVariable(name);
+        if (existing is null)
+        {
+            SetEnvNative(name, value, 0);
+            Environment.SetEnvironmentVariable(name, value);
+            settings[name] = value;
+        }
+        else settings[name] = existing;
+    }
+}
