@@ -1,1 +1,157 @@
-System.Console.WriteLine("bench");
+using System.Globalization;
+using System.Text.Json;
+using DiffusionDynamics.Backend;
+using DiffusionDynamics.Bench;
+using DiffusionDynamics.Scores;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
+// of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
+//   [--quick] [--json out.json] [--only gemm,denoiser,sde]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+bool quick = args.Contains("--quick");
+string? jsonPath = OptionValue("--json");
+var only = (OptionValue("--only") ?? "gemm,denoiser,sde").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+
+TorchRuntime.EnsureInitialized();
+int warmups = quick ? 1 : 3, repeats = quick ? 5 : 15;
+
+// The denoiser under test: swap for the library class in one line.
+static IDenoiser MakeDenoiser(Tensor data) => new ReferenceEmpiricalDenoiser(data);
+
+var report = new BenchReport
+{
+    Machine = new MachineInfo(Environment.ProcessorCount, MklCpuDispatch.CpuVendor, torch.get_num_threads(),
+        new SortedDictionary<string, string>(TorchRuntime.NativeSettings.ToDictionary())),
+    Quick = quick,
+};
+Console.WriteLine($"DiffusionDynamics.Bench  cores={Environment.ProcessorCount} vendor={MklCpuDispatch.CpuVendor} torch threads={torch.get_num_threads()} {(quick ? "(quick)" : "")}");
+foreach (var (k, v) in report.Machine.NativeSettings) Console.WriteLine($"  {k} = {v}");
+Console.WriteLine($"  timing: {warmups} warm-ups, median of {repeats}");
+Console.WriteLine();
+
+const int B = 256, N = 10_000, D = 784;
+var generator = new Generator(12345);
+
+double gemmPairSeconds = double.NaN;
+if (only.Contains("gemm") || only.Contains("denoiser"))
+{
+    // (i) Plain float32 GEMM at the empirical-score shapes and at 2048³.
+    Console.WriteLine("(i) float32 GEMM through TorchSharp (torch.mm)");
+    Console.WriteLine($"  {"shape",-36} {"median ms",10} {"GFLOP/s",9} {"best",7}");
+    using var scope = NewDisposeScope();
+    var x = randn([B, D], generator: generator);
+    var a = rand([N, D], generator: generator);
+    var w = rand([B, N], generator: generator);
+    var g1 = Gemm("[256,784]·[10000,784]ᵀ  (X·Aᵀ)", x, a.t(), 2.0 * B * N * D);
+    var g2 = Gemm("[256,10000]·[10000,784]  (W·A)", w, a, 2.0 * B * N * D);
+    gemmPairSeconds = g1.MedianSeconds + g2.MedianSeconds;
+    Console.WriteLine($"  {"both shapes (4·B·n·d per pair)",-36} {gemmPairSeconds * 1e3,10:F2} {4.0 * B * N * D / gemmPairSeconds / 1e9,9:F1}");
+    if (only.Contains("gemm"))
+    {
+        var big1 = rand([2048, 2048], generator: generator);
+        var big2 = rand([2048, 2048], generator: generator);
+        Gemm("[2048,2048]·[2048,2048]", big1, big2, 2.0 * 2048 * 2048 * 2048);
+    }
+    Console.WriteLine();
+}
+
+if (only.Contains("denoiser"))
+{
+    // (ii) Empirical denoiser at B = 256, n = 10,000, d = 784, counting 4·B·n·d flops per call.
+    Console.WriteLine("(ii) empirical denoiser, B=256 n=10000 d=784, flops = 4·B·n·d per call");
+    using var scope = NewDisposeScope();
+    var data = rand([N, D], generator: generator);
+    var denoiser = MakeDenoiser(data);
+    double flops = 4.0 * B * N * D;
+    foreach (double t in new[] { 0.1, 1.0 })
+    {
+        var x = Noised(data, B, t, generator);
+        var timing = Timing.Measure(() => { using var _ = NewDisposeScope(); denoiser.Denoise(x, t); }, warmups, repeats);
+        double ratio = gemmPairSeconds / timing.MedianSeconds;
+        Console.WriteLine($"  t={t,-4} {denoiser.GetType().Name,-28} {timing.MedianSeconds * 1e3,8:F2} ms {timing.GigaFlops(flops),7:F1} GFLOP/s  = {ratio:F2} × plain GEMM");
+        report.Denoiser.Add(new DenoiserResult(denoiser.GetType().Name, B, N, D, t, timing.MedianSeconds * 1e3, timing.GigaFlops(flops), ratio));
+    }
+    // Where the time goes (reference implementation's single-block path, stages timed apart).
+    using (var reference = new ReferenceEmpiricalDenoiser(data))
+    {
+        var x = Noised(data, B, 1.0, generator);
+        var p = reference.Profile(x, 1.0, warmups, repeats);
+        double total = p.Gemm1.MedianSeconds + p.Softmax.MedianSeconds + p.Gemm2.MedianSeconds + p.Normalize.MedianSeconds;
+        Console.WriteLine("  stage breakdown (t=1, one block, medians):");
+        foreach (var (name, tm) in new[] { ("GEMM 1 addmm X·Aᵀ", p.Gemm1), ("max, sub_, exp_, sum", p.Softmax), ("GEMM 2 W·A", p.Gemm2), ("div_", p.Normalize) })
+        {
+            Console.WriteLine($"    {name,-22} {tm.MedianSeconds * 1e3,8:F2} ms  {tm.MedianSeconds / total,6:P1}");
+            report.Stages[name] = tm.MedianSeconds * 1e3;
+        }
+    }
+    (denoiser as IDisposable)?.Dispose();
+    Console.WriteLine();
+}
+
+if (only.Contains("sde"))
+{
+    // (iii) 200-step Euler–Maruyama at B = 256, n = 2,000, d = 784, from t = 5 to t = 0.01.
+    const int n = 2000, steps = 200;
+    Console.WriteLine($"(iii) Euler–Maruyama SDE, {steps} steps, B={B} n={n} d={D}");
+    using var scope = NewDisposeScope();
+    var data = rand([n, D], generator: generator);
+    var denoiser = MakeDenoiser(data);
+    var xT = randn([B, D], generator: generator);
+    var timing = Timing.Measure(() =>
+    {
+        using var _ = NewDisposeScope();
+        EulerMaruyama.Run(denoiser, xT, 5.0, 0.01, steps, new Generator(7));
+    }, quick ? 0 : 1, quick ? 1 : 3);
+    double flops = steps * 4.0 * B * n * D;
+    Console.WriteLine($"  wall time {timing.MedianSeconds:F3} s (best {timing.BestSeconds:F3} s)  {timing.MedianSeconds / steps * 1e3:F2} ms/step  {timing.GigaFlops(flops):F1} GFLOP/s");
+    report.Sde = new SdeResult(steps, B, n, D, timing.MedianSeconds, timing.MedianSeconds / steps * 1e3);
+    (denoiser as IDisposable)?.Dispose();
+}
+
+if (jsonPath is not null)
+{
+    File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"wrote {jsonPath}");
+}
+return 0;
+
+Timing Gemm(string name, Tensor left, Tensor right, double flops)
+{
+    var timing = Timing.Measure(() => { using var _ = NewDisposeScope(); left.mm(right); }, warmups, repeats);
+    Console.WriteLine($"  {name,-36} {timing.MedianSeconds * 1e3,10:F2} {timing.GigaFlops(flops),9:F1} {flops / timing.BestSeconds / 1e9,7:F1}");
+    report.Gemm.Add(new GemmResult(name, timing.MedianSeconds * 1e3, timing.GigaFlops(flops), flops / timing.BestSeconds / 1e9));
+    return timing;
+}
+
+static Tensor Noised(Tensor data, int batch, double t, Generator generator)
+{
+    // x(t) = e^{−t} a + √Δ_t z for the first `batch` training points.
+    var a = data.narrow(0, 0, batch);
+    return a.mul(Math.Exp(-t)).add_(randn(a.shape, generator: generator), alpha: Math.Sqrt(DiffusionDynamics.Time.OuTime.Delta(t)));
+}
+
+string? OptionValue(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+namespace DiffusionDynamics.Bench
+{
+    internal sealed record MachineInfo(int Cores, string CpuVendor, int TorchThreads, SortedDictionary<string, string> NativeSettings);
+    internal sealed record GemmResult(string Shape, double MedianMs, double GigaFlops, double BestGigaFlops);
+    internal sealed record DenoiserResult(string Implementation, int Batch, int N, int D, double T, double MedianMs, double GigaFlops, double RatioToGemm);
+    internal sealed record SdeResult(int Steps, int Batch, int N, int D, double WallSeconds, double MsPerStep);
+
+    internal sealed class BenchReport
+    {
+        public MachineInfo? Machine { get; init; }
+        public bool Quick { get; init; }
+        public List<GemmResult> Gemm { get; } = [];
+        public List<DenoiserResult> Denoiser { get; } = [];
+        public Dictionary<string, double> Stages { get; } = [];
+        public SdeResult? Sde { get; set; }
+    }
+}

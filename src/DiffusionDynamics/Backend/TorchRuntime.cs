@@ -13,6 +13,8 @@ namespace DiffusionDynamics.Backend;
 /// <item><c>OMP_WAIT_POLICY=PASSIVE</c>: OpenMP threads that spin after a GEMM slow the element-wise ops
 /// that follow by 10–50× on two cores.</item>
 /// <item>NNPACK disabled (it prints "Unsupported hardware" thousands of times).</item>
+/// <item>oneMKL's vendor check answered "Intel" on AMD CPUs (<see cref="MklCpuDispatch"/>): float32 GEMM
+/// ~2.4× faster on AVX-512 EPYC (bench/FINDINGS.md). Opt out with <c>DIFFDYN_MKL_INTEL_PATH=0</c>.</item>
 /// <item>Intra-op threads = <see cref="Environment.ProcessorCount"/> unless <c>DIFFDYN_THREADS</c> says otherwise.</item>
 /// </list>
 /// Environment variables already set by the user are respected.
@@ -31,7 +33,11 @@ public static class TorchRuntime
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
 
-    /// <summary>The settings applied before libtorch loaded (name → value), for run manifests.</summary>
+    /// <summary>
+    /// The native settings in force (name → value), for run manifests: the environment variables set before
+    /// libtorch loaded, the oneMKL dispatch override status and, after <see cref="EnsureInitialized"/>,
+    /// the intra-op thread count.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> NativeSettings { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>True when NNPACK could be switched off through libtorch's global context.</summary>
@@ -56,6 +62,8 @@ public static class TorchRuntime
                 SetDefault("ONEDNN_MAX_CPU_ISA", "AVX", settings);
                 SetDefault("OMP_WAIT_POLICY", "PASSIVE", settings);
                 SetDefault("KMP_BLOCKTIME", "0", settings);
+                MklCpuDispatch.TryApply();
+                settings[MklCpuDispatch.OverriddenSymbol] = MklCpuDispatch.Status;
             }
             NativeSettings = settings;
             environmentApplied = true;
@@ -73,6 +81,7 @@ public static class TorchRuntime
             int threads = Environment.ProcessorCount;
             if (int.TryParse(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"), out int t) && t > 0) threads = t;
             torch.set_num_threads(threads);
+            NativeSettings = new Dictionary<string, string>(NativeSettings) { ["torch.set_num_threads"] = threads.ToString() };
             try
             {
                 SetUserEnabledNnpack(GlobalContext(), false);
