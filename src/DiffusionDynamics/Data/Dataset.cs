@@ -81,4 +81,33 @@ public sealed class Dataset
 
     /// <summary>Copy of the raw values (row-major).</summary>
     public float[] ToArray() => (float[])values.Clone();
+
+    /// <summary>Per-coordinate mean m_k = (1/n) Σ_μ a^μ_k, accumulated in double precision.</summary>
+    public double[] Mean()
+    {
+        var mean = new double[Dimension];
+        for (int i = 0; i < Count; i++)
+        {
+            var row = Row(i);
+            for (int k = 0; k < mean.Length; k++) mean[k] += row[k];
+        }
+        for (int k = 0; k < mean.Length; k++) mean[k] /= Count;
+        return mean;
+    }
+
+    /// <summary>The distinct labels in increasing order (empty when unlabelled).</summary>
+    public int[] Classes() => Labels is null ? [] : Labels.Distinct().Order().ToArray();
+
+    /// <summary>Number of items carrying <paramref name="label"/> (0 when unlabelled).</summary>
+    public int CountOf(int label) => Labels is null ? 0 : Labels.Count(l => l == label);
+
+    /// <summary>A dataset derived from this one: same name, the preprocessing record extended by <paramref name="step"/>.</summary>
+    internal Dataset Derive(float[] newValues, int count, int[]? labels, int[]? itemShape, string step) =>
+        new(newValues, count, newValues.Length / count, labels, itemShape ?? ItemShape, [.. Preprocessing, step], Name);
+
+    /// <summary>The same items with labels attached (or replaced); the values are shared, not copied.</summary>
+    internal Dataset WithLabels(int[]? labels) => new(values, Count, Dimension, labels, ItemShape, Preprocessing, Name);
+
+    /// <summary>The same items under another name; the values are shared, not copied.</summary>
+    public Dataset WithName(string name) => new(values, Count, Dimension, Labels, ItemShape, Preprocessing, name);
 }

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using DiffusionDynamics.Data;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>Options shared by the analysis commands: where the data come from, seed, output folder.</summary>
+public sealed class CommonOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "Data: 'builtin' (Fashion-MNIST trouser/sneaker, committed), a file (.npy/.npz/.csv/IDX[.gz]), " +
+                      "or a synthetic spec, e.g. two-cluster:d=256,n=20000,mu=1,sigma=1 | gaussian:d=64,n=500,spectrum=geometric:4:0.9 | points:-1,1",
+        DefaultValueFactory = _ => "builtin",
+    };
+
+    public Option<string?> Labels { get; } = new("--labels") { Description = "Labels file for data files that keep them apart (IDX or .npy)." };
+
+    public Option<string?> Classes { get; } = new("--classes") { Description = "Keep only these labels, comma-separated (e.g. 1,7)." };
+
+    public Option<int?> Count { get; } = new("--n") { Description = "Training-set size n after subsampling (per class n/K when labelled). Default: all." };
+
+    public Option<int> Downsample { get; } = new("--downsample")
+    {
+        Description = "Integer downsampling factor for image data (average pooling).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public Option<long> Seed { get; } = new("--seed") { Description = "Run seed: sample i uses stream (seed, i).", DefaultValueFactory = _ => 0L };
+
+    public Option<string?> Out { get; } = new("--out") { Description = "Output folder (default runs/<command>-<timestamp>); must not exist or be empty." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Data, Labels, Classes, Count, Downsample, Seed, Out }) command.Options.Add(o);
+        Count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--n must be ≥ 1."); });
+        Downsample.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--downsample must be ≥ 1."); });
+    }
+
+    public DataRequest DataRequest(ParseResult p) => new(
+        Spec: p.GetValue(Data) ?? "builtin",
+        LabelsPath: p.GetValue(Labels),
+        Classes: ParseClasses(p.GetValue(Classes)),
+        Count: p.GetValue(Count),
+        Downsample: p.GetValue(Downsample),
+        Seed: p.GetValue(Seed));
+
+    public string OutputFolder(ParseResult p, string command) =>
+        p.GetValue(Out) ?? Path.Combine("runs", $"{command}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+
+    private static int[]? ParseClasses(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                ? v : throw new ArgumentException($"--classes: '{s}' is not an integer label."))
+            .ToArray();
+    }
+}

@@ -1,0 +1,46 @@
+using Spectre.Console;
+
+namespace DiffusionDynamics.Cli.Terminal;
+
+/// <summary>
+/// Progress for long work: a Spectre.Console bar on a terminal; plain "label: k/N (p%)" lines every 10 %
+/// when output is redirected (Spectre prints nothing there).
+/// </summary>
+public static class ProgressDisplay
+{
+    /// <summary>Runs <paramref name="work"/>, which reports progress through the <see cref="IProgress{T}"/> it is given (units done).</summary>
+    public static T Run<T>(TextWriter output, string label, long total, Func<IProgress<long>, T> work)
+    {
+        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        {
+            T result = default!;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask(label, maxValue: Math.Max(total, 1));
+                    result = work(new Progress(done => task.Value = done));
+                    task.Value = task.MaxValue;
+                });
+            return result;
+        }
+        long lastDecile = -1;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var plain = new Progress(done =>
+        {
+            long decile = total > 0 ? done * 10 / total : 10;
+            if (decile == lastDecile) return;
+            lastDecile = decile;
+            output.WriteLine($"{label}: {done}/{total} ({decile * 10}%) {sw.Elapsed.TotalSeconds:F1}s");
+        });
+        return work(plain);
+    }
+
+    /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress posts to a sync context; we want immediate calls).</summary>
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

@@ -1,0 +1,73 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+
+namespace DiffusionDynamics.Reports;
+
+/// <summary>Figure recipes for a <see cref="SamplingResult"/>; each draws from the result (and the training data) alone.</summary>
+public static class SampleFigures
+{
+    /// <summary>
+    /// Image data: generated samples (odd columns) beside their nearest training images (even columns).
+    /// Returns the PNG file name.
+    /// </summary>
+    public static string SamplesBesideNearest(SamplingResult result, Dataset training, string directory, int maxPairs = 32, string name = "samples-vs-nearest")
+    {
+        if (!training.IsImage) throw new ArgumentException("Sample grids need image data.", nameof(training));
+        int pairs = Math.Min(maxPairs, result.Count);
+        var images = new List<float[]>();
+        for (int i = 0; i < pairs; i++)
+        {
+            images.Add(result.Sample(i));
+            images.Add(training.Row((int)result.Neighbours.Nearest[i]).ToArray());
+        }
+        string file = name + ".png";
+        ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 16, scale: 2);
+        return file;
+    }
+
+    /// <summary>Histogram of the nearest/second-nearest distance ratio with the copy threshold 1/3 marked.</summary>
+    public static string RatioHistogram(SamplingResult result, string directory, string name = "nearest-ratio")
+    {
+        var ratios = result.Neighbours.Ratios.Where(double.IsFinite).ToArray();
+        int bins = 25;
+        var counts = new double[bins];
+        foreach (var r in ratios) counts[Math.Clamp((int)(r * bins), 0, bins - 1)]++;
+        var positions = Enumerable.Range(0, bins).Select(i => (i + 0.5) / bins).ToArray();
+        var plot = Figure.Create($"Nearest/second-nearest distance ratio ({result.Count} samples)", "d₁ / d₂", "samples");
+        var bars = plot.Add.Bars(positions, counts);
+        foreach (var bar in bars.Bars) bar.Size = 1.0 / bins * 0.9;
+        var line = plot.Add.VerticalLine(1.0 / 3.0);
+        line.LegendText = $"copy threshold 1/3 — memorized {result.MemorizedFraction:P1}";
+        line.LinePattern = ScottPlot.LinePattern.Dashed;
+        plot.ShowLegend();
+        plot.Axes.SetLimitsX(0, 1);
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>Vector data: training points and samples on the first two coordinates (or the only one, against index).</summary>
+    public static string Scatter(SamplingResult result, Dataset training, string directory, string name = "samples-scatter")
+    {
+        int d = training.Dimension;
+        var plot = Figure.Create("Training points and generated samples", d >= 2 ? "x₁" : "sample index", d >= 2 ? "x₂" : "x₁");
+        var tx = new List<double>(); var ty = new List<double>();
+        for (int i = 0; i < Math.Min(training.Count, 5000); i++)
+        {
+            var row = training.Row(i);
+            tx.Add(d >= 2 ? row[0] : i); ty.Add(d >= 2 ? row[1] : row[0]);
+        }
+        var sx = new List<double>(); var sy = new List<double>();
+        for (int i = 0; i < result.Count; i++)
+        {
+            var row = result.Sample(i);
+            sx.Add(d >= 2 ? row[0] : i); sy.Add(d >= 2 ? row[1] : row[0]);
+        }
+        var tr = plot.Add.ScatterPoints(tx.ToArray(), ty.ToArray());
+        tr.LegendText = "training";
+        tr.MarkerSize = 4;
+        var sm = plot.Add.ScatterPoints(sx.ToArray(), sy.ToArray());
+        sm.LegendText = "generated";
+        sm.MarkerSize = 5;
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, name);
+    }
+}

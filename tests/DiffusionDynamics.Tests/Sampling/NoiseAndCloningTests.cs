@@ -1,0 +1,60 @@
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Time;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Tests.Sampling;
+
+public class NoiseAndCloningTests
+{
+    [Fact]
+    public void Noise_IsStandardNormal_WithinStatisticalBounds()
+    {
+        var n = NoiseSource.ForSamples(11, 0, 64, 783); // odd d exercises the unpaired last coordinate
+        using var z = n.Next(ScalarType.Float64);
+        long count = z.numel();
+        double mean = z.mean().item<double>(), var = z.var().item<double>();
+        double kurt = (z.pow(4).mean().item<double>());
+        Assert.True(Math.Abs(mean) < 4 / Math.Sqrt(count), $"mean {mean}");
+        Assert.True(Math.Abs(var - 1) < 4 * Math.Sqrt(2.0 / count), $"var {var}");
+        Assert.True(Math.Abs(kurt - 3) < 4 * Math.Sqrt(96.0 / count), $"E z^4 {kurt}"); // Var(z⁴) = 105 − 9 = 96
+        // Rows are not correlated with each other (neighbour rows use different streams).
+        double corr = (z.narrow(0, 0, 32) * z.narrow(0, 32, 32)).mean().item<double>();
+        Assert.True(Math.Abs(corr) < 4 / Math.Sqrt(32 * 783.0));
+    }
+
+    [Fact]
+    public void Branch_GivesEachCloneAnIndependentStream()
+    {
+        var parent = NoiseSource.ForSamples(12, 0, 3, 50);
+        var clones = parent.Branch(2);
+        Assert.Equal(6, clones.Batch);
+        using var z = clones.Next(ScalarType.Float64);
+        Assert.False(z[0].allclose(z[1]));
+        var again = NoiseSource.ForSamples(12, 0, 3, 50).Branch(2);
+        using var z2 = again.Next(ScalarType.Float64);
+        Assert.True(torch.equal(z, z2).all().item<bool>());
+    }
+
+    [Fact]
+    public void Cloning_AtTheLastTime_GivesIdenticalClones_AndAtTheStart_IndependentOutcomes()
+    {
+        // Two-cluster model, d = 64, μ = 1: t_S = ½ ln(65) ≈ 2.09. Branching at T = 8 the two clones pick
+        // their class independently (φ = ½); branching at the last time they are copies of one trajectory.
+        using var den = TwoClusterDenoiser.Uniform(64, 1.0, 1.0);
+        var grid = TimeGrid.Uniform(8.0, 0.01, 100);
+        int b = 400;
+        var noise = NoiseSource.ForSamples(13, 0, b, 64);
+        using var x0 = Start.FromNoise(noise, ScalarType.Float64);
+        using (var late = Cloning.Run(den, x0, grid, grid.Times.Count - 1, 2, noise))
+            Assert.True((late.Clones.select(1, 0) - late.Clones.select(1, 1)).abs().max().item<double>() == 0);
+        var noise2 = NoiseSource.ForSamples(14, 0, b, 64);
+        using var early = Cloning.Run(den, x0, grid, 0, 2, noise2);
+        using var m = torch.ones(64, dtype: ScalarType.Float64);
+        var classes = early.Clones.matmul(m).sign(); // [B, 2]
+        double same = (classes.select(1, 0) == classes.select(1, 1)).to_type(ScalarType.Float64).mean().item<double>();
+        Assert.True(Math.Abs(same - 0.5) < 4 * Math.Sqrt(0.25 / b), $"φ(T) = {same}");
+        Assert.Equal(new long[] { b, 2, 64 }, early.Clones.shape);
+    }
+}
