@@ -12,7 +12,7 @@ public class CsvTests
         Csv.Write(dir.File("d.csv"), data);
         var back = Csv.ReadDataset(dir.File("d.csv"), "label");
         Assert.Equal(data.ToArray(), back.ToArray());
-        Assert.Equal([0, 7, -2], back.Labels);
+        Assert.Equal([0, 7, -2], back.Labels!);
         Assert.Equal([2], back.ItemShape);
     }
 
@@ -46,9 +46,9 @@ public class CsvTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("l.csv"), "5, 1.5, 2\r\n6, 3, 4\r\n");
         var data = Csv.ReadDataset(dir.File("l.csv"), column);
-        Assert.Equal([5, 6], data.Labels);
+        Assert.Equal([5, 6], data.Labels!);
         Assert.Equal([1.5f, 2, 3, 4], data.ToArray());
-        Assert.Equal([5, 6], Csv.ReadDataset(dir.File("l.csv"), 0).Labels);
+        Assert.Equal([5, 6], Csv.ReadDataset(dir.File("l.csv"), 0).Labels!);
     }
 
     [Fact]

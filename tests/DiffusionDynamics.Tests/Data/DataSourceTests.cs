@@ -84,23 +84,23 @@ public class DataSourceTests
         IdxWriter.WriteDataset(data, dir.File("images.bin"), dir.File("labels.bin"), gzip: true);
         var idx = DataSource.Parse(dir.File("images.bin"), dir.File("labels.bin"));
         Assert.Equal(data.ToArray(), idx.ToArray());
-        Assert.Equal([1, 7], idx.Labels);
+        Assert.Equal([1, 7], idx.Labels!);
         Assert.Equal([1, 2, 2], idx.ItemShape);
 
         Npy.WriteDataset(data, dir.File("x.npy"), dir.File("y.npy"));
         File.Copy(dir.File("x.npy"), dir.File("x-no-extension"));
-        Assert.Equal([1, 7], DataSource.Parse(dir.File("x.npy"), dir.File("y.npy")).Labels);
+        Assert.Equal([1, 7], DataSource.Parse(dir.File("x.npy"), dir.File("y.npy")).Labels!);
         Assert.Equal([1, 2, 2], DataSource.Parse(dir.File("x-no-extension")).ItemShape);
-        Assert.Equal([1, 7], DataSource.Parse(dir.File("x.npy"), dir.File("labels.bin")).Labels); // IDX labels for .npy data
+        Assert.Equal([1, 7], DataSource.Parse(dir.File("x.npy"), dir.File("labels.bin")).Labels!); // IDX labels for .npy data
 
         Npz.Write(dir.File("d.npz"), new Dictionary<string, NpyArray> { ["x"] = new(data.ToArray(), [2, 4]), ["y"] = new(new[] { 1, 7 }, [2]) });
-        Assert.Equal([1, 7], DataSource.Parse(dir.File("d.npz")).Labels);
+        Assert.Equal([1, 7], DataSource.Parse(dir.File("d.npz")).Labels!);
 
         Csv.Write(dir.File("d.csv"), data);
         var csv = DataSource.Parse(dir.File("d.csv") + "#label=label");
-        Assert.Equal([1, 7], csv.Labels);
+        Assert.Equal([1, 7], csv.Labels!);
         Assert.Equal(data.ToArray(), csv.ToArray());
-        Assert.Equal([1, 7], DataSource.Parse(dir.File("d.csv") + "#label=-1").Labels);
+        Assert.Equal([1, 7], DataSource.Parse(dir.File("d.csv") + "#label=-1").Labels!);
 
         File.WriteAllText(dir.File("few.csv"), "1\n");
         var e = Assert.Throws<DataFormatException>(() => DataSource.Parse(dir.File("x.npy"), dir.File("few.csv")));

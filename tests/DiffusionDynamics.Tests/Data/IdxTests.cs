@@ -36,7 +36,7 @@ public class IdxTests
         var data = IdxReader.ReadDataset(dir.File("i.gz"), dir.File("l"));
         Assert.Equal([1, 2, 3], data.ItemShape);
         Assert.Equal(images.Pixels.Select(b => (float)b), data.ToArray());
-        Assert.Equal([4, 2], data.Labels);
+        Assert.Equal([4, 2], data.Labels!);
 
         IdxWriter.WriteDataset(data, dir.File("i2"), dir.File("l2"));
         Assert.Equal(images.Pixels, IdxReader.ReadImages(dir.File("i2")).Pixels);

@@ -201,7 +201,7 @@ public class NpyTests
         Npy.WriteDataset(data, dir.File("x.npy"), dir.File("y.npy"));
         var back = Npy.ReadDataset(dir.File("x.npy"), dir.File("y.npy"));
         Assert.Equal(data.ToArray(), back.ToArray());
-        Assert.Equal([3, 5], back.Labels);
+        Assert.Equal([3, 5], back.Labels!);
         Assert.Equal([1, 2, 2], back.ItemShape);
     }
 
@@ -252,7 +252,7 @@ public class NpyTests
         });
         var data = Npz.ReadDataset(dir.File("z.npz"));
         Assert.Equal([1, 2, 2], data.ItemShape);
-        Assert.Equal([7, 1], data.Labels);
+        Assert.Equal([7, 1], data.Labels!);
 
         Npz.Write(dir.File("w.npz"), new Dictionary<string, NpyArray> { ["v"] = new(new float[1], [1]), ["m"] = new(new float[6], [3, 2]) }, compress: false);
         Assert.Equal(3, Npz.ReadDataset(dir.File("w.npz")).Count);

@@ -43,7 +43,7 @@ public class PreprocessTests
     public void FilterClasses_KeepsOnlyRequestedClassesInOrder()
     {
         var filtered = Labelled().FilterClasses(5, 9);
-        Assert.Equal([5, 5, 5, 9, 5], filtered.Labels);
+        Assert.Equal([5, 5, 5, 9, 5], filtered.Labels!);
         Assert.Equal([2f, 3], filtered.Row(0).ToArray());
         Assert.Contains("kept 5 of 10", filtered.Preprocessing[^1]);
     }
@@ -90,7 +90,7 @@ public class PreprocessTests
         var down = data.Downsample(2);
         Assert.Equal([2, 1, 2], down.ItemShape);
         Assert.Equal([3.5f, 5.5f, 0, 5], down.ToArray());
-        Assert.Equal([1], down.Labels);
+        Assert.Equal([1], down.Labels!);
         Assert.Contains("2×4 → 1×2", down.Preprocessing[^1]);
     }
 
@@ -107,7 +107,7 @@ public class PreprocessTests
     {
         var r = Labelled().Relabel(out var classes);
         Assert.Equal([3, 5, 9], classes);
-        Assert.Equal([0, 1, 0, 1, 0, 1, 2, 0, 1, 0], r.Labels);
+        Assert.Equal([0, 1, 0, 1, 0, 1, 2, 0, 1, 0], r.Labels!);
         Assert.Equal("relabel 3→0, 5→1, 9→2", r.Preprocessing[^1]);
     }
 

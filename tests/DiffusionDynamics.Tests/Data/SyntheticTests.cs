@@ -148,7 +148,7 @@ public class SyntheticTests
         var data = new PointsSpec([-1, 1]).Generate().Data;
         Assert.Equal((2, 1), (data.Count, data.Dimension));
         Assert.Equal([-1f, 1], data.ToArray());
-        Assert.Equal([0, 1], data.Labels);
+        Assert.Equal([0, 1], data.Labels!);
         Assert.Equal("points:-1,1", data.Name);
     }
 
