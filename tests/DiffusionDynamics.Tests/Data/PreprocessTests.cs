@@ -28,6 +28,16 @@ public class PreprocessTests
     }
 
     [Fact]
+    public void ScaleToRange_KeepsUnitAndSignedUnitImagesInTheirOwnScale()
+    {
+        var unit = new Dataset([0, 0.5f, 1, 0.25f], 4, 1).ScaleToRange();
+        Assert.Equal([-1f, 0, 1, -0.5f], unit.ToArray());
+        Assert.Contains("unit range [0, 1]", unit.Preprocessing[^1]);
+        var signed = new Dataset([-1, 0.5f, 1, -0.25f], 4, 1).ScaleToRange();
+        Assert.Equal([-1f, 0.5f, 1, -0.25f], signed.ToArray());
+    }
+
+    [Fact]
     public void ScaleToRange_UsesDataRangeOutsidePixelsAndRecordsIt()
     {
         var data = new Dataset([-3, 1, 5, 2], 4, 1);
