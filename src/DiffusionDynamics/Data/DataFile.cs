@@ -18,9 +18,9 @@ internal static class DataFile
     /// <summary>The rest of <paramref name="stream"/>, gunzipped when it is gzip; <paramref name="name"/> names it in errors.</summary>
     public static byte[] ReadAll(Stream stream, string name)
     {
-        using var raw = new MemoryStream();
+        using var raw = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length - stream.Position, Array.MaxLength) : 0);
         stream.CopyTo(raw);
-        byte[] bytes = raw.ToArray();
+        byte[] bytes = raw.Length == raw.Capacity ? raw.GetBuffer() : raw.ToArray();
         if (bytes.Length == 0) throw new DataFormatException(name, "the file is empty.", 0);
         if (!IsGzip(bytes)) return bytes;
         try

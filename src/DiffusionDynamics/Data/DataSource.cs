@@ -225,7 +225,9 @@ public static class DataSource
     {
         int d = Int(Required(kv, kind, "d"), "d");
         int n = Int(Required(kv, kind, "n"), "n");
-        string stds = kv.TryGetValue("stds", out var s) ? s : "2x1;5x0.3;rest0.01";
+        const string standard = "2x1;5x0.3;rest0.01";
+        if (!kv.TryGetValue("stds", out var stds))
+            stds = d >= 7 ? standard : throw new ArgumentException($"manifold with d = {d} < 7 needs stds=… (the default {standard} needs d ≥ 7).");
         return new LinearManifoldSpec(d, n, ParseList(stds, d, "stds"), Bool(kv, "sphere"), Bool(kv, "rotate"));
     }
 

@@ -29,7 +29,7 @@ public static class Preprocess
     /// Affine map of every value from a source range [a, b] onto [<paramref name="min"/>, <paramref name="max"/>]:
     /// x ← min + (x − a)(max − min)/(b − a). Without an explicit source range, [a, b] = [0, 255] when every
     /// value lies in 0..255 (pixels; the default target gives DDPM's x/127.5 − 1), otherwise the data's own
-    /// [min, max] (recorded as such). Data in [0, 1] count as pixels too: pass sourceMin = 0, sourceMax = 1 for them.
+    /// [min, max] (recorded as such). Data already in [0, 1] map from [0, 1], data in [−1, 1] from [−1, 1].
     /// Range: min &lt; max; sourceMin &lt; sourceMax, both given or neither.
     /// </summary>
     public static Dataset ScaleToRange(this Dataset data, double min = -1, double max = 1, double? sourceMin = null, double? sourceMax = null)
@@ -49,6 +49,8 @@ public static class Preprocess
                 throw new ArgumentException($"Source range [{sa}, {sb}] must be finite with sourceMin < sourceMax.");
             (a, b, source) = (sa, sb, $"the given range [{F(sa)}, {F(sb)}]");
         }
+        else if (lo >= 0 && hi <= 1) (a, b, source) = (0, 1, "unit range [0, 1]");
+        else if (lo >= -1 && hi <= 1) (a, b, source) = (-1, 1, "signed unit range [-1, 1]");
         else if (lo >= 0 && hi <= 255) (a, b, source) = (0, 255, "pixel range [0, 255]");
         else
         {

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Cli.Terminal;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Reports;
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>
+/// <c>diffdyn sample</c>: generate with the exact empirical score of a training set, then look for copies
+/// (nearest/second-nearest ratio &lt; 1/3). Writes samples, neighbours, figures, a manifest and index.html.
+/// </summary>
+public static class SampleCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        var samples = new Option<int>("--samples") { Description = "Number of samples to generate.", DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (uniform in OU time).", DefaultValueFactory = _ => 200 };
+        var sampler = new Option<string>("--sampler") { Description = "sde (Euler–Maruyama) | ode-euler | ode-heun.", DefaultValueFactory = _ => "sde" };
+        sampler.AcceptOnlyFromAmong("sde", "ode-euler", "ode-heun");
+        var tMax = new Option<double>("--t-max") { Description = "Start time T (OU).", DefaultValueFactory = _ => 10.0 };
+        var tMin = new Option<double>("--t-min") { Description = "Last grid time t_min > 0 (OU); the output is D(x(t_min), t_min).", DefaultValueFactory = _ => 1e-3 };
+        var start = new Option<string>("--start") { Description = "noise: x(T) ~ N(0, I) | marginal: exact draw from P_T of the data (unbiased at small T).", DefaultValueFactory = _ => "noise" };
+        start.AcceptOnlyFromAmong("noise", "marginal");
+        var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
+        var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong("float32", "float64");
+
+        var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");
+        common.AddTo(command);
+        foreach (var o in new Option[] { samples, steps, sampler, tMax, tMin, start, batch, precision }) command.Options.Add(o);
+        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
+        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
+        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        tMin.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError("--t-min must be finite and > 0."); });
+        tMax.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError("--t-max must be finite and > 0."); });
+
+        command.SetAction(p =>
+        {
+            var output = p.InvocationConfiguration.Output;
+            var request = common.DataRequest(p);
+            var options = new SamplingRunOptions(
+                Samples: p.GetValue(samples),
+                Sampler: p.GetValue(sampler) switch { "ode-euler" => SamplerKind.OdeEuler, "ode-heun" => SamplerKind.OdeHeun, _ => SamplerKind.EulerMaruyama },
+                TMax: p.GetValue(tMax),
+                TMin: p.GetValue(tMin),
+                Steps: p.GetValue(steps),
+                Start: p.GetValue(start) == "marginal" ? StartRule.ForwardMarginal : StartRule.Noise,
+                Batch: p.GetValue(batch),
+                Precision: p.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32,
+                Seed: p.GetValue(common.Seed));
+            options.Validate();
+            string outDir = common.OutputFolder(p, "sample");
+            return Execute(request, options, outDir, p.Tokens.Select(t => t.Value).ToArray(), output);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the whole command; exceptions propagate (the caller maps them to exit codes).</summary>
+    public static int Execute(DataRequest request, SamplingRunOptions options, string outDir, string[] args, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = request.Load();
+        double loadSeconds = clock.Elapsed.TotalSeconds;
+        using var run = RunDirectory.Create(outDir);
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {options.Steps} {options.Sampler} steps from T = {options.TMax} to t_min = {options.TMin}");
+        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.Steps;
+        var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress));
+
+        // Results on disk.
+        var shape = new[] { result.Count }.Concat(data.ItemShape).ToArray();
+        Npy.Write(run.File("samples.npy"), result.Samples, shape);
+        var nn = result.Neighbours;
+        var ratios = nn.Ratios;
+        var memorized = nn.Memorized();
+        Csv.WriteTable(run.File("nearest.csv"), ["sample", "nearest", "distance1", "second", "distance2", "ratio", "memorized"],
+            Enumerable.Range(0, result.Count).Select(i => new double[] { i, nn.Nearest[i], nn.NearestDistance[i], nn.SecondNearest[i], nn.SecondDistance[i], ratios[i], memorized[i] ? 1 : 0 }));
+        var summary = new
+        {
+            clock = "OU time t",
+            data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
+            sampler = new { kind = options.Sampler.ToString(), tMax = options.TMax, tMin = options.TMin, steps = options.Steps, start = options.Start.ToString(), nfe = result.DenoiserEvaluations, precision = options.Precision.ToString() },
+            samples = result.Count,
+            memorizedFraction = result.MemorizedFraction,
+            meanNearestDistance = nn.NearestDistance.Average(),
+            medianRatio = Median(ratios),
+            samplingSeconds = result.SamplingSeconds,
+        };
+        File.WriteAllText(run.File("sample.json"), JsonSerializer.Serialize(summary, RunManifest.JsonOptions));
+
+        var figures = new List<(string File, string Caption)>();
+        if (data.IsImage)
+            figures.Add((SampleFigures.SamplesBesideNearest(result, data, run.Staging),
+                "Generated samples (left of each pair) beside their nearest training image (right)."));
+        else
+            figures.Add((SampleFigures.Scatter(result, data, run.Staging), "Training points and generated samples (first two coordinates)."));
+        figures.Add((SampleFigures.RatioHistogram(result, run.Staging),
+            "Nearest/second-nearest training distance ratio; below 1/3 a sample counts as a copy (Biroli et al. 2024)."));
+
+        var rows = new List<(string, string)>
+        {
+            ("data", data.Name),
+            ("training points n", data.Count.ToString(Inv)),
+            ("dimension d", data.Dimension.ToString(Inv)),
+            ("sampler", $"{options.Sampler}, {options.Steps} steps, T = {options.TMax.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
+            ("samples", result.Count.ToString(Inv)),
+            ("memorized share (d₁/d₂ < 1/3)", result.MemorizedFraction.ToString("P1", Inv)),
+            ("median d₁/d₂", Median(ratios).ToString("F3", Inv)),
+            ("sampling time", $"{result.SamplingSeconds:F1} s"),
+        };
+        var manifest = new RunManifest
+        {
+            Command = "sample",
+            Arguments = args,
+            Options = new { data = request, sampling = options },
+            Seed = options.Seed,
+            DataPreprocessing = data.Preprocessing,
+            TimingsSeconds = new() { ["load"] = loadSeconds, ["sampling"] = result.SamplingSeconds, ["total"] = clock.Elapsed.TotalSeconds },
+        };
+        manifest.Write(run.File("manifest.json"));
+        var report = new HtmlReport("diffdyn sample — generation with the exact empirical score")
+            .Code("diffdyn sample " + string.Join(' ', args))
+            .Heading("Summary")
+            .Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
+        report.Heading("Figures");
+        foreach (var (file, caption) in figures) report.Figure(file, caption);
+        report.Heading("Files").Links([
+            ("samples.npy", "generated samples, float32, shape [S, item shape]"),
+            ("nearest.csv", "nearest and second-nearest training points and distances per sample"),
+            ("sample.json", "summary numbers"),
+            ("manifest.json", "command, options, seed, version, runtime, timings"),
+        ]);
+        report.Paragraph("Times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.");
+        report.Write(run.File("index.html"));
+        run.Commit();
+
+        SummaryTable.Print(output, "diffdyn sample", rows);
+        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
+        return 0;
+    }
+
+    private static double Median(double[] values)
+    {
+        var finite = values.Where(double.IsFinite).OrderBy(v => v).ToArray();
+        if (finite.Length == 0) return double.NaN;
+        return finite.Length % 2 == 1 ? finite[finite.Length / 2] : 0.5 * (finite[finite.Length / 2 - 1] + finite[finite.Length / 2]);
+    }
+}
