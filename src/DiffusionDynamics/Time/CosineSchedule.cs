@@ -1,0 +1,78 @@
+namespace DiffusionDynamics.Time;
+
+/// <summary>
+/// Cosine schedule (Nichol &amp; Dhariwal 2021, arXiv 2102.09672): ᾱ(u) = f(u)/f(0) with
+/// f(u) = cos²(π/2 · (u + s)/(1 + s)), s = 0.008, u ∈ [0, 1]; OU time t = −½ ln ᾱ (science.md §1).
+/// The discrete schedule follows the reference code: β_k = min(1 − ᾱ((k+1)/K)/ᾱ(k/K), β_max),
+/// β_max = 0.999, ᾱ_k = Π_{i≤k}(1 − β_i), so ᾱ_k = ᾱ((k+1)/K) except where the clipping acts (the last
+/// steps, where ᾱ(u) → 0 as u → 1; the clip keeps t_{K−1} finite).
+/// </summary>
+public static class CosineSchedule
+{
+    /// <summary>Default offset s = 0.008.</summary>
+    public const double DefaultOffset = 0.008;
+
+    /// <summary>Default β clip 0.999.</summary>
+    public const double DefaultMaxBeta = 0.999;
+
+    /// <summary>The default discrete schedule (K = 1000, s = 0.008, β ≤ 0.999), built once.</summary>
+    public static DiscreteSchedule Default { get; } = Create();
+
+    /// <summary>Continuous ᾱ(u) = cos²(π/2 · (u+s)/(1+s)) / cos²(π/2 · s/(1+s)). Range: 0 ≤ u &lt; 1, s &gt; 0.</summary>
+    public static double AlphaBar(double u, double s = DefaultOffset)
+    {
+        CheckOffset(s);
+        if (!(u >= 0 && u < 1)) throw new ArgumentOutOfRangeException(nameof(u), u, $"u must lie in [0, 1) (got {u}).");
+        double c = Math.Cos(0.5 * Math.PI * (u + s) / (1 + s));
+        double c0 = Math.Cos(0.5 * Math.PI * s / (1 + s));
+        return c * c / (c0 * c0);
+    }
+
+    /// <summary>OU time of the continuous schedule, t(u) = −½ ln ᾱ(u). Range: 0 ≤ u &lt; 1.</summary>
+    public static double TimeOf(double u, double s = DefaultOffset)
+    {
+        CheckOffset(s);
+        if (!(u >= 0 && u < 1)) throw new ArgumentOutOfRangeException(nameof(u), u, $"u must lie in [0, 1) (got {u}).");
+        double c = Math.Cos(0.5 * Math.PI * (u + s) / (1 + s));
+        double c0 = Math.Cos(0.5 * Math.PI * s / (1 + s));
+        return -Math.Log(c / c0);
+    }
+
+    /// <summary>
+    /// Inverse of <see cref="TimeOf"/>: u(t) = (1+s)·(2/π)·arccos(e^{−t} cos(π/2 · s/(1+s))) − s.
+    /// Range: t ≥ 0 (u → 1 as t → ∞).
+    /// </summary>
+    public static double FromTime(double t, double s = DefaultOffset)
+    {
+        CheckOffset(s);
+        OuTime.RequireNonNegative(t);
+        double c0 = Math.Cos(0.5 * Math.PI * s / (1 + s));
+        return (1 + s) * (2 / Math.PI) * Math.Acos(Math.Exp(-t) * c0) - s;
+    }
+
+    /// <summary>The discrete cosine schedule. Range: K ≥ 1, s &gt; 0, 0 &lt; β_max &lt; 1.</summary>
+    public static DiscreteSchedule Create(int steps = DdpmLinearSchedule.DefaultSteps, double s = DefaultOffset,
+        double maxBeta = DefaultMaxBeta)
+    {
+        if (steps < 1) throw new ArgumentException($"K must be ≥ 1 (got {steps}).", nameof(steps));
+        CheckOffset(s);
+        if (!(maxBeta > 0 && maxBeta < 1)) throw new ArgumentException($"β_max must lie in (0, 1) (got {maxBeta}).", nameof(maxBeta));
+        var betas = new double[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            // 1 − cos²x / cos²y = sin(x + y) sin(x − y) / cos²y, with x, y the angles at (k+1)/K and k/K:
+            // no cancellation for the small β of the first steps.
+            double x = 0.5 * Math.PI * ((double)(k + 1) / steps + s) / (1 + s);
+            double y = 0.5 * Math.PI * ((double)k / steps + s) / (1 + s);
+            double cy = Math.Cos(y);
+            betas[k] = Math.Min(Math.Sin(x + y) * Math.Sin(x - y) / (cy * cy), maxBeta);
+        }
+        return new DiscreteSchedule(betas, $"cosine(K={steps}, s={s}, β≤{maxBeta})");
+    }
+
+    private static void CheckOffset(double s)
+    {
+        if (!(s > 0) || !double.IsFinite(s))
+            throw new ArgumentException($"Offset s must be finite and > 0 (got {s}).", nameof(s));
+    }
+}
