@@ -28,26 +28,34 @@ public static class CosineSchedule
         return c * c / (c0 * c0);
     }
 
-    /// <summary>OU time of the continuous schedule, t(u) = −½ ln ᾱ(u). Range: 0 ≤ u &lt; 1.</summary>
+    /// <summary>
+    /// OU time of the continuous schedule, t(u) = −½ ln ᾱ(u) = −ln(cos(θ₀ + δ)/cos θ₀) with θ₀ = π/2 · s/(1+s),
+    /// δ = π/2 · u/(1+s), evaluated as −ln1p(−2 sin²(δ/2) − tan θ₀ sin δ) for relative accuracy at small u.
+    /// Range: 0 ≤ u &lt; 1.
+    /// </summary>
     public static double TimeOf(double u, double s = DefaultOffset)
     {
         CheckOffset(s);
         if (!(u >= 0 && u < 1)) throw new ArgumentOutOfRangeException(nameof(u), u, $"u must lie in [0, 1) (got {u}).");
-        double c = Math.Cos(0.5 * Math.PI * (u + s) / (1 + s));
-        double c0 = Math.Cos(0.5 * Math.PI * s / (1 + s));
-        return -Math.Log(c / c0);
+        double theta0 = 0.5 * Math.PI * s / (1 + s);
+        double delta = 0.5 * Math.PI * u / (1 + s);
+        double half = Math.Sin(0.5 * delta);
+        return -OuTime.Log1P(-2 * half * half - Math.Tan(theta0) * Math.Sin(delta));
     }
 
     /// <summary>
-    /// Inverse of <see cref="TimeOf"/>: u(t) = (1+s)·(2/π)·arccos(e^{−t} cos(π/2 · s/(1+s))) − s.
-    /// Range: t ≥ 0 (u → 1 as t → ∞).
+    /// Inverse of <see cref="TimeOf"/>: u(t) = (1+s)·(2/π)·θ − s with cos θ = e^{−t} cos θ₀, θ₀ = π/2 · s/(1+s).
+    /// θ is evaluated as atan2(√(sin²θ₀ + cos²θ₀ Δ_t), e^{−t} cos θ₀) (since sin²θ = sin²θ₀ + cos²θ₀ Δ_t),
+    /// which stays accurate near t = 0 where arccos is ill-conditioned. Range: t ≥ 0 (u → 1 as t → ∞).
     /// </summary>
     public static double FromTime(double t, double s = DefaultOffset)
     {
         CheckOffset(s);
         OuTime.RequireNonNegative(t);
-        double c0 = Math.Cos(0.5 * Math.PI * s / (1 + s));
-        return (1 + s) * (2 / Math.PI) * Math.Acos(Math.Exp(-t) * c0) - s;
+        double theta0 = 0.5 * Math.PI * s / (1 + s);
+        double c0 = Math.Cos(theta0), s0 = Math.Sin(theta0);
+        double theta = Math.Atan2(Math.Sqrt(s0 * s0 + c0 * c0 * OuTime.Delta(t)), Math.Exp(-t) * c0);
+        return (1 + s) * (2 / Math.PI) * theta - s;
     }
 
     /// <summary>The discrete cosine schedule. Range: K ≥ 1, s &gt; 0, 0 &lt; β_max &lt; 1.</summary>
