@@ -36,20 +36,20 @@ public static class Cloning
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(noise);
-        if (branchIndex < 0 || branchIndex >= grid.Times.Count)
-            throw new ArgumentOutOfRangeException(nameof(branchIndex), branchIndex, $"Branch index must be in [0, {grid.Times.Count - 1}].");
+        if (branchIndex < 0 || branchIndex > grid.Steps)
+            throw new ArgumentOutOfRangeException(nameof(branchIndex), branchIndex, $"Branch index must be in [0, {grid.Steps}].");
         if (clones < 1) throw new ArgumentOutOfRangeException(nameof(clones), clones, "Clones must be ≥ 1.");
-        int last = grid.Times.Count - 1;
+        int last = grid.Steps;
         var parents = branchIndex == 0
             ? xStart.clone()
-            : Samplers.Run(kind, denoiser, xStart, grid.Times, 0, branchIndex, noise, null, finalDenoise, cancellationToken);
+            : Samplers.Run(kind, denoiser, xStart, grid, 0, branchIndex, noise, null, finalDenoise, cancellationToken);
         long batch = parents.shape[0], d = parents.shape[1];
         var cloneNoise = noise.Branch(clones);
         using var copies = parents.repeat_interleave(clones, 0, null);
         Tensor final = branchIndex == last
-            ? (finalDenoise ? denoiser.Denoise(copies, grid.Times[last]) : copies.clone())
-            : Samplers.Run(kind, denoiser, copies, grid.Times, branchIndex, last, cloneNoise, cloneObserver, finalDenoise, cancellationToken);
+            ? (finalDenoise ? denoiser.Denoise(copies, grid[last]) : copies.clone())
+            : Samplers.Run(kind, denoiser, copies, grid, branchIndex, last, cloneNoise, cloneObserver, finalDenoise, cancellationToken);
         var shaped = final.reshape(batch, clones, d);
-        return new CloningResult(grid.Times[branchIndex], parents, shaped);
+        return new CloningResult(grid[branchIndex], parents, shaped);
     }
 }

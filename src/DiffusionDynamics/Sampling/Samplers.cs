@@ -19,21 +19,21 @@ public static class Samplers
         IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        return Run(kind, denoiser, x, grid.Times, 0, grid.Times.Count - 1, noise, observer, finalDenoise, cancellationToken);
+        return Run(kind, denoiser, x, grid, 0, grid.Steps, noise, observer, finalDenoise, cancellationToken);
     }
 
     /// <summary>
-    /// Runs grid steps fromIndex → toIndex (times[fromIndex] down to times[toIndex]). The final record and the
+    /// Runs grid steps fromIndex → toIndex (grid[fromIndex] down to grid[toIndex]). The final record and the
     /// optional denoising jump happen only when <paramref name="toIndex"/> is the grid's last index.
     /// </summary>
-    public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, IReadOnlyList<double> times, int fromIndex, int toIndex,
+    public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, TimeGrid times, int fromIndex, int toIndex,
         NoiseSource? noise = null, IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(times);
-        if (fromIndex < 0 || toIndex >= times.Count || fromIndex > toIndex)
-            throw new ArgumentOutOfRangeException(nameof(fromIndex), $"Step range [{fromIndex}, {toIndex}] is outside the grid [0, {times.Count - 1}].");
+        if (fromIndex < 0 || toIndex > times.Steps || fromIndex > toIndex)
+            throw new ArgumentOutOfRangeException(nameof(fromIndex), $"Step range [{fromIndex}, {toIndex}] is outside the grid [0, {times.Steps}].");
         if (x.dim() != 2 || x.shape[1] != denoiser.Dimension)
             throw new ArgumentException($"x must have shape [B, {denoiser.Dimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
         if (kind == SamplerKind.EulerMaruyama)
@@ -42,11 +42,7 @@ public static class Samplers
             if (noise.Batch != x.shape[0] || noise.Dimension != x.shape[1])
                 throw new ArgumentException($"Noise source is [{noise.Batch}, {noise.Dimension}] but x is [{x.shape[0]}, {x.shape[1]}].", nameof(noise));
         }
-        for (int k = fromIndex; k < toIndex; k++)
-            if (!(times[k] > times[k + 1]) || !(times[k + 1] > 0))
-                throw new ArgumentException($"Grid must decrease strictly and stay > 0: times[{k}] = {times[k]}, times[{k + 1}] = {times[k + 1]}.", nameof(times));
-
-        bool isLast = toIndex == times.Count - 1;
+        bool isLast = toIndex == times.Steps;
         using var noiseBuffer = kind == SamplerKind.EulerMaruyama ? torch.empty(x.shape, dtype: x.dtype) : null;
         var state = x.clone();
         for (int k = fromIndex; k < toIndex; k++)

@@ -47,7 +47,7 @@ public class NoiseAndCloningTests
         int b = 400;
         var noise = NoiseSource.ForSamples(13, 0, b, 64);
         using var x0 = Start.FromNoise(noise, ScalarType.Float64);
-        using (var late = Cloning.Run(den, x0, grid, grid.Times.Count - 1, 2, noise))
+        using (var late = Cloning.Run(den, x0, grid, grid.Steps, 2, noise))
             Assert.True((late.Clones.select(1, 0) - late.Clones.select(1, 1)).abs().max().item<double>() == 0);
         var noise2 = NoiseSource.ForSamples(14, 0, b, 64);
         using var early = Cloning.Run(den, x0, grid, 0, 2, noise2);

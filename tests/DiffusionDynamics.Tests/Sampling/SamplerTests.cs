@@ -165,8 +165,9 @@ public class SamplerTests
         Assert.Contains("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid)).Message);
         var mismatched = NoiseSource.ForSamples(1, 0, 3, 2);
         Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid, mismatched));
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, new[] { 1.0, 0.0 }, 0, 1));
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, new[] { 1.0, 2.0 }, 0, 1));
+        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, TimeGrid.FromTimes([1.0, 0.0]), 0, 1));
+        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, TimeGrid.FromTimes([1.0, 2.0]), 0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, grid, 0, 6));
         using var a = torch.zeros(3, 2, dtype: ScalarType.Float64);
         Assert.Throws<ArgumentOutOfRangeException>(() => Start.FromForwardMarginal(a, 0, NoiseSource.ForSamples(1, 0, 2, 2)));
         using var nan = torch.full(2, 2, double.NaN, dtype: ScalarType.Float64);
