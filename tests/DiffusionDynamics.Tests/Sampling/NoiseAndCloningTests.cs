@@ -25,6 +25,18 @@ public class NoiseAndCloningTests
     }
 
     [Fact]
+    public void Float32AndFloat64Fills_CarryTheSameDraws()
+    {
+        // The float32 path writes straight into the tensor's memory; the float64 path converts: same numbers.
+        using var a = NoiseSource.ForSamples(21, 0, 300, 257).Next(ScalarType.Float32);
+        using var b = NoiseSource.ForSamples(21, 0, 300, 257).Next(ScalarType.Float64);
+        Assert.True(torch.equal(a.to_type(ScalarType.Float64), b).all().item<bool>());
+        using var strided = torch.zeros(257, 300).t(); // non-contiguous destination takes the copy path
+        NoiseSource.ForSamples(21, 0, 300, 257).Fill(strided);
+        Assert.True(torch.equal(strided, a).all().item<bool>());
+    }
+
+    [Fact]
     public void Branch_GivesEachCloneAnIndependentStream()
     {
         var parent = NoiseSource.ForSamples(12, 0, 3, 50);
