@@ -62,7 +62,6 @@ public static class TorchRuntime
                 SetDefault("ONEDNN_MAX_CPU_ISA", "AVX", settings);
                 SetDefault("OMP_WAIT_POLICY", "PASSIVE", settings);
                 SetDefault("KMP_BLOCKTIME", "0", settings);
-                KeepLargeAllocationsOnHeap(settings);
                 MklCpuDispatch.TryApply();
                 settings[MklCpuDispatch.OverriddenSymbol] = MklCpuDispatch.Status;
             }
@@ -93,34 +92,6 @@ public static class TorchRuntime
                 NnpackDisabled = false;
             }
             initialized = true;
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int MallOpt(int param, int value);
-
-    /// <summary>
-    /// glibc serves allocations above its mmap threshold (≥ 128 KB, adaptive up to 32 MB) with fresh mmap'd
-    /// pages and returns them on free, so every [B, n] logits block of a denoiser call page-faults anew
-    /// (measured: a fresh 10 MB GEMM output costs about as much as the GEMM). Raising the mmap and trim
-    /// thresholds keeps such blocks on the heap and reuses them across calls. Opt out: DIFFDYN_MALLOC_TUNING=0.
-    /// </summary>
-    private static void KeepLargeAllocationsOnHeap(Dictionary<string, string> settings)
-    {
-        if (Environment.GetEnvironmentVariable("DIFFDYN_MALLOC_TUNING") == "0")
-        {
-            settings["mallopt"] = "off (DIFFDYN_MALLOC_TUNING=0)";
-            return;
-        }
-        const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
-        try
-        {
-            bool ok = MallOpt(M_MMAP_THRESHOLD, 1 << 30) == 1 & MallOpt(M_TRIM_THRESHOLD, 1 << 30) == 1;
-            settings["mallopt"] = ok ? "M_MMAP_THRESHOLD=1GiB, M_TRIM_THRESHOLD=1GiB" : "mallopt refused";
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            settings["mallopt"] = "unavailable";
         }
     }
 
