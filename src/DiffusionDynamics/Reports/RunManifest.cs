@@ -44,6 +44,7 @@ public sealed record RunManifest
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep "→", "+", "·" readable
     };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

@@ -80,38 +80,29 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         DenoiserChecks.Require(x, Dimension, t);
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
-        long batch = xi.shape[0];
-        long chunk = ChunkRows(batch);
-        var (alpha, beta) = Coefficients(t);
-        if (chunk >= Count)
+        // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a
+        // (a single block when B·n fits, which is the common case).
+        Tensor? m = null, s = null, acc = null;
+        ForEachBlock(xi, t, (start, logits) =>
         {
-            // Single block: logits = β|a|² + α X Aᵀ; W = softmax; D = W A.
-            var logits = Logits(xi, 0, Count, alpha, beta);
-            var max = logits.amax([1], keepdim: true);
-            var w = logits.sub_(max).clamp_min_(LogitFloor).exp_();
-            var z = w.sum(1, keepdim: true);
-            var result = w.mm(data).div_(z);
-            return result.to_type(x.dtype).MoveToOuterDisposeScope();
-        }
-
-        // Streaming softmax over chunks of n: keep running max m, normaliser s and accumulator acc.
-        var m = torch.full([batch, 1], double.NegativeInfinity, dtype: dtype);
-        var s = torch.zeros([batch, 1], dtype: dtype);
-        var acc = torch.zeros([batch, Dimension], dtype: dtype);
-        for (long start = 0; start < Count; start += chunk)
-        {
-            using var inner = NewDisposeScope();
-            long len = Math.Min(chunk, Count - start);
-            var a = data.narrow(0, start, len);
-            var logits = Logits(xi, start, len, alpha, beta);
-            var mNew = torch.maximum(m, logits.amax([1], keepdim: true));
+            var a = logits.shape[1] == Count ? data : data.narrow(0, start, logits.shape[1]);
+            var blockMax = logits.amax([1], keepdim: true);
+            if (m is null)
+            {
+                var w = logits.sub_(blockMax).clamp_min_(LogitFloor).exp_();
+                m = blockMax.MoveToOuterDisposeScope();
+                s = w.sum(1, keepdim: true).MoveToOuterDisposeScope();
+                acc = w.mm(a).MoveToOuterDisposeScope();
+                return;
+            }
+            var mNew = torch.maximum(m, blockMax);
             var rescale = (m - mNew).exp_();
-            var w = logits.sub_(mNew).clamp_min_(LogitFloor).exp_();
-            s.mul_(rescale).add_(w.sum(1, keepdim: true));
-            acc.mul_(rescale).addmm_(w, a, 1.0f, 1.0f);
+            var wb = logits.sub_(mNew).clamp_min_(LogitFloor).exp_();
+            s!.mul_(rescale).add_(wb.sum(1, keepdim: true));
+            acc!.mul_(rescale).addmm_(wb, a, 1.0f, 1.0f);
             m.copy_(mNew);
-        }
-        return acc.div_(s).to_type(x.dtype).MoveToOuterDisposeScope();
+        });
+        return acc!.div_(s!).to_type(x.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -123,18 +114,10 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         DenoiserChecks.Require(x, Dimension, t);
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
-        long batch = xi.shape[0];
-        long chunk = ChunkRows(batch);
-        double delta = OuTime.Delta(t);
-        var (alpha, beta) = Coefficients(t);
         var parts = new List<Tensor>();
-        for (long start = 0; start < Count; start += chunk)
-        {
-            long len = Math.Min(chunk, Count - start);
-            var logits = Logits(xi, start, len, alpha, beta);
-            parts.Add(logits.to_type(ScalarType.Float64).logsumexp(1, keepdim: true));
-        }
+        ForEachBlock(xi, t, (_, logits) => parts.Add(logits.to_type(ScalarType.Float64).logsumexp(1, keepdim: true).MoveToOuterDisposeScope()));
         var lse = torch.cat(parts, 1).logsumexp(1, keepdim: false);
+        double delta = OuTime.Delta(t);
         var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
         var result = lse - xNormSq / (2 * delta) - Math.Log(Count) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
         return result.MoveToOuterDisposeScope();
@@ -151,30 +134,38 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         if (k < 1 || k > Count) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be in [1, n = {Count}].");
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
-        long batch = xi.shape[0];
-        long chunk = ChunkRows(batch);
-        var (alpha, beta) = Coefficients(t);
         var values = new List<Tensor>();
         var indices = new List<Tensor>();
         var lses = new List<Tensor>();
-        for (long start = 0; start < Count; start += chunk)
+        ForEachBlock(xi, t, (start, logits) =>
         {
-            long len = Math.Min(chunk, Count - start);
-            var logits = Logits(xi, start, len, alpha, beta)
-                .to_type(ScalarType.Float64);
-            lses.Add(logits.logsumexp(1, keepdim: true));
-            int kk = (int)Math.Min(k, len);
-            var (v, i) = logits.topk(kk, 1, largest: true, sorted: true);
-            values.Add(v);
-            indices.Add(i + start);
-        }
+            var l64 = logits.to_type(ScalarType.Float64);
+            lses.Add(l64.logsumexp(1, keepdim: true).MoveToOuterDisposeScope());
+            var (v, i) = l64.topk((int)Math.Min(k, l64.shape[1]), 1, largest: true, sorted: true);
+            values.Add(v.MoveToOuterDisposeScope());
+            indices.Add((i + start).MoveToOuterDisposeScope());
+        });
         var lse = torch.cat(lses, 1).logsumexp(1, keepdim: true);
-        var allV = torch.cat(values, 1);
-        var allI = torch.cat(indices, 1);
-        var (topV, pos) = allV.topk(k, 1, largest: true, sorted: true);
-        var topI = allI.gather(1, pos);
+        var (topV, pos) = torch.cat(values, 1).topk(k, 1, largest: true, sorted: true);
+        var topI = torch.cat(indices, 1).gather(1, pos);
         var weights = (topV - lse).exp_();
         return (topI.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(start, logits) for consecutive blocks of training points, logits: [B, len]
+    /// for μ in [start, start + len), inside a dispose scope per block (so memory stays O(B·chunk)); the body
+    /// moves out what it keeps.
+    /// </summary>
+    private void ForEachBlock(Tensor xi, double t, Action<long, Tensor> body)
+    {
+        long chunk = ChunkRows(xi.shape[0]);
+        var (alpha, beta) = Coefficients(t);
+        for (long start = 0; start < Count; start += chunk)
+        {
+            using var block = NewDisposeScope();
+            body(start, Logits(xi, start, Math.Min(chunk, Count - start), alpha, beta));
+        }
     }
 
     /// <summary>α = e^{−t}/Δ_t multiplies x·a, β = −½ e^{−2t}/Δ_t multiplies |a|².</summary>

@@ -39,11 +39,7 @@ public class EmpiricalDenoiserTests
         var a = RandomMatrix(9, 3, 3);
         var x = RandomMatrix(3, 3, 4);
         using var den = Make(a);
-        using var xt = torch.tensor(x);
-        using var s = Score.Evaluate(den, xt, t);
-        // h = 1e-5: truncation ~h²·|∂³lnP| ≲ 1e-10/Δ³, round-off ~1e-16·|lnP|/h ≈ 1e-10; bound 1e-6.
-        var fd = FiniteDifferenceScore(den, x, t, 1e-5);
-        Assert.True(MaxAbsDiff(ToArray(s), fd) < 1e-6 * Math.Max(1, MaxAbs(fd)));
+        AssertScoreMatchesFiniteDifferences(den, x, t);
     }
 
     [Fact]

@@ -25,11 +25,7 @@ public class GaussianDenoiserTests
         var (m, c) = RandomGaussian(4, 20);
         using var g = new GaussianDenoiser(m, c);
         var x = RandomMatrix(3, 4, 22);
-        using var xt = torch.tensor(x);
-        using var s = Score.Evaluate(g, xt, t);
-        var fd = FiniteDifferenceScore(g, x, t, 1e-5);
-        // ln P is quadratic: central differences are exact up to round-off ~1e-16·|lnP|/h ≈ 1e-10.
-        Assert.True(MaxAbsDiff(ToArray(s), fd) < 1e-6 * Math.Max(1, MaxAbs(fd)));
+        AssertScoreMatchesFiniteDifferences(g, x, t);
     }
 
     [Fact]

@@ -17,10 +17,7 @@ public class TwoClusterDenoiserTests
         using var m = torch.tensor(new[] { 1.0, -0.5, 2.0 });
         using var den = new TwoClusterDenoiser(m, sigma);
         var x = RandomMatrix(4, 3, 40, 2.0);
-        using var xt = torch.tensor(x);
-        using var s = Score.Evaluate(den, xt, t);
-        var fd = FiniteDifferenceScore(den, x, t, 1e-5);
-        Assert.True(MaxAbsDiff(ToArray(s), fd) < 1e-6 * Math.Max(1, MaxAbs(fd)));
+        AssertScoreMatchesFiniteDifferences(den, x, t);
     }
 
     [Fact]
