@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -59,7 +60,7 @@ public static class SampleCommand
                 Seed: p.GetValue(common.Seed));
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");
-            return Execute(request, options, outDir, p.Tokens.Select(t => t.Value).ToArray(), output);
+            return Execute(request, options, outDir, p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), output);
         });
         return command;
     }
@@ -131,7 +132,7 @@ public static class SampleCommand
             .Heading("Summary")
             .Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
         report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption);
+        foreach (var (file, caption) in figures) report.Figure(file, caption, hasSvg: File.Exists(run.File(Path.ChangeExtension(file, ".svg"))));
         report.Heading("Files").Links([
             ("samples.npy", "generated samples, float32, shape [S, item shape]"),
             ("nearest.csv", "nearest and second-nearest training points and distances per sample"),

@@ -45,12 +45,13 @@ public sealed class HtmlReport
         return this;
     }
 
-    /// <summary>An image (relative file name) with a caption; the SVG twin is linked when present.</summary>
-    public HtmlReport Figure(string fileName, string caption)
+    /// <summary>An image (relative file name) with a caption; its SVG twin is linked when <paramref name="hasSvg"/>.</summary>
+    public HtmlReport Figure(string fileName, string caption, bool hasSvg = true)
     {
         string svg = Path.ChangeExtension(fileName, ".svg");
         body.Append($"<figure><a href=\"{Encode(fileName)}\"><img src=\"{Encode(fileName)}\" alt=\"{Encode(caption)}\"></a>");
-        body.Append($"<figcaption>{Encode(caption)} (<a href=\"{Encode(svg)}\">svg</a>)</figcaption></figure>\n");
+        string link = hasSvg ? $" (<a href=\"{Encode(svg)}\">svg</a>)" : "";
+        body.Append($"<figcaption>{Encode(caption)}{link}</figcaption></figure>\n");
         return this;
     }
 
