@@ -17,6 +17,7 @@ public static class CliApp
     {
         var root = new RootCommand("diffdyn — generative dynamics of diffusion models: exact, analytic and trained scores; " +
                                    "speciation, collapse and the regimes of generation. All times are OU times t unless stated.");
+        root.Subcommands.Add(RegimesCommand.Build());
         root.Subcommands.Add(SampleCommand.Build());
         return root;
     }

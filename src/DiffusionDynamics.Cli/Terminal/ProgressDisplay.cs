@@ -38,6 +38,46 @@ public static class ProgressDisplay
         return work(plain);
     }
 
+    /// <summary>
+    /// Runs work made of named stages; <paramref name="work"/> reports (stage, done, total). One bar per stage on a
+    /// terminal; plain lines every 10 % of each stage otherwise.
+    /// </summary>
+    public static T RunStages<T>(TextWriter output, Func<Action<string, long, long>, T> work)
+    {
+        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        {
+            T result = default!;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    result = work((stage, done, total) =>
+                    {
+                        if (!tasks.TryGetValue(stage, out var task))
+                        {
+                            foreach (var other in tasks.Values) other.Value = other.MaxValue;
+                            tasks[stage] = task = ctx.AddTask(Markup.Escape(stage), maxValue: Math.Max(total, 1));
+                        }
+                        task.Value = Math.Min(done, task.MaxValue);
+                    });
+                    foreach (var task in tasks.Values) task.Value = task.MaxValue;
+                });
+            return result;
+        }
+        var last = new Dictionary<string, long>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        return work((stage, done, total) =>
+        {
+            long decile = total > 0 ? Math.Min(10, done * 10 / total) : 10;
+            if (last.TryGetValue(stage, out long previous) && previous == decile) return;
+            last[stage] = decile;
+            output.WriteLine($"{stage}: {done}/{total} ({decile * 10}%) {sw.Elapsed.TotalSeconds:F1}s");
+        });
+    }
+
     /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress posts to a sync context; we want immediate calls).</summary>
     private sealed class Progress(Action<long> report) : IProgress<long>
     {

@@ -16,11 +16,27 @@ public sealed record DataRequest(string Spec = "builtin", string? LabelsPath = n
     int Downsample = 1, bool ScaleImages = true, long Seed = 0)
 {
     /// <summary>Loads and prepares the data; throws <see cref="ArgumentException"/> or <see cref="DataFormatException"/> with a clear message.</summary>
-    public Dataset Load()
+    public Dataset Load() => Prepare(DataSource.Parse(Spec, LabelsPath));
+
+    /// <summary>
+    /// Like <see cref="Load"/>, and also the generator's ground truth when <see cref="Spec"/> is synthetic (e.g. the
+    /// centre m of the two-cluster model). Subsampling keeps the truth valid; a class filter changes the mixture,
+    /// so the truth is dropped then.
+    /// </summary>
+    public (Dataset Data, SyntheticData? Truth) LoadWithTruth()
+    {
+        var spec = DataSource.ParseSynthetic(Spec.Trim(), out long seed);
+        if (spec is null) return (Load(), null);
+        if (LabelsPath is not null) throw new ArgumentException($"A labels file applies only to data files, not to \"{Spec}\".");
+        var synthetic = spec.Generate(seed);
+        var data = Prepare(synthetic.Data);
+        return (data, Classes is { Length: > 0 } ? null : synthetic);
+    }
+
+    private Dataset Prepare(Dataset data)
     {
         if (Count is < 1) throw new ArgumentOutOfRangeException(nameof(Count), Count, "The training-set size n must be ≥ 1.");
         if (Downsample < 1) throw new ArgumentOutOfRangeException(nameof(Downsample), Downsample, "The downsampling factor must be ≥ 1.");
-        var data = DataSource.Parse(Spec, LabelsPath);
         if (Classes is { Length: > 0 }) data = data.FilterClasses(Classes);
         if (Count is int n && n < data.Count)
         {

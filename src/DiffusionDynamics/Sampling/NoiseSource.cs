@@ -47,14 +47,15 @@ public sealed class NoiseSource
     /// <summary>
     /// K clones per row, each with a fresh independent stream derived from the row's key and the clone
     /// number (rows of the result are ordered parent-major: row b·K + c is clone c of parent b).
+    /// <paramref name="salt"/> separates branchings of the same rows (e.g. one per branch time).
     /// </summary>
-    public NoiseSource Branch(int clones)
+    public NoiseSource Branch(int clones, long salt = 0)
     {
         if (clones < 1) throw new ArgumentOutOfRangeException(nameof(clones), clones, "Clones must be ≥ 1.");
         var newKeys = new ulong[keys.Length * clones];
         for (int b = 0; b < keys.Length; b++)
             for (int c = 0; c < clones; c++)
-                newKeys[b * clones + c] = Xoshiro.Mix(keys[b] ^ 0xC10E5EEDUL, (ulong)c);
+                newKeys[b * clones + c] = Xoshiro.Mix(Xoshiro.Mix(keys[b] ^ 0xC10E5EEDUL, (ulong)salt), (ulong)c);
         return new NoiseSource(newKeys, Dimension);
     }
 

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Cli.Terminal;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Reports;
+using DiffusionDynamics.Scores;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>
+/// <c>diffdyn regimes</c>: the three regimes of generation on a dataset (Biroli et al. 2024): speciation and collapse,
+/// in theory and measured on the backward dynamics of the exact empirical score, with figures and a report.
+/// </summary>
+public static class RegimesCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        var steps = new Option<int>("--steps") { Description = "Uniform SDE steps from T to t_min (branch times and a log tail near t_min are added).", DefaultValueFactory = _ => 200 };
+        var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time.", DefaultValueFactory = _ => 128 };
+        var branches = new Option<int>("--branches") { Description = "Number of branch times (geometric spacing).", DefaultValueFactory = _ => 14 };
+        var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time (default max(0.01, 5 t_min))." };
+        var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
+        var tMax = new Option<double>("--t-max") { Description = "Start time T (OU).", DefaultValueFactory = _ => 10.0 };
+        var tMin = new Option<double>("--t-min") { Description = "Last grid time t_min > 0 (OU).", DefaultValueFactory = _ => 1e-3 };
+        var start = new Option<string>("--start") { Description = "noise: x(T) ~ N(0, I) | marginal: exact draw from P_T of the data.", DefaultValueFactory = _ => "noise" };
+        start.AcceptOnlyFromAmong("noise", "marginal");
+        var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 256 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
+        var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score in the trajectories.", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong("float32", "float64");
+
+        var command = new Command("regimes", "Measure speciation and collapse — the three regimes of generation — on a dataset, beside their closed forms.");
+        common.AddTo(command);
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, tMax, tMin, start, entropySamples, bootstrap, precision })
+            command.Options.Add(o);
+        AtLeast(steps, 1); AtLeast(pairs, 2); AtLeast(branches, 2); AtLeast(entropySamples, 2); AtLeast(bootstrap, 10);
+        foreach (var o in new[] { tMax, tMin })
+            o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
+
+        command.SetAction(p =>
+        {
+            var request = common.DataRequest(p);
+            var options = new RegimesOptions(
+                Pairs: p.GetValue(pairs), Steps: p.GetValue(steps), BranchCount: p.GetValue(branches),
+                BranchMin: p.GetValue(branchMin), BranchMax: p.GetValue(branchMax),
+                TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
+                Start: p.GetValue(start) == "marginal" ? StartRule.ForwardMarginal : StartRule.Noise,
+                EntropySamples: p.GetValue(entropySamples), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
+                Precision: p.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32);
+            options.Validate();
+            return Execute(request, options, common.OutputFolder(p, "regimes"),
+                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static void AtLeast(Option<int> option, int min) =>
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
+
+    /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
+    public static int Execute(DataRequest request, RegimesOptions options, string outDir, string[] args, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var (data, truth) = request.LoadWithTruth();
+        using var run = RunDirectory.Create(outDir);
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}");
+        var result = ProgressDisplay.RunStages(output, report =>
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report)));
+
+        File.WriteAllText(run.File("regimes.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
+        WriteCsv(result, run.File("regimes.csv"));
+        var figures = RegimesFigures.WriteAll(result, data, run.Staging);
+        var rows = SummaryRows(result);
+        new RunManifest
+        {
+            Command = "regimes",
+            Arguments = args,
+            Options = new { data = request, regimes = options },
+            Seed = options.Seed,
+            DataPreprocessing = data.Preprocessing,
+            TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds },
+        }.Write(run.File("manifest.json"));
+        WriteReport(result, rows, figures, args, run.File("index.html"));
+        run.Commit();
+
+        SummaryTable.Print(output, "diffdyn regimes (times in OU t)", rows);
+        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
+        return 0;
+    }
+
+    private static string F(double? v, string format = "F3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+
+    /// <summary>The summary table (shared by the terminal and the report).</summary>
+    public static List<(string, string)> SummaryRows(RegimesResult r)
+    {
+        var s = r.Speciation;
+        var c = r.Collapse;
+        var rows = new List<(string, string)>
+        {
+            ("data", $"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})"),
+            ("Λ (top eigenvalue of the covariance)", F(r.Data.LambdaMax, "G5")),
+            ("t_S theory = ½ ln Λ", F(s.Theory) + (s.TheoryDefined ? "" : " (Λ ≤ 1: undefined)")),
+            ("t_S measured (cloning)", s.Measured is null ? "—" : $"{F(s.Measured)} ± {F(s.Stderr)}"),
+            ("classes", s.ClassRule),
+            ("φ∞ / crossing level φ̃", $"{F(s.PhiInfinity)} / {F(s.NormalizedLevel)} (two-cluster φ(t_S) = {F(s.ReferencePhi, "F4")})"),
+            ("t_C theory, Gaussian data (σ² = tr C/d)", F(c.TheoryGaussian)),
+        };
+        if (c.TheoryAnisotropic is not null) rows.Add(("t_C theory, Gaussian with the data's spectrum", F(c.TheoryAnisotropic)));
+        if (c.TheoryTwoCluster is not null) rows.Add(("t_C theory, two-cluster model", F(c.TheoryTwoCluster)));
+        rows.Add(("t_C from the excess entropy (f = 0)", c.EntropyCrossing is null ? "— (no sign change)" : $"{F(c.EntropyCrossing)} ± {F(c.EntropyCrossingStderr)}"));
+        rows.Add(("t̂_C last change of nearest point", $"{F(c.LastChangeMean)} (sd {F(c.LastChangeStd)})"));
+        rows.Add(("memorized share (d₁/d₂ < 1/3)", c.MemorizedFraction.ToString("P1", Inv)));
+        if (s.Note is not null) rows.Add(("note", s.Note));
+        rows.Add(("time", $"{r.Run.TotalSeconds:F1} s"));
+        return rows;
+    }
+
+    private static void WriteCsv(RegimesResult r, string path)
+    {
+        var phi = r.Speciation.Curve.ToDictionary(p => p.T);
+        Csv.WriteTable(path, ["t", "phi", "phiStderr", "phiNormalized", "phiTheory", "phiC", "phiCStderr", "f", "fStderr", "fOverAlpha"],
+            r.Collapse.Curve.Select(c =>
+            {
+                phi.TryGetValue(c.T, out var s);
+                return new[] { c.T, s?.Phi ?? double.NaN, s?.Stderr ?? double.NaN, s?.PhiNormalized ?? double.NaN, s?.Theory ?? double.NaN,
+                    c.PhiC, c.Stderr, c.F, c.FStderr, c.FOverAlpha };
+            }));
+    }
+
+    private static void WriteReport(RegimesResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption)> figures, string[] args, string path)
+    {
+        var report = new HtmlReport("diffdyn regimes — speciation and collapse")
+            .Code("diffdyn regimes " + string.Join(' ', args))
+            .Paragraph("Regime I (t > t_S): noise, no class chosen. Regime II (t_C < t < t_S): features form, the dynamics generalizes. " +
+                       "Regime III (t < t_C): trajectories are captured by single training points (Biroli, Bonnaire, De Bortoli & Mézard 2024, arXiv 2402.18491). " +
+                       "All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z. The score is the exact empirical score of the training set.")
+            .Heading("Summary")
+            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }))
+            .Paragraph($"Speciation: classes from {r.Speciation.ClassRule}; φ∞ = Σ p_c² = {F(r.Speciation.PhiInfinity)}; measured t_S is where " +
+                       $"φ̃ = (φ − φ∞)/(1 − φ∞) falls through {F(r.Speciation.NormalizedLevel, "F4")}, the two-cluster model's normalized value at its t_S " +
+                       $"(φ(t_S) = {F(r.Speciation.ReferencePhi, "F4")} by quadrature); error from {r.Speciation.BootstrapCrossings} bootstrap resamples of the clone pairs. " +
+                       "The Gaussian-data t_C is the prediction for Gaussian data with this n and d, not a claim about these data.");
+        report.Heading("Figures");
+        foreach (var (file, caption) in figures) report.Figure(file, caption, hasSvg: file != "samples-vs-nearest.png");
+        report.Heading("Files").Links([
+            ("regimes.json", "every number of this page (OU times)"),
+            ("regimes.csv", "the curves: φ, φ̃, φ_C, f, f/α per branch time"),
+            ("manifest.json", "command, options, seeds, version, runtime, timings"),
+        ]);
+        report.Write(path);
+    }
+
+    private sealed class StageProgress(Action<string, long, long> report) : IProgress<RegimesProgress>
+    {
+        public void Report(RegimesProgress value) => report(value.Stage, value.Done, value.Total);
+    }
+}

@@ -1,0 +1,214 @@
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Time;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Analysis;
+
+/// <summary>Options of <see cref="CloningExperiment"/> (defaults: Biroli et al. 2024, T = 10, Euler–Maruyama).</summary>
+/// <param name="Pairs">Parent trajectories P; each branch time clones every parent into two. Range: ≥ 2.</param>
+/// <param name="Steps">Uniform grid steps from T to t_min (branch times and a log-uniform tail near t_min are added). Range: ≥ 1.</param>
+/// <param name="TMax">Start time T. Range: &gt; TMin.</param>
+/// <param name="TMin">Last grid time t_min &gt; 0; samples end with D(x(t_min), t_min).</param>
+/// <param name="Start">Start rule of the parents.</param>
+/// <param name="Batch">Parents per batch (clones run 2·Batch at a time). Range: ≥ 1.</param>
+/// <param name="Seed">Run seed; parent p uses stream (Seed, p).</param>
+public sealed record CloningOptions(int Pairs = 128, int Steps = 200, double TMax = 10.0, double TMin = 1e-3,
+    StartRule Start = StartRule.Noise, int Batch = 128, long Seed = 0)
+{
+    public void Validate()
+    {
+        if (Pairs < 2) throw new ArgumentOutOfRangeException(nameof(Pairs), Pairs, "Pairs must be ≥ 2.");
+        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be ≥ 1.");
+        if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be ≥ 1.");
+        if (!double.IsFinite(TMin) || TMin <= 0) throw new ArgumentOutOfRangeException(nameof(TMin), TMin, "t_min must be finite and > 0.");
+        if (!double.IsFinite(TMax) || TMax <= TMin) throw new ArgumentOutOfRangeException(nameof(TMax), TMax, $"T must be finite and > t_min = {TMin}.");
+    }
+}
+
+/// <summary>
+/// The outcome of one branch time: for every parent p, whether its two clones ended in the same class and at
+/// the same nearest training point.
+/// </summary>
+public sealed record BranchOutcome(double T, bool[] SameClass, bool[] SameNearest)
+{
+    /// <summary>φ(t): share of pairs whose clones end in the same class.</summary>
+    public double Phi => SameClass.Count(s => s) / (double)SameClass.Length;
+
+    /// <summary>φ_C(t): share of pairs whose clones end at the same nearest training point.</summary>
+    public double PhiC => SameNearest.Count(s => s) / (double)SameNearest.Length;
+
+    /// <summary>Binomial standard error √(p(1 − p)/P).</summary>
+    public static double StdErr(double p, int count) => Math.Sqrt(Math.Max(p * (1 - p), 0) / count);
+}
+
+/// <summary>Everything a cloning run measured.</summary>
+/// <param name="Branches">One outcome per branch time, in decreasing t.</param>
+/// <param name="ParentSamples">Final samples of the parents, [P, d] row-major float32.</param>
+/// <param name="ParentClasses">Class of each parent's final sample.</param>
+/// <param name="ParentNeighbours">Nearest training points of the parents' final samples.</param>
+/// <param name="LastChangeTimes">t̂_C per parent: the last (smallest) grid time at which μ*(t) = argmin_μ |a^μ e^{−t} − x(t)| changed.</param>
+/// <param name="Grid">The grid the trajectories used.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record CloningRun(IReadOnlyList<BranchOutcome> Branches, float[] ParentSamples, int[] ParentClasses,
+    NearestNeighbourResult ParentNeighbours, double[] LastChangeTimes, TimeGrid Grid, double Seconds);
+
+/// <summary>
+/// Cloning experiments on the exact empirical score (Biroli et al. 2024, arXiv 2402.18491, Sec. 4): P parent
+/// trajectories run from T to t_min; at each branch time t every parent state x(t) is copied into two clones
+/// that continue with independent noise. φ(t) = P(clones end in the same class) measures speciation,
+/// φ_C(t) = P(clones end at the same nearest training point) and the last change of μ*(t) along the parents
+/// measure collapse.
+/// </summary>
+public static class CloningExperiment
+{
+    /// <summary>
+    /// The time grid: uniform from T to t_min in <paramref name="steps"/> steps, refined with 20 log-uniform
+    /// times below min(0.2, T/2) so small branch times resolve, plus every branch time exactly.
+    /// </summary>
+    public static TimeGrid BuildGrid(double tMax, double tMin, int steps, IReadOnlyList<double> branchTimes)
+    {
+        var times = new SortedSet<double>(Comparer<double>.Create((a, b) => b.CompareTo(a)));
+        var uniform = TimeGrid.Uniform(tMax, tMin, steps);
+        for (int k = 0; k <= uniform.Steps; k++) times.Add(uniform[k]);
+        double tail = Math.Min(0.2, tMax / 2);
+        if (tail > tMin)
+        {
+            var log = TimeGrid.LogUniform(tail, tMin, 20);
+            for (int k = 0; k <= log.Steps; k++) times.Add(log[k]);
+        }
+        foreach (var t in branchTimes)
+        {
+            if (!(t > tMin) || !(t <= tMax)) throw new ArgumentOutOfRangeException(nameof(branchTimes), t, $"Branch times must lie in (t_min, T] = ({tMin}, {tMax}].");
+            times.Add(t);
+        }
+        // Merge times closer than 1e-9 relative (floating duplicates).
+        var merged = new List<double>();
+        foreach (var t in times)
+            if (merged.Count == 0 || merged[^1] - t > 1e-9 * merged[^1]) merged.Add(t);
+        return TimeGrid.FromTimes(merged, "uniform + log tail + branch times");
+    }
+
+    /// <param name="denoiser">The score source (the exact empirical score, or a trained model of the same data).</param>
+    /// <param name="trainingSet">A: [n, d], for nearest training points, μ*(t) and the forward-marginal start.</param>
+    /// <param name="branchTimes">Branch times t in (t_min, T].</param>
+    /// <param name="classify">Class of each row of a [B, d] batch of final samples.</param>
+    /// <param name="progress">Receives grid steps done (total: <see cref="TotalSteps"/>).</param>
+    public static CloningRun Run(IDenoiser denoiser, Tensor trainingSet, IReadOnlyList<double> branchTimes, Func<Tensor, int[]> classify,
+        CloningOptions options, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(trainingSet);
+        ArgumentNullException.ThrowIfNull(branchTimes);
+        if (trainingSet.dim() != 2 || trainingSet.shape[1] != denoiser.Dimension)
+            throw new ArgumentException($"Training set must be [n, {denoiser.Dimension}], got [{string.Join(", ", trainingSet.shape)}].", nameof(trainingSet));
+        ArgumentNullException.ThrowIfNull(classify);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (branchTimes.Count == 0) throw new ArgumentException("Give at least one branch time.", nameof(branchTimes));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var grid = BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
+        var branchIndex = branchTimes.Select(t => IndexOf(grid, t)).Distinct().OrderBy(k => k).ToArray();
+        int d = denoiser.Dimension, p = options.Pairs;
+        var sameClass = branchIndex.Select(_ => new bool[p]).ToArray();
+        var sameNearest = branchIndex.Select(_ => new bool[p]).ToArray();
+        var parentSamples = new float[p * d];
+        var lastChange = new double[p];
+        long done = 0;
+
+        for (int first = 0; first < p; first += options.Batch)
+        {
+            int batch = Math.Min(options.Batch, p - first);
+            using var scope = NewDisposeScope();
+            var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
+            var x0 = options.Start == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, options.TMax, noise).X;
+            var recorder = new ParentRecorder(trainingSet, branchIndex, batch, progress, done);
+            var final = Samplers.Run(SamplerKind.EulerMaruyama, denoiser, x0, grid, noise, recorder, true, cancellationToken);
+            done += grid.Steps;
+            final.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(parentSamples, first * d);
+            Array.Copy(recorder.LastChange, 0, lastChange, first, batch);
+
+            for (int b = 0; b < branchIndex.Length; b++)
+            {
+                using var inner = NewDisposeScope();
+                int k = branchIndex[b];
+                var copies = recorder.States[b].repeat_interleave(2, 0, null);
+                var cloneNoise = noise.Branch(2, salt: k);
+                var observer = progress is null ? null : new StepProgress(progress, done);
+                var ends = k == grid.Steps
+                    ? denoiser.Denoise(copies, grid[k])
+                    : Samplers.Run(SamplerKind.EulerMaruyama, denoiser, copies, grid, k, grid.Steps, cloneNoise, observer, true, cancellationToken);
+                done += grid.Steps - k;
+                var classes = classify(ends);
+                var nearest = NearestNeighbours.Find(ends, trainingSet).Nearest;
+                for (int i = 0; i < batch; i++)
+                {
+                    sameClass[b][first + i] = classes[2 * i] == classes[2 * i + 1];
+                    sameNearest[b][first + i] = nearest[2 * i] == nearest[2 * i + 1];
+                }
+            }
+            recorder.Dispose();
+            progress?.Report(done);
+        }
+
+        using var samples = torch.tensor(parentSamples, [p, d]);
+        var parentClasses = classify(samples);
+        var neighbours = NearestNeighbours.Find(samples, trainingSet);
+        var outcomes = branchIndex.Select((k, b) => new BranchOutcome(grid[k], sameClass[b], sameNearest[b])).ToArray();
+        return new CloningRun(outcomes, parentSamples, parentClasses, neighbours, lastChange, grid, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Grid steps a run performs per batch of parents (parents plus both clones at every branch).</summary>
+    public static long TotalSteps(TimeGrid grid, IEnumerable<double> branchTimes, int pairs, int batch)
+    {
+        long perBatch = grid.Steps + branchTimes.Select(t => IndexOf(grid, t)).Distinct().Sum(k => (long)(grid.Steps - k));
+        return perBatch * ((pairs + batch - 1) / batch);
+    }
+
+    private static int IndexOf(TimeGrid grid, double t)
+    {
+        for (int k = 0; k <= grid.Steps; k++)
+            if (Math.Abs(grid[k] - t) <= 1e-9 * Math.Max(1, t)) return k;
+        throw new ArgumentException($"Branch time {t} is not on the grid.");
+    }
+
+    /// <summary>Keeps x(t) at the branch indices and tracks μ*(t) and its last change for each parent.</summary>
+    private sealed class ParentRecorder(Tensor trainingSet, int[] branchIndex, int batch, IProgress<long>? progress, long offset)
+        : IStepObserver, IDisposable
+    {
+        private readonly long[] current = Enumerable.Repeat(-1L, batch).ToArray();
+        public Tensor[] States { get; } = new Tensor[branchIndex.Length];
+        public double[] LastChange { get; } = new double[batch];
+
+        public void OnStep(in StepRecord step)
+        {
+            int b = Array.IndexOf(branchIndex, step.Index);
+            if (b >= 0) States[b] = step.X.detach().clone().DetachFromDisposeScope();
+            // μ*(t) = argmin_μ |a^μ e^{−t} − x| = argmin_μ |a^μ − x e^{t}|.
+            using var rescaled = step.X * Math.Exp(step.T);
+            var mu = NearestNeighbours.Find(rescaled, trainingSet).Nearest;
+            for (int i = 0; i < mu.Length; i++)
+            {
+                if (mu[i] != current[i]) LastChange[i] = step.T;
+                current[i] = mu[i];
+            }
+            if (!step.IsFinal) progress?.Report(offset + step.Index);
+        }
+
+        public void Dispose()
+        {
+            foreach (var s in States) s?.Dispose();
+        }
+    }
+
+    private sealed class StepProgress(IProgress<long> progress, long offset) : IStepObserver
+    {
+        private int first = -1;
+        public void OnStep(in StepRecord step)
+        {
+            if (first < 0) first = step.Index;
+            if (!step.IsFinal) progress.Report(offset + step.Index - first);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Random;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Theory;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Analysis;
+
+/// <summary>Options of <see cref="RegimesAnalysis"/>. Defaults finish in about a minute on 2 cores for the built-in data.</summary>
+/// <param name="Pairs">Clone pairs per branch time (parents). Range: ≥ 2.</param>
+/// <param name="Steps">Uniform SDE steps from T to t_min. Range: ≥ 1.</param>
+/// <param name="BranchCount">Number of branch times, geometric between <see cref="BranchMin"/> and <see cref="BranchMax"/>. Range: ≥ 2.</param>
+/// <param name="BranchMin">Smallest branch time (default: max(0.01, 5 t_min)).</param>
+/// <param name="BranchMax">Largest branch time (default: min(0.9 T, max(2.5 t_S, 2))).</param>
+/// <param name="TMax">Start time T.</param>
+/// <param name="TMin">Last grid time t_min.</param>
+/// <param name="Start">Start rule of the parents.</param>
+/// <param name="Batch">Parents per batch.</param>
+/// <param name="EntropySamples">Monte-Carlo samples per time of the excess-entropy estimator. Range: ≥ 2.</param>
+/// <param name="Bootstrap">Bootstrap resamples for the error of the measured t_S. Range: ≥ 10.</param>
+/// <param name="Seed">Run seed.</param>
+/// <param name="Precision">Arithmetic of the empirical score in the trajectories.</param>
+public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
+    double TMax = 10.0, double TMin = 1e-3, StartRule Start = StartRule.Noise, int Batch = 128, int EntropySamples = 256,
+    int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32)
+{
+    public void Validate()
+    {
+        new CloningOptions(Pairs, Steps, TMax, TMin, Start, Batch, Seed).Validate();
+        if (BranchCount < 2) throw new ArgumentOutOfRangeException(nameof(BranchCount), BranchCount, "Branch count must be ≥ 2.");
+        if (EntropySamples < 2) throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, "Entropy samples must be ≥ 2.");
+        if (Bootstrap < 10) throw new ArgumentOutOfRangeException(nameof(Bootstrap), Bootstrap, "Bootstrap resamples must be ≥ 10.");
+        if (BranchMin is double lo && (!double.IsFinite(lo) || lo <= TMin || lo >= TMax))
+            throw new ArgumentOutOfRangeException(nameof(BranchMin), lo, $"Smallest branch time must lie in (t_min, T) = ({TMin}, {TMax}).");
+        if (BranchMax is double hi && (!double.IsFinite(hi) || hi <= TMin || hi > TMax || (BranchMin is double l && hi <= l)))
+            throw new ArgumentOutOfRangeException(nameof(BranchMax), hi, "Largest branch time must lie in (smallest branch time, T].");
+    }
+}
+
+/// <summary>Stage and count of work done, for progress display.</summary>
+public readonly record struct RegimesProgress(string Stage, long Done, long Total);
+
+/// <summary>
+/// The headline measurement of Biroli, Bonnaire, De Bortoli &amp; Mézard (arXiv 2402.18491): where the three regimes
+/// of generation begin and end on a dataset, in theory and on the actual backward dynamics of its exact empirical
+/// score — speciation by cloning (φ(t), measured t_S vs ½ ln Λ), collapse by cloning (φ_C), by the last change of
+/// the nearest training point along trajectories (t̂_C), by the excess entropy (zero of f(t)), and the memorized
+/// share of the final samples.
+/// </summary>
+public static class RegimesAnalysis
+{
+    /// <param name="data">Training set (labels, if any, define classes for speciation).</param>
+    /// <param name="truth">Ground truth when <paramref name="data"/> is the synthetic two-cluster model (classes by the sign of x·m, theory curve).</param>
+    public static RegimesResult Run(Dataset data, RegimesOptions options, TwoClusterData? truth = null,
+        IProgress<RegimesProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (data.Count < 2) throw new ArgumentException($"The regimes analysis needs n ≥ 2 training points (got {data.Count}).", nameof(data));
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var trainingSet = data.ToTensor();
+
+        // Theory: Λ, t_S, per-direction variance, spectrum for the anisotropic t_C.
+        progress?.Report(new RegimesProgress("theory", 0, 1));
+        var speciationTheory = SpeciationTime.Estimate(trainingSet);
+        double lambdaMax = speciationTheory.LargestEigenvalue;
+        var (meanVariance, spectrum) = CovarianceSpectrumOf(trainingSet);
+        double tS = speciationTheory.Time;
+
+        // How classes are decided.
+        var classRule = ChooseClassRule(data, truth, options.Seed);
+        double phiInfinity = classRule.PhiInfinity;
+
+        // Branch times: geometric over [lo, hi].
+        double lo = options.BranchMin ?? Math.Max(0.01, 5 * options.TMin);
+        double hi = options.BranchMax ?? Math.Min(0.9 * options.TMax, Math.Max(2.5 * (speciationTheory.IsDefined ? tS : 0), 2.0));
+        if (hi <= lo) hi = Math.Min(options.TMax, lo * 10);
+        var branchTimes = Enumerable.Range(0, options.BranchCount)
+            .Select(i => lo * Math.Pow(hi / lo, i / (double)(options.BranchCount - 1))).ToArray();
+
+        // Cloning on the exact empirical score.
+        using var denoiser = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision));
+        var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed);
+        var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
+        long total = CloningExperiment.TotalSteps(grid, branchTimes, options.Pairs, options.Batch);
+        var cloningProgress = progress is null ? null : new Relay(progress, "trajectories and clones", total);
+        var cloning = CloningExperiment.Run(denoiser, trainingSet, branchTimes, classRule.Classify ?? (x => new int[x.shape[0]]),
+            cloningOptions, cloningProgress, cancellationToken);
+
+        // Excess entropy on the same times (float64 log-densities).
+        progress?.Report(new RegimesProgress("excess entropy", 0, branchTimes.Length));
+        var entropyClock = Stopwatch.StartNew();
+        using var density = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(Precision.Float64));
+        var entropy = ExcessEntropyEstimator.Estimate(density, branchTimes,
+            new ExcessEntropyOptions(options.EntropySamples, options.Seed), 
+            progress is null ? null : new Relay(progress, "excess entropy", branchTimes.Length), cancellationToken);
+        double entropySeconds = entropyClock.Elapsed.TotalSeconds;
+
+        // Speciation measurement.
+        var outcomes = cloning.Branches.OrderBy(b => b.T).ToArray();
+        double referencePhi = truth is not null && truth.Lambda > 1
+            ? CloningProbability.AtSpeciationTime(Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma)
+            : CloningProbability.LargeDimensionLimitAtSpeciation;
+        double normalizedLevel = (referencePhi - 0.5) / 0.5;
+        var curve = classRule.Classify is null ? [] : outcomes.Select(b =>
+        {
+            double phi = b.Phi;
+            double? theory = truth is not null ? CloningProbability.TwoCluster(b.T, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma) : null;
+            return new SpeciationPoint(b.T, phi, BranchOutcome.StdErr(phi, b.SameClass.Length), (phi - phiInfinity) / (1 - phiInfinity),
+                speciationTheory.IsDefined ? b.T / tS : null, theory);
+        }).ToArray();
+        double? measured = null, stderr = null;
+        int bootstrapCrossings = 0;
+        string? note = classRule.Note;
+        if (classRule.Classify is not null)
+        {
+            measured = Crossing.Falling(curve.Select(c => c.T).ToArray(), curve.Select(c => c.PhiNormalized).ToArray(), normalizedLevel);
+            (stderr, bootstrapCrossings) = BootstrapCrossing(outcomes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
+            if (measured is null) note = "φ̃ does not cross the two-cluster level within the branch times: widen --branch-min/--branch-max.";
+        }
+        var theoryCurve = truth is null ? null : Enumerable.Range(0, 121)
+            .Select(i => lo * Math.Pow(hi / lo, i / 120.0))
+            .Select(t => new TheoryPoint(t, CloningProbability.TwoCluster(t, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma))).ToArray();
+        var speciation = new SpeciationResult(tS, speciationTheory.IsDefined, measured, stderr, referencePhi, normalizedLevel, phiInfinity,
+            classRule.Description, classRule.TestAccuracy, bootstrapCrossings, curve, note, theoryCurve);
+
+        // Collapse.
+        var entropyByT = entropy.Points.ToDictionary(p => p.T);
+        var collapseCurve = outcomes.Select(b =>
+        {
+            var e = entropy.Points.MinBy(p => Math.Abs(p.T - b.T))!;
+            double phiC = b.PhiC;
+            return new CollapsePoint(b.T, phiC, BranchOutcome.StdErr(phiC, b.SameNearest.Length), e.F, e.StdErr, e.FOverAlpha);
+        }).ToArray();
+        var lastChange = cloning.LastChangeTimes;
+        double lcMean = lastChange.Average();
+        double lcStd = Math.Sqrt(lastChange.Sum(v => (v - lcMean) * (v - lcMean)) / Math.Max(1, lastChange.Length - 1));
+        double tCGaussian = ExcessEntropy.GaussianCollapseTime(data.Count, data.Dimension, Math.Sqrt(meanVariance));
+        double? tCAnisotropic = spectrum is null ? null : ExcessEntropy.AnisotropicCollapseTime(data.Count, data.Dimension, spectrum);
+        double? tCTwoCluster = truth is null ? null
+            : ExcessEntropy.TwoClusterCollapseTime(data.Count, data.Dimension, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma);
+        var collapse = new CollapseResult(tCGaussian, tCAnisotropic, tCTwoCluster, entropy.Crossing, entropy.CrossingStdErr,
+            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve);
+
+        var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
+        var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, "EulerMaruyama", options.Start.ToString(),
+            options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds);
+        classRule.Dispose();
+        return new RegimesResult("OU time t", summary, speciation, collapse, run)
+        {
+            Samples = cloning.ParentSamples,
+            Nearest = cloning.ParentNeighbours.Nearest,
+        };
+    }
+
+    /// <summary>Mean per-direction variance tr C / d and, for d ≤ 2048, the full eigenvalue list of C (1/n convention).</summary>
+    private static (double MeanVariance, double[]? Spectrum) CovarianceSpectrumOf(Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        var x = a.to_type(ScalarType.Float64);
+        var centred = x - x.mean([0]);
+        long n = x.shape[0], d = x.shape[1];
+        double meanVariance = centred.square().sum().item<double>() / (n * d);
+        if (d > 2048) return (meanVariance, null);
+        var cov = centred.t().mm(centred) / n;
+        var eig = torch.linalg.eigvalsh(cov).clamp_min(0.0).data<double>().ToArray();
+        return (meanVariance, eig.Reverse().ToArray());
+    }
+
+    /// <summary>Bootstrap over clone pairs (the same resample at every branch time, since pairs share parents).</summary>
+    private static (double? StdErr, int Crossings) BootstrapCrossing(BranchOutcome[] outcomes, double phiInfinity, double level, int resamples, long seed)
+    {
+        int pairs = outcomes[0].SameClass.Length;
+        var rng = new Xoshiro(Xoshiro.Mix((ulong)seed, 0xB007UL));
+        var times = outcomes.Select(o => o.T).ToArray();
+        var crossings = new List<double>();
+        var pick = new int[pairs];
+        var phi = new double[outcomes.Length];
+        for (int r = 0; r < resamples; r++)
+        {
+            for (int i = 0; i < pairs; i++) pick[i] = rng.NextInt(pairs);
+            for (int b = 0; b < outcomes.Length; b++)
+            {
+                int same = 0;
+                foreach (int i in pick) if (outcomes[b].SameClass[i]) same++;
+                phi[b] = (same / (double)pairs - phiInfinity) / (1 - phiInfinity);
+            }
+            if (Crossing.Falling(times, phi, level) is double c) crossings.Add(c);
+        }
+        if (crossings.Count < 2) return (null, crossings.Count);
+        double mean = crossings.Average();
+        return (Math.Sqrt(crossings.Sum(c => (c - mean) * (c - mean)) / (crossings.Count - 1)), crossings.Count);
+    }
+
+    private sealed class Relay(IProgress<RegimesProgress> target, string stage, long total) : IProgress<long>
+    {
+        public void Report(long value) => target.Report(new RegimesProgress(stage, value, total));
+    }
+
+    /// <summary>How final samples get a class, and the class shares that set φ∞.</summary>
+    private sealed class ClassRule : IDisposable
+    {
+        public Func<Tensor, int[]>? Classify { get; init; }
+        public string Description { get; init; } = "";
+        public double PhiInfinity { get; init; } = 0.5;
+        public double? TestAccuracy { get; init; }
+        public IReadOnlyList<int>? Classes { get; init; }
+        public string? Note { get; init; }
+        public IDisposable? Owned { get; init; }
+        public void Dispose() => Owned?.Dispose();
+    }
+
+    private static ClassRule ChooseClassRule(Dataset data, TwoClusterData? truth, long seed)
+    {
+        if (truth is not null)
+        {
+            var m = torch.tensor(truth.M).to_type(ScalarType.Float32).DetachFromDisposeScope();
+            return new ClassRule
+            {
+                Classify = x =>
+                {
+                    using var s = x.to_type(ScalarType.Float32).mv(m);
+                    return s.data<float>().ToArray().Select(v => v > 0 ? 1 : 0).ToArray();
+                },
+                Description = "sign of the overlap x·m with the two-cluster centre m (0: −m, 1: +m)",
+                PhiInfinity = 0.5,
+                Classes = [0, 1],
+                Owned = m,
+            };
+        }
+        if (data.Labels is { } labels && labels.Distinct().Count() >= 2)
+        {
+            var (train, test) = LogisticClassifier.Split(data, 0.2, seed);
+            var classifier = LogisticClassifier.Train(train, new LogisticClassifierOptions(Seed: seed));
+            double accuracy = classifier.Accuracy(test);
+            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
+            return new ClassRule
+            {
+                Classify = x => classifier.Predict(x),
+                Description = $"logistic regression trained on 80 % of the data (classes {string.Join(", ", classifier.Classes)}), held-out accuracy {accuracy:P1}",
+                PhiInfinity = shares.Sum(p => p * p),
+                TestAccuracy = accuracy,
+                Classes = classifier.Classes,
+                Owned = classifier,
+            };
+        }
+        return new ClassRule
+        {
+            Classify = null,
+            Description = "none (unlabelled data)",
+            Note = "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
+                   "Pass labelled data (--labels) or the two-cluster model to measure speciation.",
+        };
+    }
+}

@@ -1,0 +1,181 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Theory;
+using ScottPlot;
+
+namespace DiffusionDynamics.Reports;
+
+/// <summary>Figure recipes for a <see cref="RegimesResult"/>; each draws from the result (and, for images, the training data) alone.</summary>
+public static class RegimesFigures
+{
+    /// <summary>Writes every figure of the result into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(RegimesResult result, Dataset training, string directory)
+    {
+        var figures = new List<(string, string)>();
+        if (result.Speciation.Curve.Count > 0)
+        {
+            figures.Add((Speciation(result, directory), "Speciation by cloning: φ(t) = P(two clones branched at t end in the same class), " +
+                "with binomial error bars; dashed: the level φ∞ + (1 − φ∞)·(2φ_ref − 1) set by the two-cluster model at t_S."));
+            if (result.Speciation.TheoryDefined)
+                figures.Add((SpeciationRelative(result, directory), "Normalized φ̃ = (φ − φ∞)/(1 − φ∞) against t/t_S, beside the two-cluster model's curve."));
+        }
+        figures.Add((Collapse(result, directory), "Collapse by cloning: φ_C(t) = P(two clones end at the same nearest training point)."));
+        figures.Add((Entropy(result, directory), "Excess entropy f(t)/α (Monte Carlo on P_t^e, ±1 SE): positive above the collapse time, negative below."));
+        figures.Add((LastChange(result, directory), "t̂_C: the last time the nearest training point μ*(t) of a trajectory changed."));
+        if (training.IsImage && result.Samples.Length > 0)
+        {
+            var images = new List<float[]>();
+            int d = result.Data.D, count = Math.Min(24, result.Samples.Length / d);
+            for (int i = 0; i < count; i++)
+            {
+                images.Add(result.Samples.AsSpan(i * d, d).ToArray());
+                images.Add(training.Row((int)result.Nearest[i]).ToArray());
+            }
+            const string file = "samples-vs-nearest.png";
+            ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 12, scale: 2);
+            figures.Add((file, "Generated samples (left of each pair) beside their nearest training image (right)."));
+        }
+        return figures;
+    }
+
+    /// <summary>φ(t) with error bars, the two-cluster theory where known, the level and t_S (theory and measured).</summary>
+    public static string Speciation(RegimesResult r, string directory, string name = "speciation")
+    {
+        var s = r.Speciation;
+        var plot = Figure.Create("Speciation: clones ending in the same class", "branch time t (OU, log scale)", "φ(t)");
+        var xs = s.Curve.Select(c => Math.Log10(c.T)).ToArray();
+        var bars = plot.Add.ErrorBar(xs, s.Curve.Select(c => c.Phi).ToArray(), s.Curve.Select(c => c.Stderr).ToArray());
+        bars.LegendText = "measured φ(t) ± SE";
+        var points = plot.Add.ScatterPoints(xs, s.Curve.Select(c => c.Phi).ToArray());
+        points.Color = bars.Color;
+        if (s.TheoryCurve is { Count: > 0 } theory)
+        {
+            var line = plot.Add.ScatterLine(theory.Select(p => Math.Log10(p.T)).ToArray(), theory.Select(p => p.Value).ToArray());
+            line.LegendText = "two-cluster quadrature";
+            line.MarkerSize = 0;
+        }
+        double level = s.PhiInfinity + (1 - s.PhiInfinity) * s.NormalizedLevel;
+        var h = plot.Add.HorizontalLine(level);
+        h.LinePattern = LinePattern.Dashed;
+        h.LegendText = $"level {level:F3}";
+        MarkTime(plot, s.Theory, $"t_S = ½ ln Λ = {s.Theory:F3}", Colors.Black, s.TheoryDefined);
+        if (s.Measured is double m) MarkTime(plot, m, $"measured t_S = {m:F3}" + (s.Stderr is double e ? $" ± {e:F3}" : ""), Colors.Red, true);
+        LogX(plot);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>φ̃ against t/t_S with the normalized two-cluster curve (the data's own when two-cluster, else the large-d limit).</summary>
+    public static string SpeciationRelative(RegimesResult r, string directory, string name = "speciation-relative")
+    {
+        var s = r.Speciation;
+        var plot = Figure.Create("Speciation on the scale of t_S", "t / t_S", "φ̃ = (φ − φ∞)/(1 − φ∞)");
+        var xs = s.Curve.Select(c => c.TOverTs ?? double.NaN).ToArray();
+        var err = s.Curve.Select(c => c.Stderr / (1 - s.PhiInfinity)).ToArray();
+        var bars = plot.Add.ErrorBar(xs, s.Curve.Select(c => c.PhiNormalized).ToArray(), err);
+        bars.LegendText = "measured";
+        var pts = plot.Add.ScatterPoints(xs, s.Curve.Select(c => c.PhiNormalized).ToArray());
+        pts.Color = bars.Color;
+        double max = Math.Max(3, xs.Where(double.IsFinite).DefaultIfEmpty(3).Max());
+        var taus = Enumerable.Range(1, 200).Select(i => i * max / 200).ToArray();
+        // Large-d two-cluster reference: |m|² = d → ∞ with σ = 1 (take d = 10⁶).
+        var theory = taus.Select(tau => 2 * CloningProbability.AtRelativeTime(tau, 1000.0, 1.0) - 1).ToArray();
+        var line = plot.Add.ScatterLine(taus, theory);
+        line.LegendText = "two-cluster model, large d";
+        var level = plot.Add.HorizontalLine(s.NormalizedLevel);
+        level.LinePattern = LinePattern.Dashed;
+        var v = plot.Add.VerticalLine(1.0);
+        v.LinePattern = LinePattern.Dotted;
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>φ_C(t) with error bars and the collapse-time estimates.</summary>
+    public static string Collapse(RegimesResult r, string directory, string name = "collapse")
+    {
+        var c = r.Collapse;
+        var plot = Figure.Create("Collapse: clones ending at the same training point", "branch time t (OU, log scale)", "φ_C(t)");
+        var xs = c.Curve.Select(p => Math.Log10(p.T)).ToArray();
+        var bars = plot.Add.ErrorBar(xs, c.Curve.Select(p => p.PhiC).ToArray(), c.Curve.Select(p => p.Stderr).ToArray());
+        bars.LegendText = "measured φ_C(t) ± SE";
+        var pts = plot.Add.ScatterPoints(xs, c.Curve.Select(p => p.PhiC).ToArray());
+        pts.Color = bars.Color;
+        MarkCollapseTimes(plot, c);
+        LogX(plot);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>f(t)/α with error bars, zero line and crossings.</summary>
+    public static string Entropy(RegimesResult r, string directory, string name = "excess-entropy")
+    {
+        var c = r.Collapse;
+        var plot = Figure.Create("Excess entropy", "t (OU, log scale)", "f(t) / α");
+        var xs = c.Curve.Select(p => Math.Log10(p.T)).ToArray();
+        var ys = c.Curve.Select(p => p.FOverAlpha).ToArray();
+        var bars = plot.Add.ErrorBar(xs, ys, c.Curve.Select(p => p.FStderr / c.Alpha).ToArray());
+        bars.LegendText = "Monte Carlo f(t)/α ± SE";
+        var line = plot.Add.ScatterLine(xs, ys);
+        line.Color = bars.Color;
+        var zero = plot.Add.HorizontalLine(0);
+        zero.Color = Colors.Gray;
+        MarkCollapseTimes(plot, c);
+        LogX(plot);
+        plot.ShowLegend(Alignment.LowerRight);
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>Histogram of t̂_C over trajectories.</summary>
+    public static string LastChange(RegimesResult r, string directory, string name = "last-change")
+    {
+        var c = r.Collapse;
+        var values = c.LastChangeTimes;
+        var plot = Figure.Create($"Last change of the nearest training point ({values.Length} trajectories)", "t̂_C (OU)", "trajectories");
+        double lo = values.Min(), hi = values.Max();
+        if (hi <= lo) hi = lo + 1e-3;
+        int bins = 20;
+        var counts = new double[bins];
+        foreach (var v in values) counts[Math.Clamp((int)((v - lo) / (hi - lo) * bins), 0, bins - 1)]++;
+        var positions = Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * (hi - lo) / bins).ToArray();
+        var barPlot = plot.Add.Bars(positions, counts);
+        foreach (var bar in barPlot.Bars)
+        {
+            bar.Size = (hi - lo) / bins * 0.9;
+            bar.LineWidth = 0;
+        }
+        var mean = plot.Add.VerticalLine(c.LastChangeMean);
+        mean.LegendText = $"mean {c.LastChangeMean:F3} ± {c.LastChangeStd:F3} (sd)";
+        mean.Color = Colors.Red;
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figure.Save(plot, directory, name);
+    }
+
+    private static void MarkCollapseTimes(Plot plot, CollapseResult c)
+    {
+        MarkTime(plot, c.TheoryGaussian, $"t_C Gaussian data = {c.TheoryGaussian:F3}", Colors.Black, double.IsFinite(c.TheoryGaussian) && c.TheoryGaussian > 0);
+        if (c.TheoryTwoCluster is double tc) MarkTime(plot, tc, $"t_C two-cluster = {tc:F3}", Colors.Purple, tc > 0);
+        if (c.EntropyCrossing is double e) MarkTime(plot, e, $"f = 0 at t = {e:F3}", Colors.Red, true);
+        MarkTime(plot, c.LastChangeMean, $"mean t̂_C = {c.LastChangeMean:F3}", Colors.Green, c.LastChangeMean > 0);
+    }
+
+    private static void MarkTime(Plot plot, double t, string label, Color color, bool show)
+    {
+        if (!show || !(t > 0)) return;
+        var v = plot.Add.VerticalLine(Math.Log10(t));
+        v.LegendText = label;
+        v.Color = color;
+        v.LinePattern = LinePattern.Dashed;
+    }
+
+    /// <summary>The x data are log10 t: label the ticks with t.</summary>
+    private static void LogX(Plot plot)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        plot.Axes.Bottom.TickGenerator = ticks;
+    }
+}

@@ -1,0 +1,89 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Theory;
+using TorchSharp;
+
+namespace DiffusionDynamics.Tests.Analysis;
+
+public class RegimesAnalysisTests
+{
+    [Trait(Category.Name, Category.Slow)]
+    [Fact]
+    public void TwoCluster_MeasuredPhiMatchesQuadrature_AndMeasuredTsMatchesHalfLogLambda()
+    {
+        // d = 64, |m|² = 64, σ = 1: t_S = ½ ln 65 ≈ 2.09. n = 2,000 keeps the exact empirical score close to the
+        // model's score for t ≳ t_C (≈ 0.7 here, where φ ≈ 1 in both), so φ must match the quadrature within 4 SE.
+        var truth = (TwoClusterData)DataSource.Generate("two-cluster:d=64,n=2000,mu=1,sigma=1,seed=5");
+        var options = new RegimesOptions(Pairs: 256, Steps: 150, BranchCount: 10, BranchMin: 0.3, BranchMax: 5.0,
+            EntropySamples: 64, Bootstrap: 200, Seed: 11, Batch: 256);
+        var r = RegimesAnalysis.Run(truth.Data, options, truth);
+        foreach (var p in r.Speciation.Curve)
+        {
+            double se = Math.Max(p.Stderr, Math.Sqrt(0.25 / 256) / 4); // a φ of exactly 1 has zero sample SE; floor it
+            Assert.True(Math.Abs(p.Phi - p.Theory!.Value) < 4 * se, $"t = {p.T:F3}: φ = {p.Phi:F3}, quadrature {p.Theory:F3} (SE {p.Stderr:F3})");
+        }
+        Assert.NotNull(r.Speciation.Measured);
+        double tS = 0.5 * Math.Log(r.Data.LambdaMax);
+        Assert.Equal(tS, r.Speciation.Theory, 10);
+        Assert.True(Math.Abs(r.Speciation.Measured!.Value - tS) < 4 * r.Speciation.Stderr!.Value + 0.05,
+            $"measured t_S = {r.Speciation.Measured:F3} ± {r.Speciation.Stderr:F3}, ½ ln Λ = {tS:F3}");
+        Assert.Equal(0.5, r.Speciation.PhiInfinity);
+        Assert.Equal(CloningProbability.AtSpeciationTime(8.0, 1.0), r.Speciation.ReferencePhi, 12);
+    }
+
+    [Fact]
+    public void TinyTrainingSet_EverySampleIsMemorized()
+    {
+        // n = 5 in d = 16: t_C = ½ ln(1 + σ²/(5^{1/8} − 1)) ≈ 1.1 ≫ t_min, the trajectories collapse on training points.
+        var data = DataSource.Parse("gaussian:d=16,n=5,spectrum=16x1,seed=2");
+        var r = RegimesAnalysis.Run(data, new RegimesOptions(Pairs: 32, Steps: 60, BranchCount: 4, EntropySamples: 16, Bootstrap: 10, Seed: 1));
+        Assert.Equal(1.0, r.Collapse.MemorizedFraction);
+        Assert.All(r.Collapse.Curve.Where(p => p.T < 0.1), p => Assert.Equal(1.0, p.PhiC));
+        Assert.Empty(r.Speciation.Curve); // unlabelled data: no classes, no φ
+        Assert.NotNull(r.Speciation.Note);
+    }
+
+    [Fact]
+    public void LargeTrainingSet_InLowDimension_GeneralizesLikeFreshDraws()
+    {
+        // n = 20,000 in d = 2: t_C = ½ ln(1 + 1/(n − 1)) ≈ 2.5e-5 < t_min = 1e-3, so no collapse. The copy test
+        // d₁/d₂ < 1/3 still fires by chance for generalized samples: for points of a smooth density in 2-D,
+        // (d₁/d₂)² is uniform, so P(d₁/d₂ < 1/3) = 1/9. The share must match that of fresh draws from the same
+        // Gaussian (within 4 binomial SE), far from the memorizing value 1.
+        var data = DataSource.Parse("gaussian:d=2,n=20000,spectrum=2x1,seed=4");
+        int pairs = 400;
+        var r = RegimesAnalysis.Run(data, new RegimesOptions(Pairs: pairs, Steps: 100, BranchCount: 3, EntropySamples: 16, Bootstrap: 10, Seed: 2, Batch: 400));
+        var fresh = DataSource.Parse("gaussian:d=2,n=4000,spectrum=2x1,seed=99");
+        using var freshT = fresh.ToTensor();
+        using var train = data.ToTensor();
+        double baseline = NearestNeighbours.Find(freshT, train).MemorizedFraction();
+        double se = Math.Sqrt(baseline * (1 - baseline) / pairs) + Math.Sqrt(baseline * (1 - baseline) / fresh.Count);
+        Assert.True(Math.Abs(r.Collapse.MemorizedFraction - baseline) < 4 * se,
+            $"memorized share {r.Collapse.MemorizedFraction:F3} vs fresh-draw baseline {baseline:F3}");
+        Assert.True(r.Collapse.MemorizedFraction < 0.25);
+    }
+
+    [Fact]
+    public void InvalidInputs_AreRejected()
+    {
+        var one = DataSource.Parse("points:0.5");
+        Assert.Throws<ArgumentException>(() => RegimesAnalysis.Run(one, new RegimesOptions()));
+        var data = DataSource.Parse("points:-1,1");
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegimesAnalysis.Run(data, new RegimesOptions(Pairs: 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegimesAnalysis.Run(data, new RegimesOptions(BranchMin: 20)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegimesAnalysis.Run(data, new RegimesOptions(TMin: 0)));
+    }
+
+    [Fact]
+    public void Crossing_InterpolatesTheLastFallThroughTheLevel()
+    {
+        double[] t = [0.1, 0.5, 1.0, 2.0, 4.0];
+        double[] y = [1.0, 0.98, 0.9, 0.6, 0.5];
+        Assert.Equal(1.0 + (0.9 - 0.75) / (0.9 - 0.6) * 1.0, Crossing.Falling(t, y, 0.75)!.Value, 12);
+        Assert.Null(Crossing.Falling(t, y, 0.4));  // never below
+        Assert.Null(Crossing.Falling(t, y, 1.1));  // never above
+        // Noise at small t (a dip below the level) does not move the crossing found from large t.
+        double[] noisy = [0.7, 0.98, 0.9, 0.6, 0.5];
+        Assert.Equal(1.5, Crossing.Falling(t, noisy, 0.75)!.Value, 12);
+    }
+}
