@@ -18,13 +18,22 @@ namespace DiffusionDynamics.Analysis;
 /// gives f(t) for a training set of n points, as in the paper's definition (see <see cref="ExcessEntropyEstimator"/>).
 /// Range: 2 ≤ n ≤ N.
 /// </param>
-public sealed record ExcessEntropyOptions(int SamplesPerTime = 512, long Seed = 0, int Batch = 256, int? TrainingSetSize = null)
+/// <param name="LeaveOneOut">
+/// Evaluate each draw x (made from a^μ) under the density of the other N − 1 points. That density does not contain
+/// the point x came from, so it stands for the population P_t, as in the paper's definition of s(t): f then turns
+/// negative below the collapse time of the N points themselves and its zero is their t_C. Without it the estimate
+/// is the excess entropy of the empirical distribution, which is ≥ 0 at every t (it only tends to 0 below t_C).
+/// </param>
+public sealed record ExcessEntropyOptions(int SamplesPerTime = 512, long Seed = 0, int Batch = 256, int? TrainingSetSize = null,
+    bool LeaveOneOut = false)
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the offending value.</summary>
     public void Validate()
     {
         if (SamplesPerTime < 2) throw new ArgumentOutOfRangeException(nameof(SamplesPerTime), SamplesPerTime, "SamplesPerTime must be ≥ 2 (a standard error needs two draws).");
         if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be ≥ 1.");
+        if (LeaveOneOut && TrainingSetSize is not null)
+            throw new ArgumentException("Use either LeaveOneOut (the N points' own collapse) or TrainingSetSize (a smaller n against N), not both.");
         if (TrainingSetSize is < 2) throw new ArgumentOutOfRangeException(nameof(TrainingSetSize), TrainingSetSize, "TrainingSetSize must be ≥ 2 (α = 0 for n = 1).");
     }
 }
@@ -135,11 +144,13 @@ public static class ExcessEntropyEstimator
             using (var scope = NewDisposeScope())
             {
                 var noise = NoiseSource.ForSamples(runSeed, first, batch, d);
-                var mu = torch.tensor(noise.NextIndices(density.Count));
+                var indices = noise.NextIndices(density.Count);
+                var mu = torch.tensor(indices);
                 var z = noise.Next(ScalarType.Float64);                                      // z: [B, d]
                 var a = density.TrainingSet.index_select(0, mu).to_type(ScalarType.Float64);  // a^μ: [B, d]
                 var x = a.mul_(decay).add_(z, sqrtDelta);
-                l = (density.LogDensity(x, t) / d).data<double>().ToArray();                  // ln P_t^e(x)/d: [B]
+                var logP = density.LogDensity(x, t, options.LeaveOneOut ? indices : null);      // ln P_t^e(x): [B]
+                l = (logP / d).data<double>().ToArray();
             }
             shift ??= l.Average();
             foreach (double v in l)

@@ -96,7 +96,7 @@ public static class RegimesAnalysis
         var entropyClock = Stopwatch.StartNew();
         using var density = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(Precision.Float64));
         var entropy = ExcessEntropyEstimator.Estimate(density, branchTimes,
-            new ExcessEntropyOptions(options.EntropySamples, options.Seed), 
+            new ExcessEntropyOptions(options.EntropySamples, options.Seed, LeaveOneOut: true),
             progress is null ? null : new Relay(progress, "excess entropy", branchTimes.Length), cancellationToken);
         double entropySeconds = entropyClock.Elapsed.TotalSeconds;
 

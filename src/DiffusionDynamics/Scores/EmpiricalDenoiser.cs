@@ -109,17 +109,50 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
     /// ln P_t^e(x) = logsumexp_μ(−|x − a^μ e^{−t}|² / (2Δ_t)) − ln n − (d/2) ln(2π Δ_t), as [B] float64.
     /// Used by the excess-entropy estimator and to check the score by finite differences.
     /// </summary>
-    public Tensor LogDensity(Tensor x, double t)
+    public Tensor LogDensity(Tensor x, double t) => LogDensity(x, t, null);
+
+    /// <summary>
+    /// ln P_t^e(x) with, for row b, the training point <paramref name="exclude"/>[b] left out of the mixture
+    /// (leave-one-out: the density of the other n − 1 points, normalized by n − 1). Excluding by masking the logit
+    /// keeps full accuracy where that point dominates (small t), unlike subtracting its term afterwards.
+    /// Range: n ≥ 2 when excluding; exclude[b] in [0, n).
+    /// </summary>
+    public Tensor LogDensity(Tensor x, double t, long[]? exclude)
     {
         DenoiserChecks.Require(x, Dimension, t);
+        if (exclude is not null)
+        {
+            if (Count < 2) throw new ArgumentException("Leave-one-out needs n ≥ 2 training points.", nameof(exclude));
+            if (exclude.Length != x.shape[0]) throw new ArgumentException($"{exclude.Length} exclusions for a batch of {x.shape[0]}.", nameof(exclude));
+            if (exclude.Any(i => i < 0 || i >= Count)) throw new ArgumentOutOfRangeException(nameof(exclude), $"Excluded indices must lie in [0, {Count}).");
+        }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
         var parts = new List<Tensor>();
-        ForEachBlock(xi, t, (_, logits) => parts.Add(logits.to_type(ScalarType.Float64).logsumexp(1, keepdim: true).MoveToOuterDisposeScope()));
+        ForEachBlock(xi, t, (start, logits) =>
+        {
+            var l64 = logits.to_type(ScalarType.Float64);
+            if (exclude is not null)
+            {
+                long len = l64.shape[1];
+                var rows = new List<long>();
+                var cols = new List<long>();
+                for (int b = 0; b < exclude.Length; b++)
+                    if (exclude[b] >= start && exclude[b] < start + len)
+                    {
+                        rows.Add(b);
+                        cols.Add(exclude[b] - start);
+                    }
+                if (rows.Count > 0)
+                    l64.index_put_(double.NegativeInfinity, torch.tensor(rows.ToArray()), torch.tensor(cols.ToArray()));
+            }
+            parts.Add(l64.logsumexp(1, keepdim: true).MoveToOuterDisposeScope());
+        });
         var lse = torch.cat(parts, 1).logsumexp(1, keepdim: false);
         double delta = OuTime.Delta(t);
+        int mixtureSize = exclude is null ? Count : Count - 1;
         var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
-        var result = lse - xNormSq / (2 * delta) - Math.Log(Count) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
+        var result = lse - xNormSq / (2 * delta) - Math.Log(mixtureSize) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
         return result.MoveToOuterDisposeScope();
     }
 

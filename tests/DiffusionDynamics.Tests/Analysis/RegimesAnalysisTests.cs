@@ -46,13 +46,13 @@ public class RegimesAnalysisTests
     [Fact]
     public void LargeTrainingSet_InLowDimension_GeneralizesLikeFreshDraws()
     {
-        // n = 20,000 in d = 2: t_C = ½ ln(1 + 1/(n − 1)) ≈ 2.5e-5 < t_min = 1e-3, so no collapse. The copy test
+        // n = 10,000 in d = 2: t_C = ½ ln(1 + 1/(n − 1)) ≈ 5e-5 < t_min = 1e-3, so no collapse. The copy test
         // d₁/d₂ < 1/3 still fires by chance for generalized samples: for points of a smooth density in 2-D,
         // (d₁/d₂)² is uniform, so P(d₁/d₂ < 1/3) = 1/9. The share must match that of fresh draws from the same
         // Gaussian (within 4 binomial SE), far from the memorizing value 1.
-        var data = DataSource.Parse("gaussian:d=2,n=20000,spectrum=2x1,seed=4");
-        int pairs = 400;
-        var r = RegimesAnalysis.Run(data, new RegimesOptions(Pairs: pairs, Steps: 100, BranchCount: 3, EntropySamples: 16, Bootstrap: 10, Seed: 2, Batch: 400));
+        var data = DataSource.Parse("gaussian:d=2,n=10000,spectrum=2x1,seed=4");
+        int pairs = 300;
+        var r = RegimesAnalysis.Run(data, new RegimesOptions(Pairs: pairs, Steps: 100, BranchCount: 3, EntropySamples: 16, Bootstrap: 10, Seed: 2, Batch: 300));
         var fresh = DataSource.Parse("gaussian:d=2,n=4000,spectrum=2x1,seed=99");
         using var freshT = fresh.ToTensor();
         using var train = data.ToTensor();

@@ -187,3 +187,32 @@ public class EmpiricalDenoiserTests
         Assert.Throws<ArgumentException>(() => new EmpiricalDenoiser(vector));
     }
 }
+
+public class EmpiricalLeaveOneOutTests
+{
+    [Fact]
+    public void LeaveOneOutLogDensity_EqualsTheDensityOfTheOtherPoints()
+    {
+        var a = ScoreOracles.RandomMatrix(12, 4, 50);
+        var x = ScoreOracles.RandomMatrix(3, 4, 51);
+        using var all = new EmpiricalDenoiser(torch.tensor(a), new EmpiricalDenoiserOptions(Precision.Float64, MaxChunkElements: 3 * 5));
+        using var xt = torch.tensor(x);
+        long[] exclude = [0, 7, 11];
+        foreach (double t in new[] { 0.01, 0.5, 3.0 })
+        {
+            using var loo = all.LogDensity(xt, t, exclude);
+            for (int b = 0; b < 3; b++)
+            {
+                var rest = Enumerable.Range(0, 12).Where(i => i != exclude[b]).ToArray();
+                var others = new double[11, 4];
+                for (int i = 0; i < 11; i++) for (int j = 0; j < 4; j++) others[i, j] = a[rest[i], j];
+                using var reduced = new EmpiricalDenoiser(torch.tensor(others), new EmpiricalDenoiserOptions(Precision.Float64));
+                using var expected = reduced.LogDensity(xt.narrow(0, b, 1), t);
+                // Masking the excluded logit is exact: agreement to float64 round-off of a log-sum-exp.
+                Assert.Equal(expected[0].item<double>(), loo[b].item<double>(), 9);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => all.LogDensity(xt, 0.5, [0, 1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => all.LogDensity(xt, 0.5, [0, 1, 12]));
+    }
+}
