@@ -75,12 +75,8 @@ public static class RegimesAnalysis
         var classRule = ChooseClassRule(data, truth, options.Seed);
         double phiInfinity = classRule.PhiInfinity;
 
-        // Branch times: geometric over [lo, hi].
-        double lo = options.BranchMin ?? Math.Max(0.01, 5 * options.TMin);
-        double hi = options.BranchMax ?? Math.Min(0.9 * options.TMax, Math.Max(2.5 * (speciationTheory.IsDefined ? tS : 0), 2.0));
-        if (hi <= lo) hi = Math.Min(options.TMax, lo * 10);
-        var branchTimes = Enumerable.Range(0, options.BranchCount)
-            .Select(i => lo * Math.Pow(hi / lo, i / (double)(options.BranchCount - 1))).ToArray();
+        var branchTimes = BranchTimes(options, speciationTheory.IsDefined ? tS : null);
+        double lo = branchTimes.Min(), hi = branchTimes.Max();
 
         // Cloning on the exact empirical score.
         using var denoiser = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision));
@@ -92,12 +88,12 @@ public static class RegimesAnalysis
             cloningOptions, cloningProgress, cancellationToken);
 
         // Excess entropy on the same times (float64 log-densities).
-        progress?.Report(new RegimesProgress("excess entropy", 0, branchTimes.Length));
+        progress?.Report(new RegimesProgress("excess entropy", 0, (long)branchTimes.Length * options.EntropySamples));
         var entropyClock = Stopwatch.StartNew();
         using var density = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(Precision.Float64));
         var entropy = ExcessEntropyEstimator.Estimate(density, branchTimes,
             new ExcessEntropyOptions(options.EntropySamples, options.Seed, LeaveOneOut: true),
-            progress is null ? null : new Relay(progress, "excess entropy", branchTimes.Length), cancellationToken);
+            progress is null ? null : new Relay(progress, "excess entropy", (long)branchTimes.Length * options.EntropySamples), cancellationToken);
         double entropySeconds = entropyClock.Elapsed.TotalSeconds;
 
         // Speciation measurement.
@@ -155,6 +151,31 @@ public static class RegimesAnalysis
             Samples = cloning.ParentSamples,
             Nearest = cloning.ParentNeighbours.Nearest,
         };
+    }
+
+    /// <summary>
+    /// Branch times. With explicit bounds: <see cref="RegimesOptions.BranchCount"/> geometric times between them.
+    /// Otherwise half of them linear on [0.4 t_S, 2 t_S] (where φ falls, for the speciation crossing) and half
+    /// geometric on [max(0.01, 5 t_min), 0.4 t_S) (where clones collapse), clipped to (t_min, 0.9 T]; when t_S is
+    /// undefined (Λ ≤ 1), all geometric on [max(0.01, 5 t_min), min(0.9 T, 2)].
+    /// </summary>
+    public static double[] BranchTimes(RegimesOptions options, double? tS)
+    {
+        double lo = options.BranchMin ?? Math.Max(0.01, 5 * options.TMin);
+        double top = 0.9 * options.TMax;
+        static double[] Geometric(double a, double b, int k) =>
+            Enumerable.Range(0, k).Select(i => k == 1 ? a : a * Math.Pow(b / a, i / (double)(k - 1))).ToArray();
+        if (options.BranchMin is not null || options.BranchMax is not null || tS is not double ts || 0.4 * ts <= lo || 0.4 * ts >= top)
+        {
+            double hi = options.BranchMax ?? Math.Min(top, Math.Max(2.0, tS is double t2 ? 2.0 * t2 : 2.0));
+            if (hi <= lo) hi = Math.Min(options.TMax, lo * 10);
+            return Geometric(lo, hi, options.BranchCount);
+        }
+        int late = options.BranchCount / 2, early = options.BranchCount - late;
+        double from = 0.4 * ts, to = Math.Min(top, 2.0 * ts);
+        var speciation = Enumerable.Range(0, late).Select(i => from + (to - from) * i / Math.Max(1, late - 1));
+        var collapse = Geometric(lo, from, early + 1).Take(early); // excludes 0.4 t_S itself (already in the linear part)
+        return collapse.Concat(speciation).Distinct().OrderBy(t => t).ToArray();
     }
 
     /// <summary>Mean per-direction variance tr C / d and, for d ≤ 2048, the full eigenvalue list of C (1/n convention).</summary>

@@ -61,7 +61,7 @@ public static class RegimesFigures
         MarkTime(plot, s.Theory, $"t_S = ½ ln Λ = {s.Theory:F3}", Colors.Black, s.TheoryDefined);
         if (s.Measured is double m) MarkTime(plot, m, $"measured t_S = {m:F3}" + (s.Stderr is double e ? $" ± {e:F3}" : ""), Colors.Red, true);
         LogX(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerLeft);
         return Figure.Save(plot, directory, name);
     }
 
@@ -86,7 +86,7 @@ public static class RegimesFigures
         level.LinePattern = LinePattern.Dashed;
         var v = plot.Add.VerticalLine(1.0);
         v.LinePattern = LinePattern.Dotted;
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerLeft);
         return Figure.Save(plot, directory, name);
     }
 
@@ -102,7 +102,7 @@ public static class RegimesFigures
         pts.Color = bars.Color;
         MarkCollapseTimes(plot, c);
         LogX(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerLeft);
         return Figure.Save(plot, directory, name);
     }
 
@@ -121,6 +121,9 @@ public static class RegimesFigures
         zero.Color = Colors.Gray;
         MarkCollapseTimes(plot, c);
         LogX(plot);
+        // f/α → −∞ as t → 0 (the leave-one-out density vanishes at the draws): show the crossing region.
+        double lowest = ys.Where(double.IsFinite).DefaultIfEmpty(-1).Min();
+        plot.Axes.SetLimitsY(Math.Max(lowest, -4.0) - 0.2, 1.5);
         plot.ShowLegend(Alignment.LowerRight);
         return Figure.Save(plot, directory, name);
     }
@@ -130,7 +133,7 @@ public static class RegimesFigures
     {
         var c = r.Collapse;
         var values = c.LastChangeTimes;
-        var plot = Figure.Create($"Last change of the nearest training point ({values.Length} trajectories)", "t̂_C (OU)", "trajectories");
+        var plot = Figure.Create($"Last change of the nearest training point ({values.Length} trajectories)", "last change of μ*(t) (OU time)", "trajectories");
         double lo = values.Min(), hi = values.Max();
         if (hi <= lo) hi = lo + 1e-3;
         int bins = 20;
