@@ -27,22 +27,16 @@ public static class RegimesCommand
         var branches = new Option<int>("--branches") { Description = "Number of branch times (geometric spacing).", DefaultValueFactory = _ => 14 };
         var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time (default max(0.01, 5 t_min))." };
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
-        var tMax = new Option<double>("--t-max") { Description = "Start time T (OU).", DefaultValueFactory = _ => 10.0 };
-        var tMin = new Option<double>("--t-min") { Description = "Last grid time t_min > 0 (OU).", DefaultValueFactory = _ => 1e-3 };
-        var start = new Option<string>("--start") { Description = "noise: x(T) ~ N(0, I) | marginal: exact draw from P_T of the data.", DefaultValueFactory = _ => "noise" };
-        start.AcceptOnlyFromAmong("noise", "marginal");
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 256 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
-        var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score in the trajectories.", DefaultValueFactory = _ => "float32" };
-        precision.AcceptOnlyFromAmong("float32", "float64");
 
         var command = new Command("regimes", "Measure speciation and collapse — the three regimes of generation — on a dataset, beside their closed forms.");
         common.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, tMax, tMin, start, entropySamples, bootstrap, precision })
+        var dynamics = new DynamicsOptions();
+        dynamics.AddTo(command);
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap })
             command.Options.Add(o);
         AtLeast(steps, 1); AtLeast(pairs, 2); AtLeast(branches, 2); AtLeast(entropySamples, 2); AtLeast(bootstrap, 10);
-        foreach (var o in new[] { tMax, tMin })
-            o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
 
         command.SetAction(p =>
         {
@@ -50,10 +44,10 @@ public static class RegimesCommand
             var options = new RegimesOptions(
                 Pairs: p.GetValue(pairs), Steps: p.GetValue(steps), BranchCount: p.GetValue(branches),
                 BranchMin: p.GetValue(branchMin), BranchMax: p.GetValue(branchMax),
-                TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
-                Start: p.GetValue(start) == "marginal" ? StartRule.ForwardMarginal : StartRule.Noise,
+                TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin),
+                Start: dynamics.StartRule(p),
                 EntropySamples: p.GetValue(entropySamples), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
-                Precision: p.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32);
+                Precision: dynamics.PrecisionOf(p));
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"),
                 p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);

@@ -27,22 +27,16 @@ public static class SampleCommand
         var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (uniform in OU time).", DefaultValueFactory = _ => 200 };
         var sampler = new Option<string>("--sampler") { Description = "sde (Euler–Maruyama) | ode-euler | ode-heun.", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong("sde", "ode-euler", "ode-heun");
-        var tMax = new Option<double>("--t-max") { Description = "Start time T (OU).", DefaultValueFactory = _ => 10.0 };
-        var tMin = new Option<double>("--t-min") { Description = "Last grid time t_min > 0 (OU); the output is D(x(t_min), t_min).", DefaultValueFactory = _ => 1e-3 };
-        var start = new Option<string>("--start") { Description = "noise: x(T) ~ N(0, I) | marginal: exact draw from P_T of the data (unbiased at small T).", DefaultValueFactory = _ => "noise" };
-        start.AcceptOnlyFromAmong("noise", "marginal");
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
-        var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
-        precision.AcceptOnlyFromAmong("float32", "float64");
 
         var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");
         common.AddTo(command);
-        foreach (var o in new Option[] { samples, steps, sampler, tMax, tMin, start, batch, precision }) command.Options.Add(o);
+        var dynamics = new DynamicsOptions();
+        dynamics.AddTo(command);
+        foreach (var o in new Option[] { samples, steps, sampler, batch }) command.Options.Add(o);
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
-        tMin.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError("--t-min must be finite and > 0."); });
-        tMax.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError("--t-max must be finite and > 0."); });
 
         command.SetAction(p =>
         {
@@ -51,12 +45,12 @@ public static class SampleCommand
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
                 Sampler: p.GetValue(sampler) switch { "ode-euler" => SamplerKind.OdeEuler, "ode-heun" => SamplerKind.OdeHeun, _ => SamplerKind.EulerMaruyama },
-                TMax: p.GetValue(tMax),
-                TMin: p.GetValue(tMin),
+                TMax: p.GetValue(dynamics.TMax),
+                TMin: p.GetValue(dynamics.TMin),
                 Steps: p.GetValue(steps),
-                Start: p.GetValue(start) == "marginal" ? StartRule.ForwardMarginal : StartRule.Noise,
+                Start: dynamics.StartRule(p),
                 Batch: p.GetValue(batch),
-                Precision: p.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32,
+                Precision: dynamics.PrecisionOf(p),
                 Seed: p.GetValue(common.Seed));
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");

@@ -11,14 +11,10 @@ public static class ProgressDisplay
     /// <summary>Runs <paramref name="work"/>, which reports progress through the <see cref="IProgress{T}"/> it is given (units done).</summary>
     public static T Run<T>(TextWriter output, string label, long total, Func<IProgress<long>, T> work)
     {
-        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        if (IsTerminal(output))
         {
             T result = default!;
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                    new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
+            Bars().Start(ctx =>
                 {
                     var task = ctx.AddTask(label, maxValue: Math.Max(total, 1));
                     result = work(new Progress(done => task.Value = done));
@@ -44,14 +40,10 @@ public static class ProgressDisplay
     /// </summary>
     public static T RunStages<T>(TextWriter output, Func<Action<string, long, long>, T> work)
     {
-        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        if (IsTerminal(output))
         {
             T result = default!;
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                    new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
+            Bars().Start(ctx =>
                 {
                     var tasks = new Dictionary<string, ProgressTask>();
                     result = work((stage, done, total) =>
@@ -77,6 +69,13 @@ public static class ProgressDisplay
             output.WriteLine($"{stage}: {done}/{total} ({decile * 10}%) {sw.Elapsed.TotalSeconds:F1}s");
         });
     }
+
+    private static bool IsTerminal(TextWriter output) => !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+
+    private static Spectre.Console.Progress Bars() => AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+            new ElapsedTimeColumn(), new RemainingTimeColumn());
 
     /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress posts to a sync context; we want immediate calls).</summary>
     private sealed class Progress(Action<long> report) : IProgress<long>

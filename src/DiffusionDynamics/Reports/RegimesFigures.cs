@@ -44,10 +44,7 @@ public static class RegimesFigures
         var s = r.Speciation;
         var plot = Figure.Create("Speciation: clones ending in the same class", "branch time t (OU, log scale)", "φ(t)");
         var xs = s.Curve.Select(c => Math.Log10(c.T)).ToArray();
-        var bars = plot.Add.ErrorBar(xs, s.Curve.Select(c => c.Phi).ToArray(), s.Curve.Select(c => c.Stderr).ToArray());
-        bars.LegendText = "measured φ(t) ± SE";
-        var points = plot.Add.ScatterPoints(xs, s.Curve.Select(c => c.Phi).ToArray());
-        points.Color = bars.Color;
+        Figure.PointsWithErrors(plot, xs, s.Curve.Select(c => c.Phi).ToArray(), s.Curve.Select(c => c.Stderr).ToArray(), "measured φ(t) ± SE");
         if (s.TheoryCurve is { Count: > 0 } theory)
         {
             var line = plot.Add.ScatterLine(theory.Select(p => Math.Log10(p.T)).ToArray(), theory.Select(p => p.Value).ToArray());
@@ -72,10 +69,7 @@ public static class RegimesFigures
         var plot = Figure.Create("Speciation on the scale of t_S", "t / t_S", "φ̃ = (φ − φ∞)/(1 − φ∞)");
         var xs = s.Curve.Select(c => c.TOverTs ?? double.NaN).ToArray();
         var err = s.Curve.Select(c => c.Stderr / (1 - s.PhiInfinity)).ToArray();
-        var bars = plot.Add.ErrorBar(xs, s.Curve.Select(c => c.PhiNormalized).ToArray(), err);
-        bars.LegendText = "measured";
-        var pts = plot.Add.ScatterPoints(xs, s.Curve.Select(c => c.PhiNormalized).ToArray());
-        pts.Color = bars.Color;
+        Figure.PointsWithErrors(plot, xs, s.Curve.Select(c => c.PhiNormalized).ToArray(), err, "measured");
         double max = Math.Max(3, xs.Where(double.IsFinite).DefaultIfEmpty(3).Max());
         var taus = Enumerable.Range(1, 200).Select(i => i * max / 200).ToArray();
         // Large-d two-cluster reference: |m|² = d → ∞ with σ = 1 (take d = 10⁶).
@@ -96,10 +90,7 @@ public static class RegimesFigures
         var c = r.Collapse;
         var plot = Figure.Create("Collapse: clones ending at the same training point", "branch time t (OU, log scale)", "φ_C(t)");
         var xs = c.Curve.Select(p => Math.Log10(p.T)).ToArray();
-        var bars = plot.Add.ErrorBar(xs, c.Curve.Select(p => p.PhiC).ToArray(), c.Curve.Select(p => p.Stderr).ToArray());
-        bars.LegendText = "measured φ_C(t) ± SE";
-        var pts = plot.Add.ScatterPoints(xs, c.Curve.Select(p => p.PhiC).ToArray());
-        pts.Color = bars.Color;
+        Figure.PointsWithErrors(plot, xs, c.Curve.Select(p => p.PhiC).ToArray(), c.Curve.Select(p => p.Stderr).ToArray(), "measured φ_C(t) ± SE");
         MarkCollapseTimes(plot, c);
         LogX(plot);
         plot.ShowLegend(Alignment.LowerLeft);
@@ -113,10 +104,7 @@ public static class RegimesFigures
         var plot = Figure.Create("Excess entropy", "t (OU, log scale)", "f(t) / α");
         var xs = c.Curve.Select(p => Math.Log10(p.T)).ToArray();
         var ys = c.Curve.Select(p => p.FOverAlpha).ToArray();
-        var bars = plot.Add.ErrorBar(xs, ys, c.Curve.Select(p => p.FStderr / c.Alpha).ToArray());
-        bars.LegendText = "Monte Carlo f(t)/α ± SE";
-        var line = plot.Add.ScatterLine(xs, ys);
-        line.Color = bars.Color;
+        Figure.PointsWithErrors(plot, xs, ys, c.Curve.Select(p => p.FStderr / c.Alpha).ToArray(), "Monte Carlo f(t)/α ± SE", connect: true);
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Gray;
         MarkCollapseTimes(plot, c);
@@ -134,18 +122,7 @@ public static class RegimesFigures
         var c = r.Collapse;
         var values = c.LastChangeTimes;
         var plot = Figure.Create($"Last change of the nearest training point ({values.Length} trajectories)", "last change of μ*(t) (OU time)", "trajectories");
-        double lo = values.Min(), hi = values.Max();
-        if (hi <= lo) hi = lo + 1e-3;
-        int bins = 20;
-        var counts = new double[bins];
-        foreach (var v in values) counts[Math.Clamp((int)((v - lo) / (hi - lo) * bins), 0, bins - 1)]++;
-        var positions = Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * (hi - lo) / bins).ToArray();
-        var barPlot = plot.Add.Bars(positions, counts);
-        foreach (var bar in barPlot.Bars)
-        {
-            bar.Size = (hi - lo) / bins * 0.9;
-            bar.LineWidth = 0;
-        }
+        Figure.Histogram(plot, values, 20, values.Min(), values.Max());
         var mean = plot.Add.VerticalLine(c.LastChangeMean);
         mean.LegendText = $"mean {c.LastChangeMean:F3} ± {c.LastChangeStd:F3} (sd)";
         mean.Color = Colors.Red;

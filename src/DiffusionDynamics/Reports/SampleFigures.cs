@@ -29,17 +29,8 @@ public static class SampleFigures
     public static string RatioHistogram(SamplingResult result, string directory, string name = "nearest-ratio")
     {
         var ratios = result.Neighbours.Ratios.Where(double.IsFinite).ToArray();
-        int bins = 25;
-        var counts = new double[bins];
-        foreach (var r in ratios) counts[Math.Clamp((int)(r * bins), 0, bins - 1)]++;
-        var positions = Enumerable.Range(0, bins).Select(i => (i + 0.5) / bins).ToArray();
         var plot = Figure.Create($"Nearest/second-nearest distance ratio ({result.Count} samples)", "d₁ / d₂", "samples");
-        var bars = plot.Add.Bars(positions, counts);
-        foreach (var bar in bars.Bars)
-        {
-            bar.Size = 1.0 / bins * 0.9;
-            bar.LineWidth = 0;
-        }
+        Figure.Histogram(plot, ratios, 25, 0, 1);
         var line = plot.Add.VerticalLine(1.0 / 3.0);
         line.LegendText = $"copy threshold 1/3 — memorized {result.MemorizedFraction:P1}";
         line.LinePattern = ScottPlot.LinePattern.Dashed;

@@ -1,29 +1,13 @@
 using System.Text.Json;
-using DiffusionDynamics.Cli;
 
 namespace DiffusionDynamics.Tests.Cli;
 
-public class RegimesCommandTests : IDisposable
+public class RegimesCommandTests : CliHarness
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "diffdyn-regimes-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(root)) Directory.Delete(root, true);
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void Regimes_OnBuiltinImages_WritesTheDocumentedKeys_FiguresAndReport()
     {
-        string outDir = Path.Combine(root, "builtin");
+        string outDir = Path.Combine(Root, "builtin");
         var (code, stdout, stderr) = Run("regimes", "--n", "400", "--pairs", "16", "--branches", "6", "--steps", "60",
             "--entropy-samples", "32", "--bootstrap", "20", "--seed", "7", "--out", outDir);
         Assert.True(code == 0, stderr);
@@ -55,7 +39,7 @@ public class RegimesCommandTests : IDisposable
     [Fact]
     public void Regimes_OnTwoClusterData_UsesTheOverlapRuleAndTheQuadrature()
     {
-        string outDir = Path.Combine(root, "two-cluster");
+        string outDir = Path.Combine(Root, "two-cluster");
         var (code, _, stderr) = Run("regimes", "--data", "two-cluster:d=32,n=500,mu=1,sigma=1,seed=1", "--pairs", "16",
             "--branches", "4", "--steps", "50", "--entropy-samples", "16", "--bootstrap", "10", "--out", outDir);
         Assert.True(code == 0, stderr);
@@ -78,12 +62,6 @@ public class RegimesCommandTests : IDisposable
     [InlineData("regimes", "--data", "builtin", "--labels", "x.npy")]
     public void BadOptionsOrData_ExitWithCode2_AndWriteNothing(params string[] args)
     {
-        string outDir = Path.Combine(root, "bad");
-        var (code, _, stderr) = Run([.. args, "--out", outDir]);
-        Assert.Equal(2, code);
-        Assert.StartsWith("error:", stderr);
-        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:")));
-        Assert.False(Directory.Exists(outDir));
-        if (Directory.Exists(root)) Assert.Empty(Directory.EnumerateDirectories(root, ".*partial*"));
+        AssertUsageErrorWroteNothing(args);
     }
 }

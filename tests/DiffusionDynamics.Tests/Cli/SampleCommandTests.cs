@@ -1,29 +1,13 @@
 using System.Text.Json;
-using DiffusionDynamics.Cli;
 
 namespace DiffusionDynamics.Tests.Cli;
 
-public class SampleCommandTests : IDisposable
+public class SampleCommandTests : CliHarness
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "diffdyn-cli-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(root)) Directory.Delete(root, true);
-    }
-
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void Sample_OnBuiltinImages_WritesResultsFiguresManifestAndReport()
     {
-        string outDir = Path.Combine(root, "run");
+        string outDir = Path.Combine(Root, "run");
         var (code, stdout, stderr) = Run("sample", "--n", "200", "--samples", "8", "--steps", "20", "--seed", "3", "--out", outDir);
         Assert.True(code == 0, stderr);
         foreach (var f in new[] { "samples.npy", "nearest.csv", "sample.json", "manifest.json", "index.html", "samples-vs-nearest.png", "nearest-ratio.png", "nearest-ratio.svg" })
@@ -44,7 +28,7 @@ public class SampleCommandTests : IDisposable
     [Fact]
     public void Sample_IsReproducible_AndIndependentOfBatchSize()
     {
-        string a = Path.Combine(root, "a"), b = Path.Combine(root, "b");
+        string a = Path.Combine(Root, "a"), b = Path.Combine(Root, "b");
         Assert.Equal(0, Run("sample", "--data", "two-cluster:d=8,n=300", "--samples", "6", "--steps", "30", "--out", a).Code);
         Assert.Equal(0, Run("sample", "--data", "two-cluster:d=8,n=300", "--samples", "6", "--steps", "30", "--batch", "4", "--out", b).Code);
         var x = DiffusionDynamics.Data.Npy.Read(Path.Combine(a, "samples.npy")).ToDoubleArray();
@@ -68,19 +52,13 @@ public class SampleCommandTests : IDisposable
     [InlineData("sample", "--bogus")]
     public void BadOptionsOrData_ExitWithCode2_OneClearLine_AndWriteNothing(params string[] args)
     {
-        string outDir = Path.Combine(root, "bad");
-        var (code, _, stderr) = Run([.. args, "--out", outDir]);
-        Assert.Equal(2, code);
-        Assert.StartsWith("error:", stderr);
-        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "output folder was written");
-        if (Directory.Exists(root))
-            Assert.Empty(Directory.EnumerateDirectories(root, ".*partial*"));
+        AssertUsageErrorWroteNothing(args);
     }
 
     [Fact]
     public void ExistingNonEmptyOutputFolder_IsRefused()
     {
-        string outDir = Path.Combine(root, "full");
+        string outDir = Path.Combine(Root, "full");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "keep.txt"), "x");
         var (code, _, stderr) = Run("sample", "--data", "points:-1,1", "--samples", "2", "--steps", "5", "--out", outDir);
