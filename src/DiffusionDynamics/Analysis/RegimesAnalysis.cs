@@ -53,8 +53,12 @@ public static class RegimesAnalysis
 {
     /// <param name="data">Training set (labels, if any, define classes for speciation).</param>
     /// <param name="truth">Ground truth when <paramref name="data"/> is the synthetic two-cluster model (classes by the sign of x·m, theory curve).</param>
+    /// <param name="model">
+    /// A trained denoiser of the same training set to run the trajectories and clones with, in place of the exact
+    /// empirical score (the excess entropy and the theory remain properties of the data). Null: the exact empirical score.
+    /// </param>
     public static RegimesResult Run(Dataset data, RegimesOptions options, TwoClusterData? truth = null,
-        IProgress<RegimesProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<RegimesProgress>? progress = null, CancellationToken cancellationToken = default, IDenoiser? model = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -79,7 +83,10 @@ public static class RegimesAnalysis
         double lo = branchTimes.Min(), hi = branchTimes.Max();
 
         // Cloning on the exact empirical score.
-        using var denoiser = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision));
+        if (model is not null && model.Dimension != data.Dimension)
+            throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
+        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+        IDenoiser denoiser = model ?? empirical!;
         var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed);
         var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
         long total = CloningExperiment.TotalSteps(grid, branchTimes, options.Pairs, options.Batch);
@@ -144,7 +151,8 @@ public static class RegimesAnalysis
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, "EulerMaruyama", options.Start.ToString(),
-            options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds);
+            options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds,
+            model is null ? "exact empirical score" : $"trained model ({model.GetType().Name})");
         classRule.Dispose();
         return new RegimesResult("OU time t", summary, speciation, collapse, run)
         {
