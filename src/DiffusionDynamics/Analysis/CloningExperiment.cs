@@ -123,7 +123,7 @@ public static class CloningExperiment
             using var scope = NewDisposeScope();
             var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
             var x0 = options.Start == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, options.TMax, noise).X;
-            var recorder = new ParentRecorder(trainingSet, branchIndex, batch, progress, done);
+            var recorder = new NearestPointTracker(trainingSet, batch, branchIndex, progress, done);
             var final = Samplers.Run(SamplerKind.EulerMaruyama, denoiser, x0, grid, noise, recorder, true, cancellationToken);
             done += grid.Steps;
             final.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(parentSamples, first * d);
@@ -171,35 +171,6 @@ public static class CloningExperiment
         for (int k = 0; k <= grid.Steps; k++)
             if (Math.Abs(grid[k] - t) <= 1e-9 * Math.Max(1, t)) return k;
         throw new ArgumentException($"Branch time {t} is not on the grid.");
-    }
-
-    /// <summary>Keeps x(t) at the branch indices and tracks μ*(t) and its last change for each parent.</summary>
-    private sealed class ParentRecorder(Tensor trainingSet, int[] branchIndex, int batch, IProgress<long>? progress, long offset)
-        : IStepObserver, IDisposable
-    {
-        private readonly long[] current = Enumerable.Repeat(-1L, batch).ToArray();
-        public Tensor[] States { get; } = new Tensor[branchIndex.Length];
-        public double[] LastChange { get; } = new double[batch];
-
-        public void OnStep(in StepRecord step)
-        {
-            int b = Array.IndexOf(branchIndex, step.Index);
-            if (b >= 0) States[b] = step.X.detach().clone().DetachFromDisposeScope();
-            // μ*(t) = argmin_μ |a^μ e^{−t} − x| = argmin_μ |a^μ − x e^{t}|.
-            using var rescaled = step.X * Math.Exp(step.T);
-            var mu = NearestNeighbours.Find(rescaled, trainingSet).Nearest;
-            for (int i = 0; i < mu.Length; i++)
-            {
-                if (mu[i] != current[i]) LastChange[i] = step.T;
-                current[i] = mu[i];
-            }
-            if (!step.IsFinal) progress?.Report(offset + step.Index);
-        }
-
-        public void Dispose()
-        {
-            foreach (var s in States) s?.Dispose();
-        }
     }
 
     private sealed class StepProgress(IProgress<long> progress, long offset) : IStepObserver

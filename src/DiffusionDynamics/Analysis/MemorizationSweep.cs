@@ -1,0 +1,94 @@
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Theory;
+using DiffusionDynamics.Time;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Analysis;
+
+/// <summary>Options of the evaluation of one trained model in a memorization sweep.</summary>
+/// <param name="Samples">Generated samples per model. Range: ≥ 2.</param>
+/// <param name="Steps">Euler–Maruyama steps from T to t_min. Range: ≥ 1.</param>
+/// <param name="TMax">Start time T.</param>
+/// <param name="TMin">Last grid time t_min.</param>
+/// <param name="ScoreTimes">Times at which the learned score is compared with the empirical one (default 8 geometric in [0.01, 3]).</param>
+/// <param name="ScoreSamples">Draws per time for that comparison. Range: ≥ 2.</param>
+/// <param name="Seed">Seed of samples and draws.</param>
+public sealed record MemorizationOptions(int Samples = 64, int Steps = 200, double TMax = 10.0, double TMin = 1e-3,
+    double[]? ScoreTimes = null, int ScoreSamples = 256, long Seed = 0)
+{
+    public double[] Times => ScoreTimes ?? Enumerable.Range(0, 8).Select(i => 0.01 * Math.Pow(300, i / 7.0)).ToArray();
+
+    public void Validate()
+    {
+        if (Samples < 2) throw new ArgumentOutOfRangeException(nameof(Samples), Samples, "Samples must be ≥ 2.");
+        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be ≥ 1.");
+        if (ScoreSamples < 2) throw new ArgumentOutOfRangeException(nameof(ScoreSamples), ScoreSamples, "Score samples must be ≥ 2.");
+        if (!double.IsFinite(TMin) || TMin <= 0) throw new ArgumentOutOfRangeException(nameof(TMin), TMin, "t_min must be finite and > 0.");
+        if (!double.IsFinite(TMax) || TMax <= TMin) throw new ArgumentOutOfRangeException(nameof(TMax), TMax, $"T must be finite and > t_min = {TMin}.");
+        foreach (var t in Times) OuTime.RequirePositive(t, nameof(ScoreTimes));
+    }
+}
+
+/// <summary>What one trained model does with its training set of size n.</summary>
+/// <param name="N">Training-set size.</param>
+/// <param name="MemorizedFraction">Share of generated samples that copy a training point (d₁/d₂ &lt; 1/3).</param>
+/// <param name="MemorizedStderr">Binomial standard error.</param>
+/// <param name="LastChangeMean">Mean t̂_C (last change of the nearest training point along trajectories).</param>
+/// <param name="LastChangeStd">Its spread over trajectories.</param>
+/// <param name="GaussianCollapseTime">t_C predicted for Gaussian data with this n, d and σ² = tr C/d.</param>
+/// <param name="ScoreDistance">E|s_θ − s_e|²/E|s_e|² over t: how far the learned score is from the exact empirical one.</param>
+/// <param name="Training">Training summary (steps, loss, seconds), filled by the caller.</param>
+public sealed record MemorizationPoint(int N, double MemorizedFraction, double MemorizedStderr, double LastChangeMean, double LastChangeStd,
+    double GaussianCollapseTime, IReadOnlyList<ScoreDistancePoint> ScoreDistance, MemorizationTraining? Training = null);
+
+/// <summary>Training summary of one model of a sweep.</summary>
+public sealed record MemorizationTraining(int Steps, double FinalLoss, double Seconds, long Parameters, string Checkpoint);
+
+/// <summary>The sweep: one point per training-set size.</summary>
+public sealed record MemorizationResult(string Clock, string Data, int D, IReadOnlyList<MemorizationPoint> Points);
+
+/// <summary>
+/// Memorization of trained networks as a function of the training-set size n (Biroli et al. 2024, arXiv 2402.18491,
+/// Sec. 5; Achilli et al. 2410.08727): a network trained on few data reproduces the empirical score and copies
+/// training points; on many data it generalizes. <see cref="Evaluate"/> measures one trained model.
+/// </summary>
+public static class MemorizationSweep
+{
+    /// <param name="training">The n training points the model was trained on.</param>
+    /// <param name="model">The trained denoiser.</param>
+    public static MemorizationPoint Evaluate(Dataset training, IDenoiser model, MemorizationOptions options, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (model.Dimension != training.Dimension)
+            throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {training.Dimension}.", nameof(model));
+        using var scope = NewDisposeScope();
+        var a = training.ToTensor();
+        int d = training.Dimension;
+
+        // Generated samples, with μ*(t) tracked along the way.
+        var grid = TimeGrid.Uniform(options.TMax, options.TMin, options.Steps);
+        var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, d);
+        using var tracker = new NearestPointTracker(a, options.Samples, progress: progress);
+        var samples = Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, tracker, true, cancellationToken);
+        var neighbours = NearestNeighbours.Find(samples, a);
+        double memorized = neighbours.MemorizedFraction();
+        var lastChange = tracker.LastChange;
+        double lcMean = lastChange.Average();
+        double lcStd = Math.Sqrt(lastChange.Sum(v => (v - lcMean) * (v - lcMean)) / Math.Max(1, lastChange.Length - 1));
+
+        // Distance of the learned score to the exact empirical score.
+        using var empirical = new EmpiricalDenoiser(a);
+        var distance = options.Times.Select(t => ScoreComparison.RelativeError(empirical, model, a, t, options.ScoreSamples, options.Seed)).ToArray();
+
+        double meanVariance = (a - a.mean([0])).square().mean().item<float>();
+        double tC = training.Count >= 2 ? ExcessEntropy.GaussianCollapseTime(training.Count, d, Math.Sqrt(meanVariance)) : double.PositiveInfinity;
+        return new MemorizationPoint(training.Count, memorized, Math.Sqrt(memorized * (1 - memorized) / options.Samples), lcMean, lcStd, tC, distance);
+    }
+}

@@ -1,0 +1,51 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Scores;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Tests.Analysis;
+
+public class MemorizationSweepTests
+{
+    [Fact]
+    public void ExactEmpiricalScore_AsTheModel_MemorizesEverything_AndHasZeroScoreDistance()
+    {
+        var data = DataSource.Parse("gaussian:d=8,n=12,spectrum=8x1,seed=3");
+        using var a = data.ToTensor();
+        using var exact = new EmpiricalDenoiser(a);
+        var p = MemorizationSweep.Evaluate(data, exact, new MemorizationOptions(Samples: 16, Steps: 60, ScoreSamples: 32));
+        Assert.Equal(12, p.N);
+        Assert.Equal(1.0, p.MemorizedFraction);
+        Assert.All(p.ScoreDistance, s => Assert.Equal(0.0, s.RelativeError, 12)); // the same score: identical values
+        Assert.True(p.LastChangeMean > 0);
+        Assert.True(p.GaussianCollapseTime > 0);
+    }
+
+    [Fact]
+    public void GaussianScore_OfGaussianData_GeneralizesAndIsFarFromTheEmpiricalScoreAtSmallT()
+    {
+        // The population Gaussian score never collapses: its samples are fresh draws, so the copy test fires only by
+        // chance (≈ 3^{-d} for d = 8, i.e. < 1 %); at small t the empirical score points at single training points
+        // while the Gaussian one does not, so their relative distance is of order 1 there and small at large t.
+        var data = DataSource.Parse("gaussian:d=8,n=50,spectrum=8x1,seed=4");
+        using var mean = torch.zeros(8, dtype: ScalarType.Float64);
+        using var gauss = GaussianDenoiser.Isotropic(mean, 1.0);
+        var p = MemorizationSweep.Evaluate(data, gauss, new MemorizationOptions(Samples: 64, Steps: 60, ScoreTimes: [0.01, 3.0], ScoreSamples: 128));
+        Assert.True(p.MemorizedFraction < 0.1, $"memorized {p.MemorizedFraction}");
+        Assert.True(p.ScoreDistance[0].RelativeError > 0.5, $"distance at t = 0.01: {p.ScoreDistance[0].RelativeError}");
+        Assert.True(p.ScoreDistance[1].RelativeError < 0.05, $"distance at t = 3: {p.ScoreDistance[1].RelativeError}");
+    }
+
+    [Fact]
+    public void InvalidOptions_AreRejected()
+    {
+        var data = DataSource.Parse("points:-1,1");
+        using var a = data.ToTensor();
+        using var exact = new EmpiricalDenoiser(a);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemorizationSweep.Evaluate(data, exact, new MemorizationOptions(Samples: 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemorizationSweep.Evaluate(data, exact, new MemorizationOptions(ScoreTimes: [0.0])));
+        var other = DataSource.Parse("gaussian:d=3,n=4,spectrum=3x1");
+        Assert.Throws<ArgumentException>(() => MemorizationSweep.Evaluate(other, exact, new MemorizationOptions()));
+    }
+}
