@@ -19,6 +19,8 @@ public static class CliApp
                                    "speciation, collapse and the regimes of generation. All times are OU times t unless stated.");
         root.Subcommands.Add(RegimesCommand.Build());
         root.Subcommands.Add(SampleCommand.Build());
+        root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(MemorizationCommand.Build());
         return root;
     }
 

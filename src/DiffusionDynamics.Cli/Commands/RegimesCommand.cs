@@ -28,19 +28,23 @@ public static class RegimesCommand
         var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time (default max(0.01, 5 t_min))." };
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 256 };
+        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
 
         var command = new Command("regimes", "Measure speciation and collapse — the three regimes of generation — on a dataset, beside their closed forms.");
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap })
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap, model })
             command.Options.Add(o);
         AtLeast(steps, 1); AtLeast(pairs, 2); AtLeast(branches, 2); AtLeast(entropySamples, 2); AtLeast(bootstrap, 10);
 
         command.SetAction(p =>
         {
             var request = common.DataRequest(p);
+            string? modelDir = p.GetValue(model);
+            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
+            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
             var options = new RegimesOptions(
                 Pairs: p.GetValue(pairs), Steps: p.GetValue(steps), BranchCount: p.GetValue(branches),
                 BranchMin: p.GetValue(branchMin), BranchMax: p.GetValue(branchMax),
@@ -49,7 +53,7 @@ public static class RegimesCommand
                 EntropySamples: p.GetValue(entropySamples), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
                 Precision: dynamics.PrecisionOf(p));
             options.Validate();
-            return Execute(request, options, common.OutputFolder(p, "regimes"),
+            return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
                 p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
         });
         return command;
@@ -59,24 +63,35 @@ public static class RegimesCommand
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
-    public static int Execute(DataRequest request, RegimesOptions options, string outDir, string[] args, TextWriter output)
+    public static int Execute(DataRequest request, RegimesOptions options, string outDir, string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
+        using var trained = modelDir is null ? null : TrainedModel.Load(modelDir, data);
         using var run = RunDirectory.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}");
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}" +
+                         (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report)));
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
+        var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
 
         File.WriteAllText(run.File("regimes.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
+        if (exact is not null) File.WriteAllText(run.File("regimes-exact.json"), JsonSerializer.Serialize(exact, RunManifest.JsonOptions));
         WriteCsv(result, run.File("regimes.csv"));
         var figures = RegimesFigures.WriteAll(result, data, run.Staging);
         var rows = SummaryRows(result);
+        if (exact is not null)
+        {
+            var exactRows = SummaryRows(exact);
+            rows = rows.Select(r => (r.Item1, r.Item2 + "  |  exact: " + (exactRows.FirstOrDefault(e => e.Item1 == r.Item1).Item2 ?? "—"))).ToList();
+            rows.Insert(0, ("score", $"trained model ({modelDir})  |  exact: exact empirical score of the same training set"));
+        }
         new RunManifest
         {
             Command = "regimes",
             Arguments = args,
-            Options = new { data = request, regimes = options },
+            Options = new { data = request, regimes = options, model = modelDir },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds },
@@ -151,8 +166,8 @@ public static class RegimesCommand
         report.Write(path);
     }
 
-    private sealed class StageProgress(Action<string, long, long> report) : IProgress<RegimesProgress>
+    private sealed class StageProgress(Action<string, string, long, long> report, string prefix = "") : IProgress<RegimesProgress>
     {
-        public void Report(RegimesProgress value) => report(value.Stage, value.Done, value.Total);
+        public void Report(RegimesProgress value) => report(prefix + value.Stage, "", value.Done, value.Total);
     }
 }

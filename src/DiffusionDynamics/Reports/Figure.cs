@@ -54,6 +54,17 @@ public static class Figure
         }
     }
 
+    /// <summary>For data plotted as log10 values: ticks at integer powers of ten labelled with the value, log minor ticks.</summary>
+    public static void LogAxis(ScottPlot.IAxis axis)
+    {
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
     /// <summary>Saves <paramref name="plot"/> as <c>{name}.png</c> and <c>{name}.svg</c> in <paramref name="directory"/>; returns the PNG file name.</summary>
     public static string Save(Plot plot, string directory, string name, int width = 720, int height = 480)
     {

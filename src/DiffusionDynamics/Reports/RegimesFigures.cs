@@ -147,15 +147,5 @@ public static class RegimesFigures
         v.LinePattern = LinePattern.Dashed;
     }
 
-    /// <summary>The x data are log10 t: label the ticks with t.</summary>
-    private static void LogX(Plot plot)
-    {
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        plot.Axes.Bottom.TickGenerator = ticks;
-    }
+    private static void LogX(Plot plot) => Figure.LogAxis(plot.Axes.Bottom);
 }

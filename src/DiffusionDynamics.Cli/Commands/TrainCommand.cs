@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Cli.Terminal;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
+using DiffusionDynamics.Reports;
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Time;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>
+/// <c>diffdyn train</c>: denoising-score-matching training of a score network (MLP for vectors, small U-Net for
+/// images) in the OU clock, with EMA, checkpoints and resume; then samples from the EMA model, a loss curve and a report.
+/// </summary>
+public static class TrainCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The data request a training folder was made from (so analyses can rebuild the same training set).</summary>
+    public const string DataRequestFile = "data-request.json";
+
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        var train = new TrainingCliOptions();
+        var samples = new Option<int>("--samples") { Description = "Samples drawn from the trained (EMA) model for the report.", DefaultValueFactory = _ => 64 };
+        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
+
+        var command = new Command("train", "Train a score network by denoising score matching (OU clock), with EMA, checkpoints and --resume; then sample from it.");
+        common.AddTo(command);
+        train.AddTo(command);
+        command.Options.Add(samples);
+
+        command.SetAction(p =>
+        {
+            var request = common.DataRequest(p);
+            var training = train.Training(p, p.GetValue(common.Seed));
+            string outDir = common.OutputFolder(p, "train");
+            return Execute(request, train.NetworkFor(p), training, outDir, p.GetValue(train.Resume), p.GetValue(samples),
+                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    /// <summary>Trains (or resumes), then samples and reports; exceptions propagate to <see cref="CliApp"/>.</summary>
+    public static int Execute(DataRequest request, Func<Dataset, NetworkOptions> networkFor, TrainingOptions training, string outDir,
+        bool resume, int sampleCount, string[] args, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        outDir = Path.GetFullPath(outDir);
+        bool hasCheckpoint = Directory.Exists(outDir) && File.Exists(Path.Combine(outDir, DataRequestFile));
+        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new IOException($"Output folder {outDir} already exists and is not empty; choose another --out, or pass --resume to continue it.");
+        if (resume && hasCheckpoint)
+        {
+            var stored = JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(Path.Combine(outDir, DataRequestFile)), RunManifest.JsonOptions)!;
+            if (!SameData(stored, request))
+                throw new ArgumentException($"--resume: {outDir} was trained on different data ({stored.Spec}, n = {stored.Count?.ToString(Inv) ?? "all"}); pass the same data options.");
+        }
+        var data = request.Load();
+        var networkOptions = networkFor(data);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, DataRequestFile), JsonSerializer.Serialize(request, RunManifest.JsonOptions));
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {networkOptions.Kind} network; {training.Steps} steps at batch {training.BatchSize}" +
+                         (resume ? " (resuming if a checkpoint exists)" : ""));
+
+        var result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
+            new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        // Samples from the EMA model.
+        using var model = Checkpoint.LoadDenoiser(outDir, ema: true);
+        using var scope = NewDisposeScope();
+        var grid = TimeGrid.Uniform(training.TMax, training.TMin, 200);
+        var noise = NoiseSource.ForSamples(training.Seed, 0, sampleCount, data.Dimension);
+        var sampleClock = Stopwatch.StartNew();
+        var samples = ProgressDisplay.Run(output, "sampling from the EMA model", grid.Steps, progress =>
+            Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, new StepCounter(progress)));
+        double sampleSeconds = sampleClock.Elapsed.TotalSeconds;
+        using var trainingSet = data.ToTensor();
+        var neighbours = NearestNeighbours.Find(samples, trainingSet);
+        var flat = samples.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var sampling = new SamplingResult(flat, data.Dimension, neighbours, neighbours.MemorizedFraction(), sampleSeconds, grid.Steps + 1);
+
+        string report = Path.Combine(outDir, "report");
+        if (Directory.Exists(report)) Directory.Delete(report, true);
+        Directory.CreateDirectory(report);
+        Npy.Write(Path.Combine(report, "samples.npy"), flat, new[] { sampleCount }.Concat(data.ItemShape).ToArray());
+        var figures = new List<(string File, string Caption)>();
+        figures.Add((TrainingFigures.LossCurve(Path.Combine(outDir, "train-log.jsonl"), report), "Training loss (DSM, as logged) against step."));
+        if (data.IsImage)
+            figures.Add((SampleFigures.SamplesBesideNearest(sampling, data, report), "Samples from the EMA model (left of each pair) beside their nearest training image (right)."));
+        else
+            figures.Add((SampleFigures.Scatter(sampling, data, report), "Training points and samples from the EMA model (first two coordinates)."));
+        figures.Add((SampleFigures.RatioHistogram(sampling, report), "Nearest/second-nearest training distance ratio of the samples; below 1/3 a sample is a copy."));
+
+        var rows = new List<(string, string)>
+        {
+            ("data", $"{data.Name} (n = {data.Count}, d = {data.Dimension})"),
+            ("network", $"{networkOptions.Kind}, {result.ParameterCount:N0} parameters"),
+            ("steps", $"{result.Steps} at batch {training.BatchSize}"),
+            ("final loss", result.FinalLoss.ToString("G4", Inv)),
+            ("training time", $"{result.Seconds:F1} s ({result.Steps / Math.Max(result.Seconds, 1e-9):F2} steps/s this run)"),
+            ("peak RSS", $"{PeakRssMegabytes():F0} MB"),
+            ("samples (EMA, 200 SDE steps)", $"{sampleCount} in {sampleSeconds:F1} s"),
+            ("memorized share (d₁/d₂ < 1/3)", sampling.MemorizedFraction.ToString("P1", Inv)),
+            ("checkpoint", result.CheckpointPath),
+        };
+        new RunManifest
+        {
+            Command = "train",
+            Arguments = args,
+            Options = new { data = request, network = networkOptions, training },
+            Seed = training.Seed,
+            DataPreprocessing = data.Preprocessing,
+            TimingsSeconds = new() { ["training"] = trainSeconds, ["sampling"] = sampleSeconds, ["total"] = clock.Elapsed.TotalSeconds },
+        }.Write(Path.Combine(report, "manifest.json"));
+        var html = new HtmlReport("diffdyn train — denoising score matching")
+            .Code("diffdyn train " + string.Join(' ', args))
+            .Heading("Summary")
+            .Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
+        html.Heading("Figures");
+        foreach (var (file, caption) in figures) html.Figure(file, caption, hasSvg: File.Exists(Path.Combine(report, Path.ChangeExtension(file, ".svg"))));
+        html.Paragraph("Times are OU times t; the network predicts ε in x(t) = e^{-t} a + sqrt(1 - e^{-2t}) ε, so D = (x - sqrt(Δ_t) ε̂) e^t.");
+        html.Write(Path.Combine(report, "index.html"));
+
+        SummaryTable.Print(output, "diffdyn train", rows);
+        output.WriteLine($"model: {outDir}   report: {Path.Combine(report, "index.html")}");
+        return 0;
+    }
+
+    private static bool SameData(DataRequest a, DataRequest b) =>
+        a.Spec == b.Spec && a.LabelsPath == b.LabelsPath && a.Count == b.Count && a.Downsample == b.Downsample && a.Seed == b.Seed
+        && (a.Classes ?? []).SequenceEqual(b.Classes ?? []) && a.ScaleImages == b.ScaleImages;
+
+    /// <summary>Peak resident set size of this process (VmHWM), in MB; NaN where /proc is unavailable.</summary>
+    public static double PeakRssMegabytes()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            return line is null ? double.NaN : double.Parse(line.Split(':')[1].Trim().Split(' ')[0], Inv) / 1024.0;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private sealed class StepCounter(IProgress<long> progress) : IStepObserver
+    {
+        public void OnStep(in StepRecord step) => progress.Report(step.Index);
+    }
+}

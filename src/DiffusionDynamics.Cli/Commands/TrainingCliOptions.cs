@@ -1,0 +1,72 @@
+using System.CommandLine;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>Options of network training shared by <c>train</c> and <c>memorization</c>.</summary>
+public sealed class TrainingCliOptions
+{
+    public Option<int> Steps { get; } = new("--steps") { Description = "Optimizer steps per model.", DefaultValueFactory = _ => 4000 };
+    public Option<int> Batch { get; } = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+    public Option<double> Ema { get; } = new("--ema") { Description = "EMA decay of the weights used for sampling.", DefaultValueFactory = _ => 0.999 };
+    public Option<string> TimeSampling { get; } = new("--time-sampling") { Description = "log-uniform | uniform: distribution of training times on [t-min, t-max].", DefaultValueFactory = _ => "log-uniform" };
+    public Option<string> Weighting { get; } = new("--weighting") { Description = "epsilon: MSE on ε (weight 1) | score: MSE on the score (weight 1/Δ_t).", DefaultValueFactory = _ => "epsilon" };
+    public Option<string> Network { get; } = new("--network") { Description = "auto (U-Net for images, MLP otherwise) | mlp | unet.", DefaultValueFactory = _ => "auto" };
+    public Option<int> Width { get; } = new("--width") { Description = "MLP hidden width.", DefaultValueFactory = _ => 256 };
+    public Option<int> Depth { get; } = new("--depth") { Description = "MLP hidden layers.", DefaultValueFactory = _ => 3 };
+    public Option<int> Channels { get; } = new("--channels") { Description = "U-Net base channels.", DefaultValueFactory = _ => 32 };
+    public Option<bool> Attention { get; } = new("--attention") { Description = "One self-attention block at the U-Net's lowest resolution." };
+    public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the run in --out from its checkpoints (same options)." };
+    public Option<double> TMin { get; } = new("--t-min") { Description = "Smallest training time and last sampling time (OU).", DefaultValueFactory = _ => 1e-3 };
+    public Option<double> TMax { get; } = new("--t-max") { Description = "Largest training time and sampling start T (OU).", DefaultValueFactory = _ => 10.0 };
+
+    public void AddTo(Command command)
+    {
+        TimeSampling.AcceptOnlyFromAmong("log-uniform", "uniform");
+        Weighting.AcceptOnlyFromAmong("epsilon", "score");
+        Network.AcceptOnlyFromAmong("auto", "mlp", "unet");
+        foreach (var o in new Option[] { Steps, Batch, LearningRate, Ema, TimeSampling, Weighting, Network, Width, Depth, Channels, Attention, CheckpointEvery, Resume, TMin, TMax })
+            command.Options.Add(o);
+        foreach (var o in new[] { Steps, Batch, Width, Depth, Channels, CheckpointEvery })
+            o.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{o.Name} must be ≥ 1."); });
+        foreach (var o in new[] { LearningRate, TMin, TMax })
+            o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
+        Ema.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v >= 0 && v < 1)) r.AddError("--ema must lie in [0, 1)."); });
+    }
+
+    public TrainingOptions Training(ParseResult p, long seed)
+    {
+        var options = new TrainingOptions(
+            Steps: p.GetValue(Steps), BatchSize: p.GetValue(Batch), LearningRate: p.GetValue(LearningRate), EmaDecay: p.GetValue(Ema),
+            TimeSampling: p.GetValue(TimeSampling) == "uniform" ? Neural.TimeSampling.Uniform : Neural.TimeSampling.LogUniform,
+            TMin: p.GetValue(TMin), TMax: p.GetValue(TMax),
+            Weighting: p.GetValue(Weighting) == "score" ? LossWeighting.Score : LossWeighting.Epsilon,
+            CheckpointEvery: p.GetValue(CheckpointEvery), Seed: seed);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The network for a dataset: the defaults for its item shape, with the kind and sizes given on the command line.</summary>
+    public Func<Dataset, NetworkOptions> NetworkFor(ParseResult p)
+    {
+        string kind = p.GetValue(Network) ?? "auto";
+        int width = p.GetValue(Width), depth = p.GetValue(Depth), channels = p.GetValue(Channels);
+        bool attention = p.GetValue(Attention);
+        return data =>
+        {
+            var auto = NetworkOptions.DefaultFor(data.ItemShape);
+            var chosen = kind switch
+            {
+                "mlp" => auto with { Kind = NetworkKind.Mlp },
+                "unet" => auto with { Kind = NetworkKind.UNet },
+                _ => auto,
+            };
+            chosen = chosen with { Width = width, Depth = depth, Channels = channels, Attention = attention };
+            chosen.Validate();
+            return chosen;
+        };
+    }
+}
