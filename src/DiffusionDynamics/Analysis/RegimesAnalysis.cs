@@ -22,9 +22,11 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Bootstrap">Bootstrap resamples for the error of the measured t_S. Range: ≥ 10.</param>
 /// <param name="Seed">Run seed.</param>
 /// <param name="Precision">Arithmetic of the empirical score in the trajectories.</param>
+/// <param name="Classifier">Classifier that gives generated samples their class when the data are labelled, trained on a
+/// stratified 80 % of the data (seed <see cref="Seed"/>). <see cref="ClassifierKind.Cnn"/> needs image data.</param>
 public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartRule Start = StartRule.Noise, int Batch = 128, int EntropySamples = 256,
-    int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32)
+    int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic)
 {
     public void Validate()
     {
@@ -76,7 +78,7 @@ public static class RegimesAnalysis
         double tS = speciationTheory.Time;
 
         // How classes are decided.
-        var classRule = ChooseClassRule(data, truth, options.Seed);
+        var classRule = ChooseClassRule(data, truth, options);
         double phiInfinity = classRule.PhiInfinity;
 
         var branchTimes = BranchTimes(options, speciationTheory.IsDefined ? tS : null);
@@ -243,8 +245,12 @@ public static class RegimesAnalysis
         public void Dispose() => Owned?.Dispose();
     }
 
-    private static ClassRule ChooseClassRule(Dataset data, TwoClusterData? truth, long seed)
+    private static ClassRule ChooseClassRule(Dataset data, TwoClusterData? truth, RegimesOptions options)
     {
+        long seed = options.Seed;
+        if (options.Classifier == ClassifierKind.Cnn && !data.IsImage)
+            throw new ArgumentException($"Classifier Cnn needs image data (item shape [c, h, w]), but \"{data.Name}\" has item shape " +
+                                        $"[{string.Join(", ", data.ItemShape)}]; use the logistic classifier.", nameof(options));
         if (truth is not null)
         {
             var m = torch.tensor(truth.M).to_type(ScalarType.Float32).DetachFromDisposeScope();
@@ -264,9 +270,24 @@ public static class RegimesAnalysis
         if (data.Labels is { } labels && labels.Distinct().Count() >= 2)
         {
             var (train, test) = LogisticClassifier.Split(data, 0.2, seed);
+            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
+            if (options.Classifier == ClassifierKind.Cnn)
+            {
+                var cnn = Neural.CnnClassifier.Train(train, new Neural.CnnClassifierOptions(Seed: seed));
+                double cnnAccuracy = cnn.Accuracy(test);
+                return new ClassRule
+                {
+                    Classify = x => cnn.Predict(x),
+                    Description = $"CNN classifier ({cnn.ParameterCount:N0} parameters) trained on 80 % of the data (classes {string.Join(", ", cnn.Classes)}), " +
+                                  $"held-out accuracy {cnnAccuracy:P1}",
+                    PhiInfinity = shares.Sum(p => p * p),
+                    TestAccuracy = cnnAccuracy,
+                    Classes = cnn.Classes,
+                    Owned = cnn,
+                };
+            }
             var classifier = LogisticClassifier.Train(train, new LogisticClassifierOptions(Seed: seed));
             double accuracy = classifier.Accuracy(test);
-            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
             return new ClassRule
             {
                 Classify = x => classifier.Predict(x),
