@@ -10,11 +10,11 @@ using static TorchSharp.torch;
 
 // Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
 // of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
-//   [--quick] [--json out.json] [--only gemm,denoiser,sde]
+//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? jsonPath = OptionValue("--json");
-var only = (OptionValue("--only") ?? "gemm,denoiser,sde").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
 TorchRuntime.EnsureInitialized();
 int warmups = quick ? 1 : 3, repeats = quick ? 5 : 15;
@@ -141,6 +141,42 @@ if (only.Contains("sde"))
     (denoiser as IDisposable)?.Dispose();
 }
 
+if (only.Contains("train"))
+{
+    // (iv) Training throughput of the default networks (2 threads, batch 128), through the library's Trainer.
+    Console.WriteLine("(iv) DSM training throughput, batch 128 (steps/s × 128 = samples/s)");
+    var cases = new (string Name, string Spec, int Downsample)[]
+    {
+        ("U-Net 1×28×28", "builtin", 1),
+        ("U-Net 1×14×14", "builtin", 2),
+        ("MLP d = 30", "gaussian:d=30,n=2000,spectrum=30x1", 1),
+        ("MLP d = 256", "gaussian:d=256,n=2000,spectrum=256x1", 1),
+    };
+    int trainSteps = quick ? 10 : 40;
+    foreach (var (name, spec, factor) in cases)
+    {
+        var data = new DiffusionDynamics.Data.DataRequest(spec, Downsample: factor).Load();
+        var net = DiffusionDynamics.Neural.NetworkOptions.DefaultFor(data.ItemShape);
+        string dir = Path.Combine(Path.GetTempPath(), "diffdyn-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Warm-up run (first conv/GEMM calls, JIT), then the timed run in a fresh folder.
+            DiffusionDynamics.Neural.Trainer.Train(data, net, new DiffusionDynamics.Neural.TrainingOptions(Steps: 3, CheckpointEvery: 1000), dir + "-warm");
+            var result = DiffusionDynamics.Neural.Trainer.Train(data, net, new DiffusionDynamics.Neural.TrainingOptions(Steps: trainSteps, CheckpointEvery: 100000), dir);
+            double stepsPerSecond = result.Steps / result.Seconds;
+            Console.WriteLine($"  {name,-16} {result.ParameterCount,9:N0} params  {stepsPerSecond,6:F2} steps/s  {stepsPerSecond * 128,8:F0} samples/s");
+            report.Training.Add(new TrainingBench(name, result.ParameterCount, stepsPerSecond, stepsPerSecond * 128));
+        }
+        finally
+        {
+            foreach (var d in new[] { dir, dir + "-warm" }) if (Directory.Exists(d)) Directory.Delete(d, true);
+        }
+    }
+    var status = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+    Console.WriteLine($"  peak RSS of this process: {status?.Split(':')[1].Trim()}");
+    Console.WriteLine();
+}
+
 if (jsonPath is not null)
 {
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -176,6 +212,7 @@ namespace DiffusionDynamics.Bench
     internal sealed record MachineInfo(int Cores, string CpuVendor, int TorchThreads, SortedDictionary<string, string> NativeSettings);
     internal sealed record GemmResult(string Shape, double MedianMs, double GigaFlops, double BestGigaFlops);
     internal sealed record DenoiserResult(string Implementation, int Batch, int N, int D, double T, double MedianMs, double GigaFlops, double RatioToGemm);
+    internal sealed record TrainingBench(string Network, long Parameters, double StepsPerSecond, double SamplesPerSecond);
     internal sealed record SdeResult(int Steps, int Batch, int N, int D, double WallSeconds, double MsPerStep);
 
     internal sealed class BenchReport
@@ -186,5 +223,6 @@ namespace DiffusionDynamics.Bench
         public List<DenoiserResult> Denoiser { get; } = [];
         public Dictionary<string, double> Stages { get; } = [];
         public SdeResult? Sde { get; set; }
+        public List<TrainingBench> Training { get; } = [];
     }
 }

@@ -29,13 +29,15 @@ public static class RegimesCommand
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 256 };
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
+        var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
+        classifier.AcceptOnlyFromAmong("logistic", "cnn");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
 
         var command = new Command("regimes", "Measure speciation and collapse — the three regimes of generation — on a dataset, beside their closed forms.");
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap, model })
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap, model, classifier })
             command.Options.Add(o);
         AtLeast(steps, 1); AtLeast(pairs, 2); AtLeast(branches, 2); AtLeast(entropySamples, 2); AtLeast(bootstrap, 10);
 
@@ -51,7 +53,8 @@ public static class RegimesCommand
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin),
                 Start: dynamics.StartRule(p),
                 EntropySamples: p.GetValue(entropySamples), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
-                Precision: dynamics.PrecisionOf(p));
+                Precision: dynamics.PrecisionOf(p),
+                Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic);
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
                 p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);

@@ -66,6 +66,8 @@ public static class RegimesAnalysis
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (data.Count < 2) throw new ArgumentException($"The regimes analysis needs n ≥ 2 training points (got {data.Count}).", nameof(data));
+        if (options.Classifier == ClassifierKind.Cnn && (!data.IsImage || truth is not null))
+            throw new ArgumentException("The CNN classifier needs labelled image data (item shape [c, h, w]); use the logistic classifier here.", nameof(options));
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var trainingSet = data.ToTensor();
@@ -154,7 +156,7 @@ public static class RegimesAnalysis
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, "EulerMaruyama", options.Start.ToString(),
             options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds,
-            model is null ? "exact empirical score" : $"trained model ({model.GetType().Name})");
+            model is null ? "exact empirical score" : $"trained model ({model.GetType().Name})", options.Classifier.ToString());
         classRule.Dispose();
         return new RegimesResult("OU time t", summary, speciation, collapse, run)
         {

@@ -58,9 +58,11 @@ public sealed record CollapseResult(double TheoryGaussian, double? TheoryAnisotr
     double Alpha, IReadOnlyList<CollapsePoint> Curve);
 
 /// <summary>Run settings and timings recorded with the result.</summary>
+/// <param name="Classifier">The classifier kind chosen for labelled data (recorded even where the data's classes came another way).</param>
 /// <param name="Score">Which score ran the trajectories: "exact empirical score" or the trained model's description.</param>
 public sealed record RegimesRun(int Pairs, int Steps, int GridTimes, double TMax, double TMin, string Sampler, string Start, long Seed,
-    int EntropySamples, int Bootstrap, double CloningSeconds, double EntropySeconds, double TotalSeconds, string Score = "exact empirical score");
+    int EntropySamples, int Bootstrap, double CloningSeconds, double EntropySeconds, double TotalSeconds, string Score = "exact empirical score",
+    string Classifier = "Logistic");
 
 /// <summary>The three regimes of generation measured on one dataset (Biroli et al. 2024, arXiv 2402.18491). All times OU.</summary>
 public sealed record RegimesResult(string Clock, RegimesData Data, SpeciationResult Speciation, CollapseResult Collapse, RegimesRun Run)
