@@ -37,6 +37,9 @@ public sealed class CommonOptions
         Downsample.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--downsample must be ≥ 1."); });
     }
 
+    /// <summary>True when the user gave --downsample (rather than taking its default).</summary>
+    public bool DownsampleGiven(ParseResult p) => p.GetResult(Downsample) is { Implicit: false };
+
     public DataRequest DataRequest(ParseResult p) => new(
         Spec: p.GetValue(Data) ?? "builtin",
         LabelsPath: p.GetValue(Labels),

@@ -39,7 +39,7 @@ public static class MemorizationCommand
 
         command.SetAction(p =>
         {
-            var request = common.DataRequest(p);
+            var request = TrainCommand.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
             var list = ParseSizes(p.GetValue(sizes) ?? "");
             var training = train.Training(p, p.GetValue(common.Seed));
             var evaluation = new MemorizationOptions(Samples: p.GetValue(samples), TMax: training.TMax, TMin: training.TMin,

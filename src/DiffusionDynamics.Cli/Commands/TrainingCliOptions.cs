@@ -7,7 +7,7 @@ namespace DiffusionDynamics.Cli.Commands;
 /// <summary>Options of network training shared by <c>train</c> and <c>memorization</c>.</summary>
 public sealed class TrainingCliOptions
 {
-    public Option<int> Steps { get; } = new("--steps") { Description = "Optimizer steps per model.", DefaultValueFactory = _ => 4000 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Optimizer steps per model.", DefaultValueFactory = _ => 3000 };
     public Option<int> Batch { get; } = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
     public Option<double> Ema { get; } = new("--ema") { Description = "EMA decay of the weights used for sampling.", DefaultValueFactory = _ => 0.999 };
@@ -16,7 +16,7 @@ public sealed class TrainingCliOptions
     public Option<string> Network { get; } = new("--network") { Description = "auto (U-Net for images, MLP otherwise) | mlp | unet.", DefaultValueFactory = _ => "auto" };
     public Option<int> Width { get; } = new("--width") { Description = "MLP hidden width.", DefaultValueFactory = _ => 256 };
     public Option<int> Depth { get; } = new("--depth") { Description = "MLP hidden layers.", DefaultValueFactory = _ => 3 };
-    public Option<int> Channels { get; } = new("--channels") { Description = "U-Net base channels.", DefaultValueFactory = _ => 32 };
+    public Option<int> Channels { get; } = new("--channels") { Description = "U-Net base channels (16: 127k parameters, 32: 497k).", DefaultValueFactory = _ => 16 };
     public Option<bool> Attention { get; } = new("--attention") { Description = "One self-attention block at the U-Net's lowest resolution." };
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the run in --out from its checkpoints (same options)." };

@@ -17,7 +17,7 @@ namespace DiffusionDynamics.Neural;
 ///   x_t = e^{−t} a + √Δ_t z,  Δ_t = 1 − e^{−2t}
 ///   L = mean_batch λ(t) · (1/d) |ε̂(x_t, t) − z|²,  λ = 1 (Epsilon) or 1/Δ_t (Score)
 /// </code>
-/// Adam, global gradient-norm clipping, and an EMA copy θ̄ ← β θ̄ + (1 − β) θ after every step.
+/// Adam, global gradient-norm clipping, and an EMA copy θ̄ ← β_k θ̄ + (1 − β_k) θ after every step (β_k = min(β, (1+k)/(10+k))).
 /// </summary>
 public static class Trainer
 {
@@ -131,8 +131,10 @@ public static class Trainer
                 adam.step();
                 using (no_grad())
                 {
+                    // Warm-up of the EMA, β_k = min(β, (1 + k)/(10 + k)): short runs are not dominated by the initial weights.
+                    double beta = Math.Min(options.EmaDecay, (1.0 + step) / (10.0 + step));
                     for (int i = 0; i < parameters.Length; i++)
-                        emaParameters[i].mul_(options.EmaDecay).add_(parameters[i], alpha: 1 - options.EmaDecay);
+                        emaParameters[i].mul_(beta).add_(parameters[i], alpha: 1 - beta);
                 }
                 double lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))

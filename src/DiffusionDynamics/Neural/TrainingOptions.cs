@@ -6,8 +6,9 @@ namespace DiffusionDynamics.Neural;
 /// <param name="Steps">Total optimizer steps (a resumed run continues up to this). Range: ≥ 1. Default 4000.</param>
 /// <param name="BatchSize">Examples per step B. Range: ≥ 1. Default 128.</param>
 /// <param name="LearningRate">Adam learning rate. Range: &gt; 0. Default 1e-3.</param>
-/// <param name="EmaDecay">Decay β of the exponential moving average of the weights, θ̄ ← β θ̄ + (1 − β) θ after every
-/// step. Range: [0, 1). Default 0.999.</param>
+/// <param name="EmaDecay">Decay β of the exponential moving average of the weights, θ̄ ← β_k θ̄ + (1 − β_k) θ after step k,
+/// with the usual warm-up β_k = min(β, (1 + k)/(10 + k)) so that short runs are not dominated by the initial weights.
+/// Range: [0, 1). Default 0.999.</param>
 /// <param name="TimeSampling">Distribution of t on [TMin, TMax]. Default log-uniform.</param>
 /// <param name="TMin">Smallest training time. Range: &gt; 0, &lt; TMax. Default 1e-3.</param>
 /// <param name="TMax">Largest training time. Default 10 (e^{−10} ≈ 4.5e−5: pure noise).</param>
