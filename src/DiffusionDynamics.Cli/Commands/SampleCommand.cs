@@ -27,13 +27,14 @@ public static class SampleCommand
         var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (uniform in OU time).", DefaultValueFactory = _ => 200 };
         var sampler = new Option<string>("--sampler") { Description = "sde (Euler–Maruyama) | ode-euler | ode-heun.", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong("sde", "ode-euler", "ode-heun");
+        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with instead of the exact empirical score; the data options default to the model's." };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
 
         var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { samples, steps, sampler, batch }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, steps, sampler, batch, model }) command.Options.Add(o);
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
@@ -42,6 +43,9 @@ public static class SampleCommand
         {
             var output = p.InvocationConfiguration.Output;
             var request = common.DataRequest(p);
+            string? modelDir = p.GetValue(model);
+            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
+            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
                 Sampler: p.GetValue(sampler) switch { "ode-euler" => SamplerKind.OdeEuler, "ode-heun" => SamplerKind.OdeHeun, _ => SamplerKind.EulerMaruyama },
@@ -54,21 +58,22 @@ public static class SampleCommand
                 Seed: p.GetValue(common.Seed));
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");
-            return Execute(request, options, outDir, p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), output);
+            return Execute(request, options, outDir, p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), output, modelDir);
         });
         return command;
     }
 
     /// <summary>Runs the whole command; exceptions propagate (the caller maps them to exit codes).</summary>
-    public static int Execute(DataRequest request, SamplingRunOptions options, string outDir, string[] args, TextWriter output)
+    public static int Execute(DataRequest request, SamplingRunOptions options, string outDir, string[] args, TextWriter output, string? modelDir = null)
     {
         var clock = Stopwatch.StartNew();
         var data = request.Load();
         double loadSeconds = clock.Elapsed.TotalSeconds;
         using var run = RunDirectory.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {options.Steps} {options.Sampler} steps from T = {options.TMax} to t_min = {options.TMin}");
-        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.Steps;
-        var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress));
+        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * Time.TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps).Steps;
+        using var model = modelDir is null ? null : TrainedModel.Load(modelDir, data);
+        var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
 
         // Results on disk.
         var shape = new[] { result.Count }.Concat(data.ItemShape).ToArray();
@@ -105,7 +110,8 @@ public static class SampleCommand
             ("data", data.Name),
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
-            ("sampler", $"{options.Sampler}, {options.Steps} steps, T = {options.TMax.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
+            ("score", modelDir is null ? "exact empirical score" : $"trained model {modelDir}"),
+            ("sampler", $"{options.Sampler}, {options.Steps} + 20 steps, T = {options.TMax.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
             ("samples", result.Count.ToString(Inv)),
             ("memorized share (d₁/d₂ < 1/3)", result.MemorizedFraction.ToString("P1", Inv)),
             ("median d₁/d₂", Median(ratios).ToString("F3", Inv)),

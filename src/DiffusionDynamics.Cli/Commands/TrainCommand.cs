@@ -78,7 +78,7 @@ public static class TrainCommand
         // Samples from the EMA model.
         using var model = Checkpoint.LoadDenoiser(outDir, ema: true);
         using var scope = NewDisposeScope();
-        var grid = TimeGrid.Uniform(training.TMax, training.TMin, 200);
+        var grid = TimeGrid.UniformWithLogTail(training.TMax, training.TMin, 200);
         var noise = NoiseSource.ForSamples(training.Seed, 0, sampleCount, data.Dimension);
         var sampleClock = Stopwatch.StartNew();
         var samples = ProgressDisplay.Run(output, "sampling from the EMA model", grid.Steps, progress =>

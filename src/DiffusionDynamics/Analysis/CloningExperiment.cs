@@ -70,14 +70,8 @@ public static class CloningExperiment
     public static TimeGrid BuildGrid(double tMax, double tMin, int steps, IReadOnlyList<double> branchTimes)
     {
         var times = new SortedSet<double>(Comparer<double>.Create((a, b) => b.CompareTo(a)));
-        var uniform = TimeGrid.Uniform(tMax, tMin, steps);
-        for (int k = 0; k <= uniform.Steps; k++) times.Add(uniform[k]);
-        double tail = Math.Min(0.2, tMax / 2);
-        if (tail > tMin)
-        {
-            var log = TimeGrid.LogUniform(tail, tMin, 20);
-            for (int k = 0; k <= log.Steps; k++) times.Add(log[k]);
-        }
+        var baseGrid = TimeGrid.UniformWithLogTail(tMax, tMin, steps);
+        for (int k = 0; k <= baseGrid.Steps; k++) times.Add(baseGrid[k]);
         foreach (var t in branchTimes)
         {
             if (!(t > tMin) || !(t <= tMax)) throw new ArgumentOutOfRangeException(nameof(branchTimes), t, $"Branch times must lie in (t_min, T] = ({tMin}, {tMax}].");

@@ -73,7 +73,7 @@ public static class MemorizationSweep
         int d = training.Dimension;
 
         // Generated samples, with μ*(t) tracked along the way.
-        var grid = TimeGrid.Uniform(options.TMax, options.TMin, options.Steps);
+        var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps);
         var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, d);
         using var tracker = new NearestPointTracker(a, options.Samples, progress: progress);
         var samples = Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, tracker, true, cancellationToken);

@@ -22,7 +22,7 @@ public enum StartRule
 /// <param name="Sampler">Integrator.</param>
 /// <param name="TMax">Start time T. Range: &gt; TMin.</param>
 /// <param name="TMin">Last grid time t_min &gt; 0; the output is D(x(t_min), t_min) when <paramref name="FinalDenoise"/>.</param>
-/// <param name="Steps">Grid steps. Range: ≥ 1.</param>
+/// <param name="Steps">Uniform grid steps from T down to min(0.2, T/2); 20 log-spaced steps follow down to t_min. Range: ≥ 1.</param>
 /// <param name="Start">Start rule.</param>
 /// <param name="Batch">Samples per batch (results do not depend on it). Range: ≥ 1.</param>
 /// <param name="Precision">Arithmetic of the empirical denoiser.</param>
@@ -71,16 +71,20 @@ public sealed record SamplingResult(float[] Samples, int Dimension, NearestNeigh
 /// <summary>Generates samples from a dataset with its exact empirical score (science.md §2–§3) and checks them for copies.</summary>
 public static class SamplingRun
 {
-    /// <param name="progress">Receives the number of completed grid steps summed over batches (total = ⌈S/batch⌉·steps).</param>
+    /// <param name="progress">Receives the number of completed grid steps summed over batches (total = ⌈S/batch⌉·(steps + 20)).</param>
+    /// <param name="model">A trained denoiser of the same data to sample with instead of the exact empirical score.</param>
     public static SamplingResult Execute(Dataset data, SamplingRunOptions options, IProgress<long>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IDenoiser? model = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         using var trainingSet = data.ToTensor();
-        using var denoiser = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision));
-        var grid = TimeGrid.Uniform(options.TMax, options.TMin, options.Steps);
+        if (model is not null && model.Dimension != data.Dimension)
+            throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
+        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+        IDenoiser denoiser = model ?? empirical!;
+        var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps);
         int d = data.Dimension;
         var samples = new float[options.Samples * d];
         var sw = Stopwatch.StartNew();
@@ -97,13 +101,13 @@ public static class SamplingRun
             var observer = progress is null ? null : new ProgressObserver(progress, offset);
             var result = Samplers.Run(options.Sampler, denoiser, x0, grid, noise, observer, options.FinalDenoise, cancellationToken);
             result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
-            done += options.Steps;
+            done += grid.Steps;
             progress?.Report(done);
         }
         double seconds = sw.Elapsed.TotalSeconds;
         using var sampleTensor = torch.tensor(samples, [options.Samples, d]);
         var neighbours = NearestNeighbours.Find(sampleTensor, trainingSet);
-        int nfe = options.Steps * (options.Sampler == SamplerKind.OdeHeun ? 2 : 1) + (options.FinalDenoise ? 1 : 0);
+        int nfe = grid.Steps * (options.Sampler == SamplerKind.OdeHeun ? 2 : 1) + (options.FinalDenoise ? 1 : 0);
         return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe);
     }
 

@@ -32,7 +32,7 @@ public static class RegimesFigures
                 images.Add(training.Row((int)result.Nearest[i]).ToArray());
             }
             const string file = "samples-vs-nearest.png";
-            ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 12, scale: 2);
+            ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 12, scale: Math.Max(2, 56 / training.ItemShape[1]));
             figures.Add((file, "Generated samples (left of each pair) beside their nearest training image (right)."));
         }
         return figures;

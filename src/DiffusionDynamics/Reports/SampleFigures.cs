@@ -21,7 +21,7 @@ public static class SampleFigures
             images.Add(training.Row((int)result.Neighbours.Nearest[i]).ToArray());
         }
         string file = name + ".png";
-        ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 16, scale: 2);
+        ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 16, scale: Math.Max(2, 56 / training.ItemShape[1]));
         return file;
     }
 

@@ -67,6 +67,25 @@ public sealed class TimeGrid
     }
 
     /// <summary>
+    /// Uniform in t from T to min(0.2, T/2) in <paramref name="steps"/> steps, then <paramref name="tailSteps"/>
+    /// log-uniform steps down to t_min. A stochastic sampler on a plain uniform grid ends with one step of size h from
+    /// t ≈ h to t_min that injects noise √(2h) ≫ √Δ_{t_min}, which the final denoising jump cannot remove; the
+    /// geometric tail keeps every step below the noise level it starts from. Default grid of the CLI samplers.
+    /// </summary>
+    public static TimeGrid UniformWithLogTail(double T, double tMin, int steps, int tailSteps = 20)
+    {
+        Check(T, tMin, steps);
+        if (tailSteps < 1) throw new ArgumentException($"tailSteps must be ≥ 1 (got {tailSteps}).", nameof(tailSteps));
+        double knee = Math.Min(0.2, T / 2);
+        if (knee <= tMin) return Uniform(T, tMin, steps);
+        var times = new List<double>();
+        for (int k = 0; k < steps; k++) times.Add(T + (knee - T) * k / steps);
+        double a = Math.Log(knee), b = Math.Log(tMin);
+        for (int k = 0; k <= tailSteps; k++) times.Add(k == tailSteps ? tMin : Math.Exp(a + (b - a) * k / tailSteps));
+        return FromTimes(times, $"uniform+log-tail(T={T}, tMin={tMin}, N={steps}+{tailSteps})");
+    }
+
+    /// <summary>
     /// Uniform in the log-SNR λ(t) = −ln(e^{2t} − 1) between λ(T) and λ(t_min), mapped back by
     /// t = ½ softplus(−λ) (the grid of DPM-Solver, arXiv 2206.00927; see <see cref="Time.LogSnr"/>).
     /// </summary>
