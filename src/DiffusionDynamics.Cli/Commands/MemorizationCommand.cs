@@ -25,7 +25,7 @@ public static class MemorizationCommand
     {
         var common = new CommonOptions();
         var train = new TrainingCliOptions();
-        var sizes = new Option<string>("--sizes") { Description = "Training-set sizes, comma-separated.", DefaultValueFactory = _ => "64,256,1024,4096" };
+        var sizes = new Option<string>("--sizes") { Description = "Training-set sizes, comma-separated.", DefaultValueFactory = _ => "64,256,1024,4000" };
         var samples = new Option<int>("--samples") { Description = "Generated samples per model.", DefaultValueFactory = _ => 64 };
         var scoreSamples = new Option<int>("--score-samples") { Description = "Draws per time for the score distance.", DefaultValueFactory = _ => 256 };
         var command = new Command("memorization", "Train one network per training-set size and measure memorization against n (resumable sweep).");

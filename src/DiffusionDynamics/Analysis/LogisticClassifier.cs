@@ -197,16 +197,7 @@ public sealed class LogisticClassifier : IDisposable
     private Tensor Logits(Tensor x) =>
         torch.nn.functional.linear((x.to_type(ScalarType.Float64) - mean) * invStd, weight, bias);
 
-    private void Check(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() != 2 || x.shape[1] != Dimension)
-            throw new ArgumentException($"x must have shape [B, {Dimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
-        if (x.shape[0] < 1) throw new ArgumentException("x is an empty batch (B = 0).", nameof(x));
-        if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
-            throw new ArgumentException($"x must be float32 or float64, got {x.dtype}.", nameof(x));
-        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
-    }
+    private void Check(Tensor x) => Scores.DenoiserChecks.RequireBatch(x, Dimension, "");
 
     /// <summary>Releases the parameter tensors.</summary>
     public void Dispose()

@@ -255,16 +255,7 @@ public sealed class CnnClassifier : IDisposable
         return correct / (double)predicted.Length;
     }
 
-    private void Check(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() != 2 || x.shape[1] != Dimension)
-            throw new ArgumentException($"x must have shape [B, {Dimension}] (flattened [{string.Join(", ", ItemShape)}] images), got [{string.Join(", ", x.shape)}].", nameof(x));
-        if (x.shape[0] < 1) throw new ArgumentException("x is an empty batch (B = 0).", nameof(x));
-        if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
-            throw new ArgumentException($"x must be float32 or float64, got {x.dtype}.", nameof(x));
-        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
-    }
+    private void Check(Tensor x) => Scores.DenoiserChecks.RequireBatch(x, Dimension, $" (flattened [{string.Join(", ", ItemShape)}] images)");
 
     /// <summary>Releases the parameter tensors.</summary>
     public void Dispose()

@@ -8,10 +8,16 @@ internal static class DenoiserChecks
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending value.</summary>
     public static void Require(Tensor x, int dimension, double t, bool checkFinite = true)
     {
-        ArgumentNullException.ThrowIfNull(x);
         Time.OuTime.RequirePositive(t);
+        RequireBatch(x, dimension, checkFinite: checkFinite);
+    }
+
+    /// <summary>x: [B ≥ 1, d], float32 or float64, finite; <paramref name="shapeNote"/> is appended to the shape message.</summary>
+    public static void RequireBatch(Tensor x, int dimension, string shapeNote = "", bool checkFinite = true)
+    {
+        ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 2 || x.shape[1] != dimension)
-            throw new ArgumentException($"x must have shape [B, {dimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
+            throw new ArgumentException($"x must have shape [B, {dimension}]{shapeNote}, got [{string.Join(", ", x.shape)}].", nameof(x));
         if (x.shape[0] < 1)
             throw new ArgumentException("x is an empty batch (B = 0).", nameof(x));
         if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
