@@ -87,7 +87,12 @@ public static class RegimesCommand
         if (exact is not null)
         {
             var exactRows = SummaryRows(exact);
-            rows = rows.Select(r => (r.Item1, r.Item2 + "  |  exact: " + (exactRows.FirstOrDefault(e => e.Item1 == r.Item1).Item2 ?? "—"))).ToList();
+            // Rows that differ show "model | exact"; data, theory and the class rule are the same for both.
+            rows = rows.Select(r =>
+            {
+                string other = exactRows.FirstOrDefault(e => e.Item1 == r.Item1).Item2 ?? "—";
+                return other == r.Item2 ? r : (r.Item1, r.Item2 + "  |  exact: " + other);
+            }).ToList();
             rows.Insert(0, ("score", $"trained model ({modelDir})  |  exact: exact empirical score of the same training set"));
         }
         new RunManifest
