@@ -9,7 +9,7 @@ public static class MemorizationFigures
     public static IReadOnlyList<(string File, string Caption)> WriteAll(MemorizationResult r, string directory) =>
     [
         (MemorizedShare(r, directory), "Share of generated samples that copy a training point (d₁/d₂ < 1/3) against the training-set size n."),
-        (CollapseTimes(r, directory), "Mean t̂_C (last change of the nearest training point along trajectories) against n, beside the Gaussian-data prediction t_C(n) = ½ ln(1 + σ²/(n^{2/d} − 1))."),
+        (CollapseTimes(r, directory), "Mean last-change time t̂_C (last change of the nearest training point along trajectories) against n, beside the Gaussian-data prediction t_C(n) = ½ ln(1 + σ²/(n^{2/d} − 1))."),
         (ScoreDistance(r, directory), "Relative distance of the learned score to the exact empirical score, E|s_θ − s_e|²/E|s_e|², on the noised training set."),
     ];
 
@@ -30,7 +30,7 @@ public static class MemorizationFigures
         var plot = Figure.Create("Collapse time against training-set size", "training-set size n (log scale)", "t (OU)");
         var xs = r.Points.Select(p => Math.Log10(p.N)).ToArray();
         Figure.PointsWithErrors(plot, xs, r.Points.Select(p => p.LastChangeMean).ToArray(), r.Points.Select(p => p.LastChangeStd).ToArray(),
-            "mean t̂_C ± sd (trained network)", connect: true);
+            "mean last-change time ± sd (trained network)", connect: true);
         var theory = plot.Add.ScatterLine(xs, r.Points.Select(p => p.GaussianCollapseTime).ToArray());
         theory.LegendText = "Gaussian-data t_C(n)";
         theory.LinePattern = LinePattern.Dashed;

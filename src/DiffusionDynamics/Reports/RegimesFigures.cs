@@ -135,7 +135,7 @@ public static class RegimesFigures
         MarkTime(plot, c.TheoryGaussian, $"t_C Gaussian data = {c.TheoryGaussian:F3}", Colors.Black, double.IsFinite(c.TheoryGaussian) && c.TheoryGaussian > 0);
         if (c.TheoryTwoCluster is double tc) MarkTime(plot, tc, $"t_C two-cluster = {tc:F3}", Colors.Purple, tc > 0);
         if (c.EntropyCrossing is double e) MarkTime(plot, e, $"f = 0 at t = {e:F3}", Colors.Red, true);
-        MarkTime(plot, c.LastChangeMean, $"mean t̂_C = {c.LastChangeMean:F3}", Colors.Green, c.LastChangeMean > 0);
+        MarkTime(plot, c.LastChangeMean, $"mean last change of μ* = {c.LastChangeMean:F3}", Colors.Green, c.LastChangeMean > 0);
     }
 
     private static void MarkTime(Plot plot, double t, string label, Color color, bool show)
