@@ -35,12 +35,23 @@ public static class ScoreComparison
         var s2 = Score.Evaluate(other, x, t).to_type(ScalarType.Float64);
         var num = (s2 - s1).square().sum(1);   // per-sample |Δs|²
         var den = s1.square().sum(1);          // per-sample |s₁|²
+        var (ratio, se) = RatioOfMeans(num, den);
+        return new ScoreDistancePoint(t, ratio, se);
+    }
+
+    /// <summary>
+    /// r = mean(num)/mean(den) over paired per-sample values ([N] float64, N ≥ 2) and its delta-method standard error
+    /// Var(r) ≈ (Var num − 2 r Cov(num, den) + r² Var den) / (N mean(den)²). Shared with <see cref="ExplainedVariance"/>.
+    /// </summary>
+    internal static (double Ratio, double StdErr) RatioOfMeans(Tensor num, Tensor den)
+    {
+        using var scope = NewDisposeScope();
+        long samples = num.shape[0];
         double mn = num.mean().item<double>(), md = den.mean().item<double>();
         double ratio = mn / md;
-        // Var(ratio) ≈ (Var num − 2 r Cov(num, den) + r² Var den) / (n md²).
         double vn = num.var().item<double>(), vd = den.var().item<double>();
         double cov = ((num - mn) * (den - md)).sum().item<double>() / (samples - 1);
         double se = Math.Sqrt(Math.Max(0, vn - 2 * ratio * cov + ratio * ratio * vd) / samples) / md;
-        return new ScoreDistancePoint(t, ratio, se);
+        return (ratio, se);
     }
 }

@@ -12,7 +12,9 @@ namespace DiffusionDynamics.Scores;
 /// </code>
 /// Eigendecomposition once at construction (float64); each call then costs O(B·d·r) with r the number of
 /// kept eigenpairs. Directions outside the kept eigenvectors are treated as having λ = 0 (exact when the
-/// dropped eigenvalues are zero, a low-rank approximation otherwise).
+/// dropped eigenvalues are zero, a low-rank approximation otherwise), or the variance σ²_⊥ given to
+/// <see cref="FromEigenpairs"/> (probabilistic-PCA form C = U Λ Uᵀ + σ²_⊥ (I − U Uᵀ), used by the mixture
+/// components of <see cref="MixtureDenoiser"/>).
 /// </summary>
 public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
 {
@@ -20,6 +22,7 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     private readonly Tensor basis;       // U: [d, r], float64
     private readonly Tensor eigenvalues; // λ: [r], float64, descending
     private readonly double[] lambdas;
+    private readonly double complementVariance; // σ²_⊥ on the orthogonal complement of U (0 unless FromEigenpairs)
 
     /// <summary>From a mean [d] and a symmetric positive semi-definite covariance [d, d].</summary>
     /// <param name="rank">Keep the top <paramref name="rank"/> eigenpairs (default all d). Range: 1 ≤ rank ≤ d.</param>
@@ -56,6 +59,55 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
         Rank = r;
     }
 
+    private GaussianDenoiser(Tensor mean, Tensor basis, Tensor eigenvalues, double complementVariance)
+    {
+        this.mean = mean;
+        this.basis = basis;
+        this.eigenvalues = eigenvalues;
+        this.complementVariance = complementVariance;
+        lambdas = eigenvalues.data<double>().ToArray();
+        Dimension = (int)mean.shape[0];
+        Rank = (int)eigenvalues.shape[0];
+    }
+
+    /// <summary>
+    /// N(m, C) with C = U diag(λ) Uᵀ + σ²_⊥ (I − U Uᵀ) given by its eigenpairs (no decomposition; tensors are copied).
+    /// r = 0 (basis [d, 0]) gives the isotropic N(m, σ²_⊥ I) in O(B·d) per call.
+    /// Range: basis [d, r] with orthonormal columns (|UᵀU − I| ≤ 1e-6), 0 ≤ r ≤ d, λ_k ≥ 0 finite, σ²_⊥ ≥ 0 finite.
+    /// </summary>
+    public static GaussianDenoiser FromEigenpairs(Tensor mean, Tensor basis, Tensor eigenvalues, double complementVariance = 0)
+    {
+        Backend.TorchRuntime.EnsureInitialized();
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(basis);
+        ArgumentNullException.ThrowIfNull(eigenvalues);
+        if (mean.dim() != 1 || mean.shape[0] < 1)
+            throw new ArgumentException($"Mean must have shape [d], got [{string.Join(", ", mean.shape)}].", nameof(mean));
+        long d = mean.shape[0];
+        if (basis.dim() != 2 || basis.shape[0] != d || basis.shape[1] > d)
+            throw new ArgumentException($"Basis must have shape [{d}, r ≤ {d}], got [{string.Join(", ", basis.shape)}].", nameof(basis));
+        long r = basis.shape[1];
+        if (eigenvalues.dim() != 1 || eigenvalues.shape[0] != r)
+            throw new ArgumentException($"Eigenvalues must have shape [{r}], got [{string.Join(", ", eigenvalues.shape)}].", nameof(eigenvalues));
+        if (!double.IsFinite(complementVariance) || complementVariance < 0)
+            throw new ArgumentOutOfRangeException(nameof(complementVariance), complementVariance, "σ²_⊥ must be finite and ≥ 0.");
+        using var scope = NewDisposeScope();
+        var m = mean.to_type(ScalarType.Float64).contiguous().clone();
+        var u = basis.to_type(ScalarType.Float64).contiguous().clone();
+        var l = eigenvalues.to_type(ScalarType.Float64).contiguous().clone();
+        if (!m.isfinite().all().item<bool>() || !u.isfinite().all().item<bool>() || !l.isfinite().all().item<bool>())
+            throw new ArgumentException("Mean, basis or eigenvalues contain NaN or infinite values.");
+        if (r > 0 && l.min().item<double>() < 0)
+            throw new ArgumentException($"Eigenvalues must be ≥ 0 (smallest {l.min().item<double>():G3}).", nameof(eigenvalues));
+        if (r > 0)
+        {
+            double orthogonality = (u.t().mm(u) - torch.eye(r, dtype: ScalarType.Float64)).abs().max().item<double>();
+            if (orthogonality > 1e-6)
+                throw new ArgumentException($"Basis columns are not orthonormal (max |UᵀU − I| = {orthogonality:G3}).", nameof(basis));
+        }
+        return new GaussianDenoiser(m.DetachFromDisposeScope(), u.DetachFromDisposeScope(), l.DetachFromDisposeScope(), complementVariance);
+    }
+
     /// <summary>The Gaussian fitted to a dataset: its mean and covariance C = (1/n) Σ (a − ā)(a − ā)ᵀ.</summary>
     public static GaussianDenoiser FromData(Dataset dataset, int? rank = null)
     {
@@ -84,6 +136,9 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     /// <summary>Number of kept eigenpairs r.</summary>
     public int Rank { get; }
 
+    /// <summary>σ²_⊥, the variance on the orthogonal complement of the kept eigenvectors (0 unless built by <see cref="FromEigenpairs"/>).</summary>
+    public double ComplementVariance => complementVariance;
+
     /// <summary>Eigenvalues λ_k of the covariance, descending (length r).</summary>
     public IReadOnlyList<double> Eigenvalues => lambdas;
 
@@ -98,12 +153,31 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     {
         DenoiserChecks.Require(x, Dimension, t);
         using var scope = NewDisposeScope();
+        var (y, coords) = Project(x.to_type(ScalarType.Float64), t);
+        return DenoiseProjected(y, coords, t).to_type(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>y = x − e^{−t} m ([B, d]) and its coordinates Uᵀy ([B, r]); x float64, unchecked. Shared by D and ln P_t.</summary>
+    internal (Tensor Residual, Tensor Coords) Project(Tensor xd, double t)
+    {
+        var y = xd - mean * OuTime.Decay(t);
+        return (y, y.mm(basis));
+    }
+
+    /// <summary>
+    /// D = m + U diag(e^{−t}λ_k/(e^{−2t}λ_k + Δ_t)) Uᵀy + g_⊥ (y − U Uᵀy), g_⊥ = e^{−t}σ²_⊥/(e^{−2t}σ²_⊥ + Δ_t), from <see cref="Project"/>.
+    /// </summary>
+    internal Tensor DenoiseProjected(Tensor y, Tensor coords, double t)
+    {
         double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
-        var xd = x.to_type(ScalarType.Float64);
         var gain = eigenvalues * decay / (eigenvalues * (decay * decay) + delta); // [r]
-        var coords = (xd - mean * decay).mm(basis);                               // [B, r]
         var result = (coords * gain).mm(basis.t()).add_(mean);
-        return result.to_type(x.dtype).MoveToOuterDisposeScope();
+        if (complementVariance > 0)
+        {
+            double gainPerp = decay * complementVariance / (decay * decay * complementVariance + delta);
+            result.add_((y - coords.mm(basis.t())).mul_(gainPerp));
+        }
+        return result;
     }
 
     /// <summary>
@@ -114,20 +188,26 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     {
         DenoiserChecks.Require(x, Dimension, t);
         using var scope = NewDisposeScope();
+        var (y, coords) = Project(x.to_type(ScalarType.Float64), t);
+        return LogDensityProjected(y, coords, t).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ln P_t from <see cref="Project"/>: variance e^{−2t}λ_k + Δ_t per kept mode, e^{−2t}σ²_⊥ + Δ_t on the complement. [B] float64.</summary>
+    internal Tensor LogDensityProjected(Tensor y, Tensor coords, double t)
+    {
         double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
-        var y = x.to_type(ScalarType.Float64) - mean * decay;
-        var coords = y.mm(basis);
+        double restVariance = decay * decay * complementVariance + delta;
         var variances = eigenvalues * (decay * decay) + delta;
         var quadInModes = (coords.square() / variances).sum(1);
-        var quadRest = (y.square().sum(1) - coords.square().sum(1)) / delta;
-        double logDet = lambdas.Sum(l => Math.Log(decay * decay * l + delta)) + (Dimension - Rank) * Math.Log(delta);
-        var result = (quadInModes + quadRest).mul_(-0.5) - 0.5 * (logDet + Dimension * Math.Log(2 * Math.PI));
-        return result.MoveToOuterDisposeScope();
+        var quadRest = (y.square().sum(1) - coords.square().sum(1)) / restVariance;
+        double logDet = lambdas.Sum(l => Math.Log(decay * decay * l + delta)) + (Dimension - Rank) * Math.Log(restVariance);
+        return (quadInModes + quadRest).mul_(-0.5) - 0.5 * (logDet + Dimension * Math.Log(2 * Math.PI));
     }
 
     /// <summary>
     /// Exact draws from the noised marginal P_t = N(e^{−t} m, e^{−2t} C + Δ_t I) (the Gaussian late start of
-    /// Wang &amp; Vastola, arXiv 2412.09726): x = e^{−t} m + √Δ_t z + U((√(e^{−2t}λ + Δ_t) − √Δ_t) ⊙ Uᵀz).
+    /// Wang &amp; Vastola, arXiv 2412.09726): x = e^{−t} m + s_⊥ z + U((√(e^{−2t}λ + Δ_t) − s_⊥) ⊙ Uᵀz),
+    /// s_⊥ = √(e^{−2t}σ²_⊥ + Δ_t).
     /// Sample i uses stream i of <paramref name="seed"/>. Returns [count, d] float64.
     /// </summary>
     public Tensor SampleMarginal(double t, int count, long seed)
@@ -138,8 +218,9 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
         double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
         var z = Sampling.NoiseSource.ForSamples(seed, 0, count, Dimension).Next(ScalarType.Float64);
         var coords = z.mm(basis);
-        var extra = (eigenvalues * (decay * decay) + delta).sqrt_().sub_(Math.Sqrt(delta));
-        var x = z.mul_(Math.Sqrt(delta)).add_((coords * extra).mm(basis.t())).add_(mean * decay);
+        double restStd = Math.Sqrt(decay * decay * complementVariance + delta); // √Δ_t unless σ²_⊥ > 0
+        var extra = (eigenvalues * (decay * decay) + delta).sqrt_().sub_(restStd);
+        var x = z.mul_(restStd).add_((coords * extra).mm(basis.t())).add_(mean * decay);
         return x.MoveToOuterDisposeScope();
     }
 
