@@ -3,9 +3,9 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>Explained variance of the reference score by one approximation at one time.</summary>
 /// <param name="T">OU time t.</param>
 /// <param name="Ev">EV(t) = 1 − E|s₁ − s₂|² / E|s₁|² (1: identical scores; can be negative).</param>
-/// <param name="StdErr">Delta-method Monte-Carlo standard error of EV.</param>
+/// <param name="Stderr">Delta-method Monte-Carlo standard error of EV.</param>
 /// <param name="ReferenceMeanSquare">E|s₁|², the mean squared norm of the reference score at t.</param>
-public sealed record ExplainedVariancePoint(double T, double Ev, double StdErr, double ReferenceMeanSquare);
+public sealed record ExplainedVariancePoint(double T, double Ev, double Stderr, double ReferenceMeanSquare);
 
 /// <summary>EV(t) of one approximation over the time grid (ascending t).</summary>
 /// <param name="Name">Short name, e.g. <c>gaussian</c> or <c>mixture:50:lowrank:16</c>.</param>
@@ -60,5 +60,14 @@ public sealed record ExplainedVarianceData(string Name, int N, int D, string Dra
 /// <param name="Seed">Seed of the draws.</param>
 /// <param name="Approximations">One curve per approximation s₂.</param>
 /// <param name="Seconds">Wall time of the comparison (fits excluded).</param>
+/// <param name="GaussianAsymptote">
+/// When the reference is the exact empirical score: the large-t theory 1 − EV ≈ θ⁶|κ₃|²_F/(2Δ_t⁴ E|s₁|²) of its Gaussian
+/// approximation (<see cref="ExplainedVariance.GaussianDeficitAsymptote"/>); null otherwise.
+/// </param>
 public sealed record ExplainedVarianceResult(string Clock, ExplainedVarianceData Data, string Reference, int Samples, long Seed,
-    IReadOnlyList<ExplainedVarianceCurve> Approximations, double Seconds);
+    IReadOnlyList<ExplainedVarianceCurve> Approximations, double Seconds, GaussianDeficitTheory? GaussianAsymptote = null);
+
+/// <summary>Large-t theory of the unexplained variance 1 − EV of the empirical score by its Gaussian approximation.</summary>
+/// <param name="Kappa3NormSquared">|κ₃|²_F of the training set.</param>
+/// <param name="Curve">(t, 1 − EV) on a fine grid.</param>
+public sealed record GaussianDeficitTheory(double Kappa3NormSquared, IReadOnlyList<TheoryPoint> Curve);

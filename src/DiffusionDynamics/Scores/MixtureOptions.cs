@@ -8,10 +8,14 @@ namespace DiffusionDynamics.Scores;
 /// </summary>
 /// <param name="Components">Number of components k. Default 10. Range: 1 ≤ k ≤ n.</param>
 /// <param name="Covariance">Covariance model per component. Default <see cref="MixtureCovariance.LowRank"/>.</param>
-/// <param name="Rank">Kept eigenpairs r for <see cref="MixtureCovariance.LowRank"/> (capped at d). Default 16. Range: ≥ 1.</param>
+/// <param name="Rank">
+/// Kept eigenpairs r for <see cref="MixtureCovariance.LowRank"/> (capped at d). Default 64: on the built-in images (d = 784,
+/// k = 50) r = 16 leaves σ²_⊥ far above Δ_t at t = 0.01 and explains less of the empirical score there than the plain
+/// Gaussian (EV 0.59 against 0.65); r = 64 gives 0.90, close to full covariances (0.92) at a fraction of the cost. Range: ≥ 1.
+/// </param>
 /// <param name="MaxIterations">Upper bound on Lloyd iterations (they stop earlier when no assignment changes). Default 100. Range: ≥ 1.</param>
 /// <param name="Seed">Seed of the k-means++ initialization.</param>
-public sealed record MixtureOptions(int Components = 10, MixtureCovariance Covariance = MixtureCovariance.LowRank, int Rank = 16,
+public sealed record MixtureOptions(int Components = 10, MixtureCovariance Covariance = MixtureCovariance.LowRank, int Rank = 64,
     int MaxIterations = 100, long Seed = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range value.</summary>
