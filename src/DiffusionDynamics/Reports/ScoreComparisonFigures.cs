@@ -21,7 +21,8 @@ public static class ScoreComparisonFigures
                 (clipped ? $" The y axis stops at {LowestShownEv}: lower values are in the next figure and the JSON." : "")),
             (UnexplainedFigure(result, directory),
                 "Unexplained share 1 − EV(t) on log–log axes: how fast each approximation becomes exact as t grows" +
-                (result.GaussianAsymptote is null ? "." : "; dashed: the large-t theory θ⁶|κ₃|²/(2Δ⁴E|s₁|²) for the Gaussian approximation of the empirical score.")),
+                (result.GaussianAsymptote is null ? "." : "; dashed: the leading large-t term θ⁶|κ₃|²_F/(2Δ⁴E|s₁|²) of the Gaussian approximation of the empirical score " +
+                    "(κ₃ the data's third cumulant; for nearly symmetric data, e.g. two clusters, higher cumulants dominate until larger t).")),
         ];
     }
 
@@ -79,7 +80,7 @@ public static class ScoreComparisonFigures
             // A large-t expansion: drawn where it predicts 1 − EV < 0.1 (beyond that it is outside its range of validity).
             var pts = theory.Curve.Where(p => p.Value > 0 && p.Value < 0.1).ToArray();
             var line = plot.Add.ScatterLine(pts.Select(p => Math.Log10(p.T)).ToArray(), pts.Select(p => Math.Log10(p.Value)).ToArray());
-            line.LegendText = "theory, Gaussian vs empirical (large t)";
+            line.LegendText = "theory θ⁶|κ₃|² term, Gaussian vs empirical";
             line.LinePattern = LinePattern.Dashed;
             line.Color = Colors.Black;
             line.MarkerSize = 0;

@@ -171,13 +171,10 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     {
         double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
         var gain = eigenvalues * decay / (eigenvalues * (decay * decay) + delta); // [r]
-        var result = (coords * gain).mm(basis.t()).add_(mean);
-        if (complementVariance > 0)
-        {
-            double gainPerp = decay * complementVariance / (decay * decay * complementVariance + delta);
-            result.add_((y - coords.mm(basis.t())).mul_(gainPerp));
-        }
-        return result;
+        if (complementVariance == 0) return (coords * gain).mm(basis.t()).add_(mean);
+        // One back-projection: U diag(g) Uᵀy + g_⊥(y − UUᵀy) = U diag(g − g_⊥) Uᵀy + g_⊥ y.
+        double gainPerp = decay * complementVariance / (decay * decay * complementVariance + delta);
+        return (coords * (gain - gainPerp)).mm(basis.t()).add_(y * gainPerp).add_(mean);
     }
 
     /// <summary>
