@@ -210,11 +210,10 @@ public static class CompareScoresCommand
                     new InlineProgress<long>(done => report("explained variance", "", done, total)));
                 compareSeconds = sw2.Elapsed.TotalSeconds;
                 GaussianDeficitTheory? theory = null;
-                if (trained is null)
+                if (trained is null && gaussian is not null) // the theory of the gaussian approximation of the empirical score
                 {
                     using var a = data.ToTensor(ScalarType.Float64);
                     double kappa = ExplainedVariance.ThirdCumulantNormSquared(a);
-                    gaussian ??= Own(GaussianDenoiser.FromData(data));
                     var fine = ExplainedVariance.LogSpacedTimes(options.TFrom, options.TTo, 200).Concat(times).Distinct().Order();
                     theory = new GaussianDeficitTheory(kappa, fine.Select(t => new TheoryPoint(t,
                         ExplainedVariance.GaussianDeficitAsymptote(kappa, gaussian.Eigenvalues, data.Dimension, t))).ToArray());

@@ -61,7 +61,7 @@ public sealed record ExplainedVarianceData(string Name, int N, int D, string Dra
 /// <param name="Approximations">One curve per approximation s₂.</param>
 /// <param name="Seconds">Wall time of the comparison (fits excluded).</param>
 /// <param name="GaussianAsymptote">
-/// When the reference is the exact empirical score: the large-t theory 1 − EV ≈ θ⁶|κ₃|²_F/(2Δ_t⁴ E|s₁|²) of its Gaussian
+/// When the reference is the exact empirical score and <c>gaussian</c> is among the approximations: the large-t theory 1 − EV ≈ θ⁶|κ₃|²_F/(2Δ_t⁴ E|s₁|²) of its Gaussian
 /// approximation (<see cref="ExplainedVariance.GaussianDeficitAsymptote"/>); null otherwise.
 /// </param>
 public sealed record ExplainedVarianceResult(string Clock, ExplainedVarianceData Data, string Reference, int Samples, long Seed,
