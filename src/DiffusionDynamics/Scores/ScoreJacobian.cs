@@ -94,7 +94,7 @@ public static class ScoreJacobian
             {
                 double gamma = c.Gamma(t);
                 var mt = c.Centre * decay;                                               // m_t
-                double u = point.mv(mt).item<double>() / gamma;
+                double u = point.dot(mt).item<double>() / gamma;
                 double sech2 = 1.0 / Math.Pow(Math.Cosh(Math.Min(Math.Abs(u), 350)), 2);
                 result = mt.unsqueeze(1).mm(mt.unsqueeze(0).mm(vs)).mul_(sech2 / (gamma * gamma)).sub_(vs / gamma);
                 break;

@@ -154,7 +154,7 @@ public static class SymmetryBreaking
         double c = ScoreCoefficient(drift), theta2 = OuTime.AlphaBar(t), delta = OuTime.Delta(t);
         return lambdas.Select(l =>
         {
-            if (!(l >= 0) || !double.IsFinite(l)) throw new ArgumentException($"Eigenvalues must be finite and ≥ 0 (got {l}).", nameof(lambdas));
+            if (!(l >= 0) || !double.IsFinite(l)) throw new ArgumentException($"Eigenvalues λ_k must be finite and ≥ 0 (got {l}).", nameof(lambdas));
             return 1.0 - c / (theta2 * l + delta);
         }).ToArray();
     }
