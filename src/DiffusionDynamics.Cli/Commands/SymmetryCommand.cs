@@ -30,17 +30,17 @@ public static class SymmetryCommand
         dynamics.AcceptOnlyFromAmong("sde", "ode");
         var tMin = new Option<double>("--t-min") { Description = "Smallest OU time of the grid.", DefaultValueFactory = _ => 0.05 };
         var tMax = new Option<double?>("--t-max") { Description = "Largest OU time of the grid (default max(1.5, 2 t_S), t_S = ½ ln Λ)." };
-        var times = new Option<int>("--times") { Description = "Grid points, uniform in t.", DefaultValueFactory = _ => 60 };
+        var times = new Option<int>("--times") { Description = "Grid points, uniform in t.", DefaultValueFactory = _ => 40 };
         var directions = new Option<int>("--directions") { Description = "Top principal directions u_k for the branches (and the projected Jacobian).", DefaultValueFactory = _ => 3 };
         var eigenvalues = new Option<int>("--eigenvalues") { Description = "Largest eigenvalues of the drift's Jacobian kept per time.", DefaultValueFactory = _ => 8 };
-        var brackets = new Option<int>("--brackets") { Description = "Grid points in q per line for bracketing the fixed points.", DefaultValueFactory = _ => 400 };
+        var brackets = new Option<int>("--brackets") { Description = "Grid points in q per line for bracketing the fixed points.", DefaultValueFactory = _ => 200 };
         var potentials = new Option<int>("--potentials") { Description = "Times at which the potential along u₁ is drawn (0–12).", DefaultValueFactory = _ => 4 };
         var method = new Option<string>("--method") { Description = "auto | dense (full d×d Jacobian) | projected (on the principal directions).", DefaultValueFactory = _ => "auto" };
         method.AcceptOnlyFromAmong("auto", "dense", "projected");
         var centre = new Option<string>("--centre") { Description = "auto | mean (centre the data) | origin. auto: origin for the two-cluster score, mean otherwise.", DefaultValueFactory = _ => "auto" };
         centre.AcceptOnlyFromAmong("auto", "mean", "origin");
-        var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score (float64: exact root finding).", DefaultValueFactory = _ => "float64" };
-        precision.AcceptOnlyFromAmong("float32", "float64");
+        var precision = new Option<string>("--precision") { Description = "auto | float32 | float64 arithmetic of the empirical score. auto: float64 (exact root finding) when n·d ≤ 10⁶, else float32 (twice the speed).", DefaultValueFactory = _ => "auto" };
+        precision.AcceptOnlyFromAmong("auto", "float32", "float64");
 
         var command = new Command("symmetry", "Symmetry breaking: when the centre of the backward drift loses stability, and the bifurcation diagram of its fixed points.");
         common.AddTo(command);
@@ -68,7 +68,7 @@ public static class SymmetryCommand
                 Method: p.GetValue(method) switch { "dense" => JacobianMethod.Dense, "projected" => JacobianMethod.Projected, _ => JacobianMethod.Auto },
                 Centre: centreText == "origin" || (centreText == "auto" && scoreKind == "two-cluster" && modelDir is null) ? CentreChoice.Origin : CentreChoice.DataMean);
             options.Validate();
-            var prec = p.GetValue(precision) == "float32" ? Precision.Float32 : Precision.Float64;
+            Precision? prec = p.GetValue(precision) switch { "float32" => Precision.Float32, "float64" => Precision.Float64, _ => null };
             return Execute(request, options, modelDir is null ? scoreKind : "model", prec, common.OutputFolder(p, "symmetry"), modelDir,
                 p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
         });
@@ -79,13 +79,15 @@ public static class SymmetryCommand
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
-    public static int Execute(DataRequest request, SymmetryBreakingOptions options, string scoreKind, Precision precision, string outDir,
+    /// <param name="precision">Arithmetic of the empirical score; null: float64 when n·d ≤ 10⁶, else float32.</param>
+    public static int Execute(DataRequest request, SymmetryBreakingOptions options, string scoreKind, Precision? requestedPrecision, string outDir,
         string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         if (data.Count < 2) throw new ArgumentException($"The symmetry analysis needs n ≥ 2 data points (got n = {data.Count}).");
         var model = ModelOf(truth);
+        var precision = requestedPrecision ?? ((long)data.Count * data.Dimension <= 1_000_000 ? Precision.Float64 : Precision.Float32);
         if (scoreKind == "two-cluster" && truth is not TwoClusterData)
             throw new ArgumentException("--score two-cluster needs two-cluster data (--data two-cluster:d=..,n=..).");
         IDenoiser denoiser;
@@ -193,7 +195,7 @@ public static class SymmetryCommand
             .Concat(Enumerable.Range(1, k).Select(i => $"eigenvalue{i}"))
             .Concat(Enumerable.Range(1, p).Select(i => $"projection{i}")).ToArray();
         Csv.WriteTable(centrePath, header, r.CentreCurve.Select(c =>
-            new[] { c.T, c.Residual, c.Distance }.Concat(c.Eigenvalues.Take(k)).Concat(c.Projections).ToArray()));
+            new[] { c.T, c.Residual, c.Distance }.Concat(c.Eigenvalues.Take(k)).Concat(c.Projections.Take(p)).ToArray()));
         Csv.WriteTable(branchesPath, ["direction", "t", "q", "stable", "slope"],
             r.Branches.Select(b => new[] { b.Direction + 1.0, b.T, b.Q, b.Stable ? 1.0 : 0.0, b.Slope }));
     }

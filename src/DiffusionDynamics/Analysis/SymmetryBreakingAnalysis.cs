@@ -25,8 +25,11 @@ namespace DiffusionDynamics.Analysis;
 /// </summary>
 public static class SymmetryBreakingAnalysis
 {
-    /// <summary>Bisection steps for the branch roots (bracket shrinks by 2⁻⁴⁵ of the grid spacing).</summary>
-    private const int RootBisections = 45;
+    /// <summary>
+    /// Most Illinois (modified regula falsi) iterations per root; each stops once |g| ≤ 1e−13(1 + |q|) or the bracket is
+    /// below 1e−12 of the grid spacing (typically after 6–10 iterations for a simple root).
+    /// </summary>
+    private const int RootIterations = 60;
 
     /// <summary>
     /// Runs the analysis of <paramref name="denoiser"/> (any <see cref="IDenoiser"/>) on the data it describes.
@@ -58,10 +61,13 @@ public static class SymmetryBreakingAnalysis
         int d = data.Dimension;
         var a = data.ToTensor(ScalarType.Float64);
         var mean = options.Centre == CentreChoice.DataMean ? a.mean([0]) : torch.zeros(d, dtype: ScalarType.Float64);
-        int k = Math.Min(options.Directions, Math.Min(d, data.Count - 1));
-        var spectrum = CovarianceSpectrum.Top(a, k);
-        var u = torch.tensor(spectrum.Eigenvectors.SelectMany(v => v).ToArray(), [k, d], dtype: ScalarType.Float64).t().contiguous(); // U: [d, k]
-        var extents = (a - mean).mm(u).abs().amax([0]).data<double>().ToArray();
+        // Principal directions: the first k carry the branches; all kU span the projected Jacobian.
+        int maxK = Math.Min(d, data.Count - 1);
+        int k = Math.Min(options.Directions, maxK);
+        int kU = Math.Min(Math.Max(options.Directions, options.Eigenvalues), maxK);
+        var spectrum = CovarianceSpectrum.Top(a, kU);
+        var u = torch.tensor(spectrum.Eigenvectors.SelectMany(v => v).ToArray(), [kU, d], dtype: ScalarType.Float64).t().contiguous(); // U: [d, kU]
+        var extents = (a - mean).mm(u).abs().amax([0]).data<double>().Take(k).ToArray();
         double lambdaMax = spectrum.Largest;
         double? speciation = lambdaMax > 1 ? SpeciationTime.FromLargestEigenvalue(lambdaMax) : null;
         double tMax = options.TMax ?? Math.Max(1.5, 2 * (speciation ?? 0));
@@ -167,7 +173,7 @@ public static class SymmetryBreakingAnalysis
             }
         }
         double gaussian = SymmetryBreaking.GaussianCriticalTime(options.Drift, lambdaMax);
-        var info = new SymmetryDataInfo(data.Name, data.Count, d, lambdaMax, spectrum.Eigenvalues, extents);
+        var info = new SymmetryDataInfo(data.Name, data.Count, d, lambdaMax, spectrum.Eigenvalues.Take(k).ToArray(), extents);
         return new SymmetryBreakingResult("OU time t", info, scoreName, options.Drift, method, options.Centre, critical, closed, speciation,
             double.IsFinite(gaussian) ? gaussian : null, model, note, times, centre, branches, potentials,
             new SymmetryRunInfo(centreSeconds, branchSeconds, clock.Elapsed.TotalSeconds));
@@ -227,18 +233,22 @@ public static class SymmetryBreakingAnalysis
             var r = Residual(z);
             double norm = r.norm().item<double>();
             double tol = 1e-13 * Math.Sqrt(D) * (1 + z.norm().item<double>());
-            for (int it = 0; it < Options.NewtonIterations && norm > tol; it++)
+            int stalled = 0;
+            for (int it = 0; it < Options.NewtonIterations && norm > tol && stalled < 2; it++)
             {
                 var j = Jacobian(Lift(z), t);
                 var dz = -torch.linalg.lstsq(j, r.unsqueeze(1)).Solution.squeeze(1);
                 bool accepted = false;
-                for (double lambda = 1; lambda > 1e-6; lambda *= 0.5)
+                // Backtracking (at most 8 halvings); a float32 score stops at its round-off floor, detected as a stall
+                // (two steps in a row that reduce |f| by less than 10 %).
+                for (double lambda = 1; lambda > 1.0 / 300; lambda *= 0.5)
                 {
                     var zNew = z + dz * lambda;
                     var rNew = Residual(zNew);
                     double nNew = rNew.norm().item<double>();
                     if (double.IsFinite(nNew) && nNew < norm)
                     {
+                        stalled = nNew > 0.9 * norm ? stalled + 1 : 0;
                         z = zNew; r = rNew; norm = nNew; accepted = true;
                         break;
                     }
@@ -276,7 +286,7 @@ public static class SymmetryBreakingAnalysis
             return Drift(points, t).mv(uk);
         }
 
-        /// <summary>Sign changes of g on an even grid, refined by simultaneous bisection; stability from g′ by central differences.</summary>
+        /// <summary>Sign changes of g on an even grid, refined by simultaneous Illinois iterations; stability from g′ by central differences.</summary>
         public IEnumerable<BranchPoint> Roots(double t, Tensor y, int k, (double Lo, double Half) range)
         {
             int count = Options.BracketPoints + Options.BracketPoints % 2;
@@ -287,28 +297,54 @@ public static class SymmetryBreakingAnalysis
             var lo = new List<double>();
             var hi = new List<double>();
             var gLo = new List<double>();
+            var gHi = new List<double>();
             for (int i = 0; i + 1 < count; i++)
             {
                 if (g[i] == 0 || Math.Sign(g[i]) * Math.Sign(g[i + 1]) < 0)
                 {
-                    lo.Add(qs[i]); hi.Add(qs[i + 1]); gLo.Add(g[i]);
+                    lo.Add(qs[i]); hi.Add(qs[i + 1]); gLo.Add(g[i]); gHi.Add(g[i + 1]);
                 }
             }
             if (lo.Count == 0) return [];
+            // Illinois (modified regula falsi) on every bracket at once: superlinear, and the bracket always holds the root.
             var l = lo.ToArray();
             var h = hi.ToArray();
-            var sLo = gLo.Select(v => Math.Sign(v == 0 ? 1 : v)).ToArray();
-            for (int it = 0; it < RootBisections; it++)
+            var fl = gLo.ToArray();
+            var fh = gHi.ToArray();
+            var best = l.Zip(h, (x, z) => 0.5 * (x + z)).ToArray();
+            var side = new int[l.Length];
+            for (int it = 0; it < RootIterations; it++)
             {
-                var mid = l.Zip(h, (x, z) => 0.5 * (x + z)).ToArray();
-                var gm = Along(t, y, k, torch.tensor(mid, dtype: ScalarType.Float64)).data<double>().ToArray();
-                for (int r = 0; r < mid.Length; r++)
+                var m = new double[l.Length];
+                for (int r = 0; r < l.Length; r++)
                 {
-                    if (Math.Sign(gm[r]) == sLo[r]) l[r] = mid[r];
-                    else h[r] = mid[r];
+                    double secant = fh[r] == fl[r] ? 0.5 * (l[r] + h[r]) : (l[r] * fh[r] - h[r] * fl[r]) / (fh[r] - fl[r]);
+                    m[r] = secant > l[r] && secant < h[r] ? secant : 0.5 * (l[r] + h[r]);
                 }
+                var gm = Along(t, y, k, torch.tensor(m, dtype: ScalarType.Float64)).data<double>().ToArray();
+                bool allDone = true;
+                for (int r = 0; r < l.Length; r++)
+                {
+                    if (fl[r] == 0) { best[r] = l[r]; continue; } // the grid node itself is the root
+                    best[r] = m[r];
+                    if (gm[r] == 0) { l[r] = h[r] = m[r]; continue; }
+                    if (Math.Sign(gm[r]) == Math.Sign(fl[r]))
+                    {
+                        l[r] = m[r]; fl[r] = gm[r];
+                        if (side[r] == -1) fh[r] *= 0.5;
+                        side[r] = -1;
+                    }
+                    else
+                    {
+                        h[r] = m[r]; fh[r] = gm[r];
+                        if (side[r] == 1) fl[r] *= 0.5;
+                        side[r] = 1;
+                    }
+                    if (Math.Abs(gm[r]) > 1e-13 * (1 + Math.Abs(m[r])) && h[r] - l[r] > 1e-12 * spacing) allDone = false;
+                }
+                if (allDone) break;
             }
-            var roots = l.Zip(h, (x, z) => 0.5 * (x + z)).ToArray();
+            var roots = best;
             double delta = spacing / 4;
             var probes = torch.tensor(roots.Select(r => r + delta).Concat(roots.Select(r => r - delta)).ToArray(), dtype: ScalarType.Float64);
             var gp = Along(t, y, k, probes).data<double>().ToArray();

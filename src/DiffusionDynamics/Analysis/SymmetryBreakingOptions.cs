@@ -31,13 +31,14 @@ public enum CentreChoice
 /// <param name="Drift">SDE (default, the drift of science.md §5) or PF-ODE.</param>
 /// <param name="TMin">Smallest grid time. Default 0.05. Range: &gt; 0.</param>
 /// <param name="TMax">Largest grid time (default max(1.5, 2 t_S), t_S = ½ ln Λ). Range: &gt; TMin.</param>
-/// <param name="Times">Grid points, uniform in t. Default 60. Range: ≥ 3.</param>
+/// <param name="Times">Grid points, uniform in t. Default 40. Range: ≥ 3.</param>
 /// <param name="Directions">Principal directions u_k for branches and projections. Default 3. Range: 1 ≤ k ≤ min(d, n − 1) (clamped).</param>
-/// <param name="Eigenvalues">Largest eigenvalues kept per time. Default 8. Range: ≥ 1 (at most d).</param>
-/// <param name="BracketPoints">Grid points in q for the root brackets along each u_k (even, so q = 0 is never a node). Default 400. Range: ≥ 10.</param>
+/// <param name="Eigenvalues">Largest eigenvalues kept per time (at most d); in projected mode also the number of principal directions
+/// the Jacobian is projected on, max(Directions, Eigenvalues). Default 8. Range: ≥ 1.</param>
+/// <param name="BracketPoints">Grid points in q for the root brackets along each u_k (even, so q = 0 is never a node). Default 200. Range: ≥ 10.</param>
 /// <param name="PotentialTimes">Times at which the drift and potential along u₁ are recorded. Default 4. Range: 0–12.</param>
 /// <param name="Method">Dense, projected or automatic (default).</param>
-/// <param name="DenseMaxDimension">Largest d for the automatic dense method. Default 2000.</param>
+/// <param name="DenseMaxDimension">Largest d for the automatic dense method. Default 256 (the dense empirical Jacobian costs n·d² per Newton step; 784-d images take ~10× longer dense than projected).</param>
 /// <param name="Centre">Data mean (default) or origin.</param>
 /// <param name="RefineCrossing">Refine the critical time by bisection in t (default true); otherwise linear interpolation on the grid.</param>
 /// <param name="NewtonIterations">Maximum Newton iterations per time. Default 50.</param>
@@ -46,13 +47,13 @@ public sealed record SymmetryBreakingOptions(
     ReverseDrift Drift = ReverseDrift.Sde,
     double TMin = 0.05,
     double? TMax = null,
-    int Times = 60,
+    int Times = 40,
     int Directions = 3,
     int Eigenvalues = 8,
-    int BracketPoints = 400,
+    int BracketPoints = 200,
     int PotentialTimes = 4,
     JacobianMethod Method = JacobianMethod.Auto,
-    int DenseMaxDimension = 2000,
+    int DenseMaxDimension = 256,
     CentreChoice Centre = CentreChoice.DataMean,
     bool RefineCrossing = true,
     int NewtonIterations = 50,

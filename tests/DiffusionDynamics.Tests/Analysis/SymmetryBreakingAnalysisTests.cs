@@ -50,7 +50,8 @@ public class SymmetryBreakingAnalysisTests
         Assert.Equal(r.CriticalTimeClosedForm!.Value, r.CriticalTime.Value, 1e-6);
     }
 
-    // Roots by bisection to 2⁻⁴⁵ of a grid spacing (≈ 1e-16) of a float64 score: 1e-9 covers round-off of tanh/softmax.
+    // Roots by bracketing Illinois iterations until |g| ≤ 1e-13 or the bracket < 1e-12 of a grid spacing, on a float64 score:
+    // 1e-9 covers the round-off of tanh/softmax divided by the slope |g′| ≥ 0.1 away from the pitchfork.
     [Fact]
     public void TwoPoints_Branches_AreTheRootsOfTheClosedFormEquation_WithPitchforkStability()
     {
@@ -102,7 +103,8 @@ public class SymmetryBreakingAnalysisTests
         // Branches along u₁ ≈ m̂: below t_c the outer roots are ±q₊ of the closed form, up to the misalignment of u₁ and m̂.
     }
 
-    // Gaussian data: the drift Jacobian is the same everywhere, eigenvalues 1 − 2/(e^{−2t}λ_k + Δ_t) exactly (float64 round-off).
+    // Gaussian data: the drift Jacobian is the same everywhere, eigenvalues 1 − 2/(e^{−2t}λ_k + Δ_t) exactly (float64 round-off);
+    // projected on the top-3 principal directions (the Gaussian's own eigenvectors) the Ritz values are the exact top 3.
     [Theory]
     [InlineData(JacobianMethod.Dense)]
     [InlineData(JacobianMethod.Projected)]
@@ -110,7 +112,7 @@ public class SymmetryBreakingAnalysisTests
     {
         var data = new GaussianSpec(6, 300, [9.0, 4.0, 2.5, 1.0, 0.5, 0.2]).Generate(5).Data;
         using var g = GaussianDenoiser.FromData(data);
-        var r = SymmetryBreakingAnalysis.Run(g, data, new SymmetryBreakingOptions(TMin: 0.1, TMax: 3.0, Times: 12, Directions: 3, Eigenvalues: 6,
+        var r = SymmetryBreakingAnalysis.Run(g, data, new SymmetryBreakingOptions(TMin: 0.1, TMax: 3.0, Times: 12, Directions: 3, Eigenvalues: method == JacobianMethod.Dense ? 6 : 3,
             Method: method, PotentialTimes: 0), scoreName: "Gaussian");
         int kept = method == JacobianMethod.Dense ? 6 : 3;
         foreach (var c in r.CentreCurve)
