@@ -170,9 +170,10 @@ public static class SymmetryCommand
         {
             ("data", $"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})"),
             ("score / drift", $"{r.Score} / {(r.Drift == ReverseDrift.Sde ? "SDE x + 2∇ln P_t" : "PF-ODE x + ∇ln P_t")}"),
-            ("Jacobian", r.Method == JacobianMethod.Dense ? "dense (full spectrum)" : $"projected on {r.Data.DirectionVariances.Length} principal directions"),
+            ("Jacobian", r.Method == JacobianMethod.Dense ? "dense (full spectrum)" : $"projected on the top {r.CentreCurve[0].Eigenvalues.Length} principal directions (Ritz values)"),
             ("Λ (top eigenvalue of the covariance)", F(r.Data.LambdaMax, "G5")),
-            ("critical time t_c (top eigenvalue crosses 0)", F(r.CriticalTime, "F5")),
+            ("critical time t_c (top eigenvalue at x*(t) crosses 0)", F(r.CriticalTime, "F5")),
+            ("crossing at the centre e⁻ᵗā itself (grid-interpolated)", F(r.CriticalTimeAtCentre, "F5")),
         };
         if (r.Model is not null) rows.Add(($"t_c closed form ({r.Model.Label})", F(r.CriticalTimeClosedForm, "F5")));
         rows.Add(("t_S = ½ ln Λ (speciation)", F(r.SpeciationTime)));

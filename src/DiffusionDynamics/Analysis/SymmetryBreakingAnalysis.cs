@@ -133,6 +133,14 @@ public static class SymmetryBreakingAnalysis
                    (options.Drift == ReverseDrift.ProbabilityFlow ? " (PF-ODE: a mode of variance λ > 1 is unstable at every t)." : ": raise TMax.");
         else
             note = "The largest eigenvalue is positive at the largest t and changes sign on the grid only from + to −.";
+        double? atCentre = null;
+        var centreTop = centre.Select(c => c.LargestAtCentre).ToArray();
+        for (int i = 0; i + 1 < count; i++)
+            if (centreTop[i] < 0 && centreTop[i + 1] >= 0)
+            {
+                atCentre = times[i] + (times[i + 1] - times[i]) * (0 - centreTop[i]) / (centreTop[i + 1] - centreTop[i]);
+                break;
+            }
         double centreSeconds = clock.Elapsed.TotalSeconds;
 
         // 4. Branches along each principal direction.
@@ -174,7 +182,7 @@ public static class SymmetryBreakingAnalysis
         }
         double gaussian = SymmetryBreaking.GaussianCriticalTime(options.Drift, lambdaMax);
         var info = new SymmetryDataInfo(data.Name, data.Count, d, lambdaMax, spectrum.Eigenvalues.Take(k).ToArray(), extents);
-        return new SymmetryBreakingResult("OU time t", info, scoreName, options.Drift, method, options.Centre, critical, closed, speciation,
+        return new SymmetryBreakingResult("OU time t", info, scoreName, options.Drift, method, options.Centre, critical, atCentre, closed, speciation,
             double.IsFinite(gaussian) ? gaussian : null, model, note, times, centre, branches, potentials,
             new SymmetryRunInfo(centreSeconds, branchSeconds, clock.Elapsed.TotalSeconds));
     }
@@ -256,6 +264,7 @@ public static class SymmetryBreakingAnalysis
                 if (!accepted) break;
             }
             var y = Lift(z);
+            double atCentre = torch.linalg.eigvalsh(Jacobian(torch.zeros_like(y), t)).max().item<double>();
             var jac = Jacobian(y, t);
             var (values, vectors) = torch.linalg.eigh(jac); // ascending
             long m = values.shape[0];
@@ -265,7 +274,7 @@ public static class SymmetryBreakingAnalysis
             double distance = y.norm().item<double>();
             var projections = U.t().mv(y).data<double>().ToArray();
             bool converged = norm <= 1e-6 * (1 + distance) * Math.Sqrt(D);
-            return (y, new CentrePoint(t, eig, norm, converged, distance, projections, overlap));
+            return (y, new CentrePoint(t, eig, norm, converged, distance, projections, overlap, atCentre));
         }
 
         /// <summary>The q interval [Lo, Lo + 2·Half] searched on the line y* + q u_k (see the class summary for the bound).</summary>

@@ -25,7 +25,10 @@ public sealed record TwoClusterModel(double MeanNormSq, double Sigma, string Lab
 /// <param name="Distance">|x*(t) − c(t)|, the fixed point's distance from the centre c(t) = e^{−t} c.</param>
 /// <param name="Projections">u_k·(x*(t) − c(t)) for the analysed directions.</param>
 /// <param name="TopOverlap">|v₁·u₁|, overlap of the top eigenvector of ∂f with the top principal direction (dense mode; else null).</param>
-public sealed record CentrePoint(double T, double[] Eigenvalues, double Residual, bool Converged, double Distance, double[] Projections, double? TopOverlap);
+/// <param name="LargestAtCentre">Largest eigenvalue of ∂f at the centre c(t) itself (Biroli et al.'s V″(0)); equals Eigenvalues[0] for
+/// symmetric data (x* = c), and stays smooth where an imperfect symmetry makes x*(t) jump.</param>
+public sealed record CentrePoint(double T, double[] Eigenvalues, double Residual, bool Converged, double Distance, double[] Projections, double? TopOverlap,
+    double LargestAtCentre);
 
 /// <summary>One fixed point of the drift on the line x*(t) + q u_k.</summary>
 /// <param name="Direction">k (0-based index of the principal direction u_k).</param>
@@ -53,6 +56,7 @@ public sealed record SymmetryRunInfo(double CentreSeconds, double BranchSeconds,
 /// <param name="Method">Dense (full Jacobian) or Projected (on the principal directions).</param>
 /// <param name="Centre">What "centre" means: the data mean (the data are centred) or the origin.</param>
 /// <param name="CriticalTime">OU time at which the largest eigenvalue of ∂f at x*(t) crosses 0 (refined by bisection); null if no crossing on the grid.</param>
+/// <param name="CriticalTimeAtCentre">Where the largest eigenvalue at the centre c(t) (not at x*) crosses 0, linearly interpolated on the grid; null if none.</param>
 /// <param name="CriticalTimeClosedForm">The two-cluster / two-point closed form, when <see cref="Model"/> is known (∞ as null with a note).</param>
 /// <param name="SpeciationTime">t_S = ½ ln Λ (Biroli et al.), for comparison (null when Λ ≤ 1).</param>
 /// <param name="GaussianCriticalTime">½ ln(Λ − 1): where the top mode of a Gaussian with this Λ turns unstable (SDE, Λ &gt; 2).</param>
@@ -71,6 +75,7 @@ public sealed record SymmetryBreakingResult(
     JacobianMethod Method,
     CentreChoice Centre,
     double? CriticalTime,
+    double? CriticalTimeAtCentre,
     double? CriticalTimeClosedForm,
     double? SpeciationTime,
     double? GaussianCriticalTime,

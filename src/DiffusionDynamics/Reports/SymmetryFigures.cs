@@ -84,6 +84,14 @@ public static class SymmetryFigures
             line.LineWidth = k == 0 ? 2.5f : 1.5f;
             line.LegendText = k == 0 ? "largest eigenvalue" : $"eigenvalue {k + 1}";
         }
+        if (r.CentreCurve.Any(c => Math.Abs(c.LargestAtCentre - c.Eigenvalues[0]) > 1e-6 * (1 + Math.Abs(c.Eigenvalues[0]))))
+        {
+            var atCentre = plot.Add.ScatterLine(ts, r.CentreCurve.Select(c => c.LargestAtCentre).ToArray());
+            atCentre.Color = Colors.Gray;
+            atCentre.LinePattern = LinePattern.Dashed;
+            atCentre.LineWidth = 2;
+            atCentre.LegendText = "largest eigenvalue at the centre e⁻ᵗā";
+        }
         var tGrid = Enumerable.Range(0, 300).Select(i => ts[^1] + (ts[0] - ts[^1]) * i / 299.0).ToArray();
         double[] theory = r.Model is { } m
             ? tGrid.Select(t => SymmetryBreaking.CentreSlope(r.Drift, t, m.MeanNormSq, m.Sigma)).ToArray()
@@ -92,7 +100,7 @@ public static class SymmetryFigures
         th.Color = Colors.Black;
         th.LinePattern = LinePattern.Dotted;
         th.LineWidth = 1.5f;
-        th.LegendText = r.Model is { } mm ? $"closed form f′(0) ({mm.Label})" : $"Gaussian with Λ = {r.Data.LambdaMax:G4}: 1 − c/(e^{{−2t}}Λ + Δ_t)";
+        th.LegendText = r.Model is { } mm ? $"closed form f′(0) ({mm.Label})" : $"Gaussian, Λ = {r.Data.LambdaMax:G4}: 1 − c/(e⁻²ᵗΛ + Δₜ)";
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Gray;
         MarkCriticalTimes(plot, r);

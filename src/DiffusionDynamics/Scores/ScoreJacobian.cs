@@ -16,7 +16,8 @@ namespace DiffusionDynamics.Scores;
 /// Any other <see cref="IDenoiser"/> (e.g. a trained network) falls back to central finite differences of the
 /// Tweedie score along given directions: J_s v ≈ (s(x + h v) − s(x − h v)) / (2h).
 /// Products J_s V and projections UᵀJ_sU never form a d×d matrix (nor, for the empirical score, an n×d×d tensor):
-/// Cov_w V = Aᵀ(w ⊙ A V) − D (Dᵀ V). All results are float64; x may be [d] or [1, d].
+/// Cov_w V = Aᵀ(w ⊙ A V) − D (Dᵀ V). The empirical GEMMs run in the denoiser's precision (float32 by default: relative
+/// error ~1e−7; use a float64 denoiser for reference values). All results are float64; x may be [d] or [1, d].
 /// </summary>
 public static class ScoreJacobian
 {
@@ -45,7 +46,7 @@ public static class ScoreJacobian
             {
                 var (w, a, mean) = Posterior(e, point, t);
                 var centred = (a - mean.unsqueeze(0)).mul_(w.sqrt().unsqueeze(1)); // √w_μ (a^μ − D): [n, d]
-                var cov = centred.t().mm(centred);
+                var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
                 double delta = OuTime.Delta(t);
                 result = cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(d, dtype: ScalarType.Float64) / delta);
                 break;
@@ -77,8 +78,9 @@ public static class ScoreJacobian
             case EmpiricalDenoiser e:
             {
                 var (w, a, mean) = Posterior(e, point, t);
-                var av = a.mm(vs);                                                    // A V: [n, k]
-                var cov = a.t().mm(av.mul_(w.unsqueeze(1))).sub_(mean.unsqueeze(1).mm(mean.unsqueeze(0).mm(vs)));
+                var vt = vs.to_type(a.dtype);
+                var av = a.mm(vt);                                                    // A V: [n, k]
+                var cov = a.t().mm(av.mul_(w.unsqueeze(1))).sub_(mean.unsqueeze(1).mm(mean.unsqueeze(0).mm(vt))).to_type(ScalarType.Float64);
                 result = cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
                 break;
             }
@@ -178,11 +180,14 @@ public static class ScoreJacobian
         return DenoiserFromScore(Dense(denoiser, x, t, step), t).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Posterior weights w: [n], training points A: [n, d] and posterior mean D: [d], all float64.</summary>
+    /// <summary>
+    /// Posterior weights w: [n], training points A: [n, d] and posterior mean D: [d] in the denoiser's precision (the GEMMs with A
+    /// then run without copying A; callers convert their small results to float64).
+    /// </summary>
     private static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)
     {
-        var w = e.PosteriorWeights(point.unsqueeze(0), t).squeeze(0);
-        var a = e.TrainingSet.to_type(ScalarType.Float64);
+        var a = e.TrainingSet;
+        var w = e.PosteriorWeights(point.unsqueeze(0), t).squeeze(0).to_type(a.dtype);
         return (w, a, w.unsqueeze(0).mm(a).squeeze(0));
     }
 

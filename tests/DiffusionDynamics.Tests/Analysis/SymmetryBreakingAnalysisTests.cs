@@ -36,6 +36,10 @@ public class SymmetryBreakingAnalysisTests
         Assert.All(r.CentreCurve, c => Assert.True(c.Converged && c.Distance < 1e-12, $"x* = {c.Distance} at t = {c.T}"));
         // The single eigenvalue at the centre is the closed-form slope at every grid time.
         Assert.All(r.CentreCurve, c => Assert.Equal(SymmetryBreaking.CentreSlope(ReverseDrift.Sde, c.T), c.Eigenvalues[0], 1e-9 * Math.Max(1, Math.Abs(c.Eigenvalues[0]))));
+        // Symmetric data: x* is the centre, so the eigenvalue at the centre is the same; its crossing is linearly interpolated on a
+        // grid of spacing h ≈ 0.06: error ≲ h²|λ″|/(8|λ′|) ≈ 0.036·15/(8·3) ≈ 2e-3 near t_c, hence 5e-3.
+        Assert.All(r.CentreCurve, c => Assert.Equal(c.Eigenvalues[0], c.LargestAtCentre, 1e-12 * Math.Max(1, Math.Abs(c.Eigenvalues[0]))));
+        Assert.Equal(r.CriticalTimeClosedForm!.Value, r.CriticalTimeAtCentre!.Value, 5e-3);
     }
 
     // PF-ODE analogue with finite t_c: two points ±½ (M = ¼, σ = 0), θ_c² = 1 − M = ¾.
