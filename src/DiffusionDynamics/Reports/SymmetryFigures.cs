@@ -66,8 +66,8 @@ public static class SymmetryFigures
             }
         }
         MarkCriticalTimes(plot, r);
-        plot.ShowLegend(Alignment.UpperRight);
-        return Figure.Save(plot, directory, name);
+        plot.ShowLegend(Edge.Right);
+        return Figure.Save(plot, directory, name, width: 960);
     }
 
     /// <summary>The top eigenvalues of ∂f at x*(t) against t, the zero line, the critical times, and the closed form where known.</summary>
@@ -108,8 +108,8 @@ public static class SymmetryFigures
         double lo = Math.Min(-1.1, r.CentreCurve.Min(c => c.Eigenvalues[Math.Max(shown - 1, 0)]) * 1.1);
         double hi = Math.Max(0.5, Math.Min(r.CentreCurve.Max(c => c.Eigenvalues[0]) * 1.1, 4.0));
         plot.Axes.SetLimitsY(Math.Max(lo, -3.0), hi);
-        plot.ShowLegend(Alignment.UpperRight);
-        return Figure.Save(plot, directory, name);
+        plot.ShowLegend(Edge.Right);
+        return Figure.Save(plot, directory, name, width: 1020);
     }
 
     /// <summary>V(q) along u₁ at the recorded times, with the closed-form potential where known.</summary>
