@@ -49,6 +49,26 @@ public class SymmetryCommandTests : CliHarness
         Assert.InRange(r.GetProperty("criticalTime").GetDouble(), closed - 0.03, closed + 1e-6);
     }
 
+    [Fact]
+    public void Symmetry_WithATrainedModel_UsesFiniteDifferencesOnTheProjection_AndTheModelsData()
+    {
+        string model = Path.Combine(Root, "model");
+        var (code, _, stderr) = Run("train", "--data", "two-cluster:d=4,n=100,mu=1,sigma=0.5,seed=2", "--steps", "20", "--width", "16", "--depth", "2",
+            "--samples", "8", "--out", model);
+        Assert.True(code == 0, stderr);
+        string outDir = Path.Combine(Root, "symmetry-model");
+        var (code2, _, stderr2) = Run("symmetry", "--model", model, "--times", "6", "--directions", "1", "--eigenvalues", "2", "--potentials", "1", "--out", outDir);
+        Assert.True(code2 == 0, stderr2);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "symmetry.json")));
+        var r = json.RootElement;
+        Assert.Equal("Projected", r.GetProperty("method").GetString());
+        Assert.Contains("trained model", r.GetProperty("score").GetString());
+        Assert.Equal(4, r.GetProperty("data").GetProperty("d").GetInt32());
+        Assert.All(r.GetProperty("centreCurve").EnumerateArray(), c => Assert.True(double.IsFinite(c.GetProperty("eigenvalues")[0].GetDouble())));
+        // A model is its own score: --score with --model is refused.
+        AssertUsageErrorWroteNothing(["symmetry", "--model", model, "--score", "gaussian"]);
+    }
+
     [Theory]
     [InlineData("symmetry", "--times", "2")]
     [InlineData("symmetry", "--directions", "0")]
