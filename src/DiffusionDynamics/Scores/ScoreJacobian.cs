@@ -33,6 +33,9 @@ public static class ScoreJacobian
     /// finite differences along the d coordinate axes (2d denoiser evaluations, not symmetrized).
     /// Range: t &gt; 0; x: [d] or [1, d] finite. Meant for d ≲ 2000 (memory d², empirical cost n·d²).
     /// </summary>
+    /// <param name="denoiser">Any denoiser; empirical, Gaussian and two-cluster use their closed forms.</param>
+    /// <param name="x">The point: [d] or [1, d].</param>
+    /// <param name="t">OU time. Range: t &gt; 0.</param>
     /// <param name="step">Finite-difference step h (only for denoisers without closed form; default <see cref="DefaultStep"/>).</param>
     public static Tensor Dense(IDenoiser denoiser, Tensor x, double t, double? step = null)
     {
