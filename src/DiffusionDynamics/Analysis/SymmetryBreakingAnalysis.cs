@@ -130,7 +130,7 @@ public static class SymmetryBreakingAnalysis
             note = $"The centre stays stable on the whole grid t ∈ [{options.TMin:G3}, {tMax:G3}]: no symmetry breaking above t_min.";
         else if (top.All(v => v >= 0))
             note = $"The centre is unstable on the whole grid t ∈ [{options.TMin:G3}, {tMax:G3}]" +
-                   (options.Drift == ReverseDrift.ProbabilityFlow ? " (PF-ODE: a mode of variance λ > 1 is unstable at every t)." : ": raise TMax.");
+                   (options.Drift == ReverseDrift.ProbabilityFlow ? " (PF-ODE: directions of variance ≥ 1 are unstable at every t)." : ": raise TMax.");
         else
             note = "The largest eigenvalue is positive at the largest t and changes sign on the grid only from + to −.";
         double? atCentre = null;
