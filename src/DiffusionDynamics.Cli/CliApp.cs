@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(MemorizationCommand.Build());
         root.Subcommands.Add(CompareScoresCommand.Build());
+        root.Subcommands.Add(SymmetryCommand.Build());
         return root;
     }
 

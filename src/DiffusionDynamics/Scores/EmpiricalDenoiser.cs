@@ -186,6 +186,21 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
     }
 
     /// <summary>
+    /// All posterior weights w_μ(x, t) = softmax_μ(−|x − a^μ e^{−t}|² / (2Δ_t)) as [B, n] float64 (rows sum to 1);
+    /// the building block of the score's Jacobian (<see cref="ScoreJacobian"/>). Memory O(B·n): meant for small B.
+    /// </summary>
+    public Tensor PosteriorWeights(Tensor x, double t)
+    {
+        DenoiserChecks.Require(x, Dimension, t);
+        using var scope = NewDisposeScope();
+        var xi = x.to_type(dtype);
+        var parts = new List<Tensor>();
+        ForEachBlock(xi, t, (_, logits) => parts.Add(logits.to_type(ScalarType.Float64).MoveToOuterDisposeScope()));
+        var all = parts.Count == 1 ? parts[0] : torch.cat(parts, 1);
+        return all.softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Calls <paramref name="body"/>(start, logits) for consecutive blocks of training points, logits: [B, len]
     /// for μ in [start, start + len), inside a dispose scope per block (so memory stays O(B·chunk)); the body
     /// moves out what it keeps.

@@ -1,0 +1,230 @@
+using DiffusionDynamics.Time;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Scores;
+
+/// <summary>
+/// The Jacobian of the score, J_s(x, t) = ∂∇ln P_t(x) (the Hessian of ln P_t, symmetric for an exact score), and
+/// of the denoiser, ∂D = e^{t}(I + Δ_t J_s) (Tweedie, science.md §2), at one point x. Closed forms:
+/// <code>
+///   empirical   J_s = −I/Δ_t + (e^{−2t}/Δ_t²) Cov_w(a),  Cov_w(a) = Σ_μ w_μ (a^μ − D)(a^μ − D)ᵀ
+///               (Achilli et al., arXiv 2410.08727; posterior weights w_μ of science.md §2)
+///   Gaussian    J_s = −U diag(1/(e^{−2t}λ_k + Δ_t)) Uᵀ − (I − UUᵀ)/Δ_t      (Wang &amp; Vastola, arXiv 2412.09726)
+///   two-cluster J_s = −I/Γ_t + sech²(m_t·x/Γ_t) m_t m_tᵀ/Γ_t²               (Biroli et al., arXiv 2402.18491)
+/// </code>
+/// Any other <see cref="IDenoiser"/> (e.g. a trained network) falls back to central finite differences of the
+/// Tweedie score along given directions: J_s v ≈ (s(x + h v) − s(x − h v)) / (2h).
+/// Products J_s V and projections UᵀJ_sU never form a d×d matrix (nor, for the empirical score, an n×d×d tensor):
+/// Cov_w V = Aᵀ(w ⊙ A V) − D (Dᵀ V). The empirical GEMMs run in the denoiser's precision (float32 by default: relative
+/// error ~1e−7; use a float64 denoiser for reference values). All results are float64; x may be [d] or [1, d].
+/// </summary>
+public static class ScoreJacobian
+{
+    /// <summary>Rows per denoiser call when finite differences need many directions.</summary>
+    private const int FiniteDifferenceBatch = 256;
+
+    /// <summary>True when <paramref name="denoiser"/> has a closed-form Jacobian here (empirical, Gaussian, two-cluster).</summary>
+    public static bool HasClosedForm(IDenoiser denoiser) =>
+        denoiser is EmpiricalDenoiser or GaussianDenoiser or TwoClusterDenoiser;
+
+    /// <summary>
+    /// The dense score Jacobian J_s(x, t): [d, d] float64. Closed form when <see cref="HasClosedForm"/>, else central
+    /// finite differences along the d coordinate axes (2d denoiser evaluations, not symmetrized).
+    /// Range: t &gt; 0; x: [d] or [1, d] finite. Meant for d ≲ 2000 (memory d², empirical cost n·d²).
+    /// </summary>
+    /// <param name="denoiser">Any denoiser; empirical, Gaussian and two-cluster use their closed forms.</param>
+    /// <param name="x">The point: [d] or [1, d].</param>
+    /// <param name="t">OU time. Range: t &gt; 0.</param>
+    /// <param name="step">Finite-difference step h (only for denoisers without closed form; default <see cref="DefaultStep"/>).</param>
+    public static Tensor Dense(IDenoiser denoiser, Tensor x, double t, double? step = null)
+    {
+        var point = RequirePoint(denoiser, x, t);
+        using var scope = NewDisposeScope();
+        int d = denoiser.Dimension;
+        Tensor result;
+        switch (denoiser)
+        {
+            case EmpiricalDenoiser e:
+            {
+                var (w, a, mean) = Posterior(e, point, t);
+                var centred = (a - mean.unsqueeze(0)).mul_(w.sqrt().unsqueeze(1)); // √w_μ (a^μ − D): [n, d]
+                var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
+                double delta = OuTime.Delta(t);
+                result = cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(d, dtype: ScalarType.Float64) / delta);
+                break;
+            }
+            case GaussianDenoiser or TwoClusterDenoiser:
+                result = Apply(denoiser, point, t, torch.eye(d, dtype: ScalarType.Float64));
+                break;
+            default:
+                result = FiniteDifference(denoiser, point, t, torch.eye(d, dtype: ScalarType.Float64), step);
+                break;
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// J_s V: [d, k] float64 for V: [d] or [d, k] (any columns). Closed form when available (cost O(n·d·k) for the
+    /// empirical score, O(d·r·k) for a rank-r Gaussian), else central finite differences (2k denoiser evaluations).
+    /// Range: t &gt; 0; x: [d] or [1, d]; V finite with d rows.
+    /// </summary>
+    public static Tensor Apply(IDenoiser denoiser, Tensor x, double t, Tensor v, double? step = null)
+    {
+        var point = RequirePoint(denoiser, x, t);
+        var vs = RequireDirections(denoiser, v, nameof(v), orthonormal: false);
+        using var scope = NewDisposeScope();
+        double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
+        Tensor result;
+        switch (denoiser)
+        {
+            case EmpiricalDenoiser e:
+            {
+                var (w, a, mean) = Posterior(e, point, t);
+                var vt = vs.to_type(a.dtype);
+                var av = a.mm(vt);                                                    // A V: [n, k]
+                var cov = a.t().mm(av.mul_(w.unsqueeze(1))).sub_(mean.unsqueeze(1).mm(mean.unsqueeze(0).mm(vt))).to_type(ScalarType.Float64);
+                result = cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
+                break;
+            }
+            case GaussianDenoiser g:
+            {
+                var lambdas = torch.tensor(g.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
+                var gain = lambdas * (decay * decay) / (lambdas * (decay * decay) + delta); // e^{−2t}λ/(e^{−2t}λ + Δ)
+                var coords = g.Basis.t().mm(vs).mul_(gain.unsqueeze(1));
+                result = g.Basis.mm(coords).sub_(vs).div_(delta);
+                break;
+            }
+            case TwoClusterDenoiser c:
+            {
+                double gamma = c.Gamma(t);
+                var mt = c.Centre * decay;                                               // m_t
+                double u = point.dot(mt).item<double>() / gamma;
+                double sech2 = 1.0 / Math.Pow(Math.Cosh(Math.Min(Math.Abs(u), 350)), 2);
+                result = mt.unsqueeze(1).mm(mt.unsqueeze(0).mm(vs)).mul_(sech2 / (gamma * gamma)).sub_(vs / gamma);
+                break;
+            }
+            default:
+                result = FiniteDifference(denoiser, point, t, vs, step);
+                break;
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// UᵀJ_sU: [k, k] float64, the score Jacobian projected on the orthonormal columns of U: [d, k] (checked to
+    /// 1e-6). Cheap for large d. Range: t &gt; 0, 1 ≤ k ≤ d.
+    /// </summary>
+    public static Tensor Projected(IDenoiser denoiser, Tensor x, double t, Tensor directions, double? step = null)
+    {
+        var u = RequireDirections(denoiser, directions, nameof(directions), orthonormal: true);
+        using var scope = NewDisposeScope();
+        return u.t().mm(Apply(denoiser, x, t, u, step)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Model-agnostic J_s V by central finite differences of the Tweedie score s = (e^{−t} D − x)/Δ_t:
+    /// column j ≈ (s(x + h v_j) − s(x − h v_j)) / (2h), error O(h²) plus round-off O(ε|s|/h).
+    /// Works for any <see cref="IDenoiser"/>, including trained networks. Range: h &gt; 0 finite.
+    /// </summary>
+    public static Tensor FiniteDifference(IDenoiser denoiser, Tensor x, double t, Tensor v, double? step = null)
+    {
+        var point = RequirePoint(denoiser, x, t);
+        var vs = RequireDirections(denoiser, v, nameof(v), orthonormal: false);
+        double h = step ?? DefaultStep(denoiser, t);
+        if (!(h > 0) || !double.IsFinite(h)) throw new ArgumentException($"Finite-difference step must be finite and > 0 (got {h}).", nameof(step));
+        using var scope = NewDisposeScope();
+        long k = vs.shape[1];
+        var columns = new List<Tensor>();
+        for (long start = 0; start < k; start += FiniteDifferenceBatch)
+        {
+            using var block = NewDisposeScope();
+            long len = Math.Min(FiniteDifferenceBatch, k - start);
+            var dirs = vs.narrow(1, start, len).t() * h;                  // [len, d]
+            var batch = torch.cat([point.unsqueeze(0) + dirs, point.unsqueeze(0) - dirs], 0);
+            var s = Score.Evaluate(denoiser, batch, t).to_type(ScalarType.Float64);
+            columns.Add(((s.narrow(0, 0, len) - s.narrow(0, len, len)) / (2 * h)).t().MoveToOuterDisposeScope());
+        }
+        return torch.cat(columns, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Default finite-difference step h = ε^{1/3} √Δ_t, ε the machine epsilon of the denoiser's arithmetic
+    /// (float64 for the closed-form denoisers and a float64 empirical score, float32 otherwise): the cube root
+    /// balances the O(h²) truncation against the O(ε/h) round-off of a central difference; √Δ_t is the
+    /// length scale of the noised density.
+    /// </summary>
+    public static double DefaultStep(IDenoiser denoiser, double t)
+    {
+        OuTime.RequirePositive(t);
+        bool isDouble = denoiser is GaussianDenoiser or TwoClusterDenoiser
+            || denoiser is EmpiricalDenoiser { Options.Precision: Precision.Float64 };
+        double eps = isDouble ? 2.220446049250313e-16 : 1.1920929e-7;
+        return Math.Cbrt(eps) * Math.Sqrt(OuTime.Delta(t));
+    }
+
+    /// <summary>The denoiser's Jacobian from the score's: ∂D = e^{t}(I + Δ_t J_s), for a [d, d] J_s.</summary>
+    public static Tensor DenoiserFromScore(Tensor scoreJacobian, double t)
+    {
+        OuTime.RequirePositive(t);
+        ArgumentNullException.ThrowIfNull(scoreJacobian);
+        if (scoreJacobian.dim() != 2 || scoreJacobian.shape[0] != scoreJacobian.shape[1])
+            throw new ArgumentException($"Score Jacobian must be [d, d], got [{string.Join(", ", scoreJacobian.shape)}].", nameof(scoreJacobian));
+        using var scope = NewDisposeScope();
+        var j = scoreJacobian.to_type(ScalarType.Float64) * OuTime.Delta(t);
+        j.diagonal().add_(1.0);
+        return j.mul_(Math.Exp(t)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The dense denoiser Jacobian ∂D(x, t): [d, d] float64 (see <see cref="Dense"/>).</summary>
+    public static Tensor DenoiserDense(IDenoiser denoiser, Tensor x, double t, double? step = null)
+    {
+        using var scope = NewDisposeScope();
+        return DenoiserFromScore(Dense(denoiser, x, t, step), t).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Posterior weights w: [n], training points A: [n, d] and posterior mean D: [d] in the denoiser's precision (the GEMMs with A
+    /// then run without copying A; callers convert their small results to float64).
+    /// </summary>
+    private static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)
+    {
+        var a = e.TrainingSet;
+        var w = e.PosteriorWeights(point.unsqueeze(0), t).squeeze(0).to_type(a.dtype);
+        return (w, a, w.unsqueeze(0).mm(a).squeeze(0));
+    }
+
+    /// <summary>x: [d] or [1, d], finite, as a float64 [d] tensor; t &gt; 0.</summary>
+    private static Tensor RequirePoint(IDenoiser denoiser, Tensor x, double t)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(x);
+        OuTime.RequirePositive(t);
+        int d = denoiser.Dimension;
+        bool ok = (x.dim() == 1 && x.shape[0] == d) || (x.dim() == 2 && x.shape[0] == 1 && x.shape[1] == d);
+        if (!ok) throw new ArgumentException($"x must be one point of shape [{d}] or [1, {d}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
+        return x.reshape(d).to_type(ScalarType.Float64);
+    }
+
+    /// <summary>V: [d] or [d, k ≥ 1], finite, as float64 [d, k]; optionally with orthonormal columns.</summary>
+    private static Tensor RequireDirections(IDenoiser denoiser, Tensor v, string name, bool orthonormal)
+    {
+        ArgumentNullException.ThrowIfNull(v, name);
+        int d = denoiser.Dimension;
+        bool ok = (v.dim() == 1 && v.shape[0] == d) || (v.dim() == 2 && v.shape[0] == d && v.shape[1] >= 1);
+        if (!ok) throw new ArgumentException($"{name} must have shape [{d}] or [{d}, k ≥ 1], got [{string.Join(", ", v.shape)}].", name);
+        if (!v.isfinite().all().item<bool>()) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
+        var vs = v.dim() == 1 ? v.unsqueeze(1) : v;
+        vs = vs.to_type(ScalarType.Float64);
+        if (orthonormal)
+        {
+            using var scope = NewDisposeScope();
+            var gram = vs.t().mm(vs);
+            gram.diagonal().sub_(1.0);
+            double err = gram.abs().max().item<double>();
+            if (err > 1e-6) throw new ArgumentException($"{name} must have orthonormal columns (max |UᵀU − I| = {err:G3}).", name);
+        }
+        return vs;
+    }
+}
