@@ -89,10 +89,12 @@ public static class ScoreJacobian
             }
             case GaussianDenoiser g:
             {
+                // Modes: −1/(e^{−2t}λ_k + Δ); complement of U: −1/(e^{−2t}σ²_⊥ + Δ) (σ²_⊥ = 0 unless built from eigenpairs).
                 var lambdas = torch.tensor(g.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
-                var gain = lambdas * (decay * decay) / (lambdas * (decay * decay) + delta); // e^{−2t}λ/(e^{−2t}λ + Δ)
+                double perp = g.ComplementVariance * decay * decay, gainPerp = perp / (perp + delta);
+                var gain = lambdas * (decay * decay) / (lambdas * (decay * decay) + delta) - gainPerp; // e^{−2t}λ/(e^{−2t}λ + Δ) − gain_⊥
                 var coords = g.Basis.t().mm(vs).mul_(gain.unsqueeze(1));
-                result = g.Basis.mm(coords).sub_(vs).div_(delta);
+                result = g.Basis.mm(coords).add_(vs * (gainPerp - 1.0)).div_(delta);
                 break;
             }
             case TwoClusterDenoiser c:

@@ -82,6 +82,22 @@ public class ScoreJacobianTests
         AssertClose(FiniteDifferenceJacobian(g, x, t, 1e-4), j, 1e-8);
     }
 
+    // A rank-1 Gaussian with variance σ²_⊥ = 0.4 off its eigenvector (the mixture components' form): still affine in x,
+    // so central differences are exact up to round-off; the complement must give −1/(e^{−2t}σ²_⊥ + Δ_t), not −1/Δ_t.
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(1.5)]
+    public void LowRankGaussianWithComplementVariance_ClosedForm_EqualsFiniteDifferences(double t)
+    {
+        using var mean = torch.tensor(new[] { 0.3, -0.2, 0.5 });
+        using var u = torch.tensor(new[] { 0.6, 0.8, 0.0 }).reshape(3, 1);
+        using var lambda = torch.tensor(new[] { 2.5 });
+        using var g = GaussianDenoiser.FromEigenpairs(mean, u, lambda, complementVariance: 0.4);
+        var x = new[] { 0.7, -0.1, 0.9 };
+        using var j = ScoreJacobian.Dense(g, torch.tensor(x), t);
+        AssertClose(FiniteDifferenceJacobian(g, x, t, 1e-4), j, 1e-8);
+    }
+
     // Smooth tanh score with |m_t|/Γ_t ≤ 2.2: truncation h²|∂³s| ≈ 1e-10·10, far below 1e-6.
     [Fact]
     public void TwoCluster_ClosedForm_EqualsFiniteDifferencesOfTheScore()
