@@ -79,7 +79,6 @@ public class LogisticClassifierTests(ITestOutputHelper output)
         Assert.Equal(torch.ScalarType.Float64, p.dtype);
         Assert.True(p.sum(1).sub(1).abs().max().item<double>() < 1e-12);
         Assert.True(accuracy > 0.98, $"test accuracy {accuracy}");
-        Assert.True(seconds < 10, $"training took {seconds} s");
     }
 
     [Fact]
