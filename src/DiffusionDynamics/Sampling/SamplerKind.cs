@@ -2,8 +2,8 @@ namespace DiffusionDynamics.Sampling;
 
 /// <summary>
 /// Integrators of the backward dynamics in the OU clock (science.md §3). Notation for a step from t down to
-/// s &lt; t: h = t − s, α_t = e^{−t}, ᾱ_t = e^{−2t}, σ_t = √Δ_t, Δ_t = 1 − e^{−2t}, D = D(x_t, t), and the
-/// log-SNR λ_t = −ln(e^{2t} − 1) = ln(α_t/σ_t). NFE per step: 2 for <see cref="OdeHeun"/>, 1 for all others
+/// s &lt; t: h = t − s, α_t = e^{−t}, ᾱ_t = e^{−2t}, σ_t = √Δ_t, Δ_t = 1 − e^{−2t}, D = D(x_t, t), and
+/// DPM-Solver's half log-SNR λ_t = ln(α_t/σ_t) = −½ ln(e^{2t} − 1) (half of <see cref="Time.LogSnr"/>). NFE per step: 2 for <see cref="OdeHeun"/>, 1 for all others
 /// (see <see cref="Samplers.EvaluationsPerStep"/>); a run with the final denoise adds one.
 /// </summary>
 public enum SamplerKind
@@ -29,7 +29,7 @@ public enum SamplerKind
     /// </summary>
     DdpmAncestral,
     /// <summary>
-    /// DPM-Solver++(2M), multistep with data prediction in the log-SNR λ (Lu et al., arXiv 2211.01095, Alg. 2):
+    /// DPM-Solver++(2M), multistep with data prediction in λ = ln(α/σ) (Lu et al., arXiv 2211.01095, Alg. 2):
     /// with h_λ = λ_s − λ_t &gt; 0 and r = h_λ,prev/h_λ,
     /// x_s = (σ_s/σ_t) x_t + α_s (1 − e^{−h_λ}) D̄,  D̄ = (1 + 1/(2r)) D_t − (1/(2r)) D_prev.
     /// The first step of a run (no D_prev yet) is first order, D̄ = D_t (= DDIM). Second order in the step size.

@@ -114,7 +114,8 @@ public static class Samplers
                     }
                 case SamplerKind.DpmSolver2M:
                     {
-                        double hLambda = LogSnr.FromTime(tNext) - LogSnr.FromTime(t);
+                        // DPM-Solver's λ = ln(α/σ) is half the log-SNR of Time.LogSnr (ln(α²/σ²)).
+                        double hLambda = 0.5 * (LogSnr.FromTime(tNext) - LogSnr.FromTime(t));
                         Tensor blended = denoised;
                         // Second-order multistep correction from the previous data prediction.
                         if (previousDenoised is not null)
