@@ -101,8 +101,10 @@ public sealed record SamplingRunOptions(
 /// <param name="MemorizedFraction">Share with nearest/second-nearest ratio &lt; 1/3.</param>
 /// <param name="SamplingSeconds">Wall time of the backward runs.</param>
 /// <param name="DenoiserEvaluations">Denoiser calls per sample (NFE).</param>
+/// <param name="GaussianFitSeconds">Wall time of fitting the data's Gaussian (mean, covariance, eigendecomposition) for
+/// teleport / Gaussian late start, once per run (0 when not needed or supplied).</param>
 public sealed record SamplingResult(float[] Samples, int Dimension, NearestNeighbourResult Neighbours, double MemorizedFraction,
-    double SamplingSeconds, int DenoiserEvaluations)
+    double SamplingSeconds, int DenoiserEvaluations, double GaussianFitSeconds = 0)
 {
     /// <summary>Number of samples S.</summary>
     public int Count => Samples.Length / Dimension;
@@ -134,7 +136,9 @@ public static class SamplingRun
         int d = data.Dimension;
         if (gaussian is not null && gaussian.Dimension != d)
             throw new ArgumentException($"The Gaussian works in d = {gaussian.Dimension}, the data have d = {d}.", nameof(gaussian));
+        var fitClock = Stopwatch.StartNew();
         using var fitted = start.UsesGaussian && gaussian is null ? GaussianDenoiser.FromData(data, d <= 1000 ? null : 1000) : null;
+        double fitSeconds = fitted is null ? 0 : fitClock.Elapsed.TotalSeconds;
         var dataGaussian = gaussian ?? fitted;
         var samples = new float[options.Samples * d];
         var sw = Stopwatch.StartNew();
@@ -156,7 +160,7 @@ public static class SamplingRun
         using var sampleTensor = torch.tensor(samples, [options.Samples, d]);
         var neighbours = NearestNeighbours.Find(sampleTensor, trainingSet);
         int nfe = options.DenoiserEvaluations();
-        return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe);
+        return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe, fitSeconds);
     }
 
     private sealed class ProgressObserver(IProgress<long> progress, long offset) : IStepObserver
