@@ -74,7 +74,8 @@ public static class Start
 
     /// <summary>
     /// Gaussian late start (Wang &amp; Vastola, arXiv 2412.09726): an exact draw from
-    /// P_t = N(e^{−t} m, e^{−2t} C + Δ_t I) per row: x = e^{−t} m + √Δ_t z + U((√(e^{−2t}λ + Δ_t) − √Δ_t) ⊙ Uᵀz),
+    /// P_t = N(e^{−t} m, e^{−2t} C + Δ_t I) per row: x = e^{−t} m + s_⊥ z + U((√(e^{−2t}λ + Δ_t) − s_⊥) ⊙ Uᵀz),
+    /// s_⊥ = √(e^{−2t}σ²_⊥ + Δ_t) (σ²_⊥ = ComplementVariance, 0 for a Gaussian fitted with its full covariance),
     /// z from each row's stream (the formula of <see cref="GaussianDenoiser.SampleMarginal"/>, with per-sample
     /// streams so the draw does not depend on the batch). Range: t &gt; 0. Returns [B, d].
     /// </summary>
@@ -89,8 +90,9 @@ public static class Start
         var z = noise.Next(ScalarType.Float64);
         var basis = gaussian.Basis;
         var lambdas = torch.tensor(gaussian.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
-        var extra = (lambdas * (decay * decay) + delta).sqrt_().sub_(Math.Sqrt(delta));
-        var x = (z.mm(basis) * extra).mm(basis.t()).add_(z * Math.Sqrt(delta)).add_(gaussian.Mean * decay);
+        double sdPerp = Math.Sqrt(decay * decay * gaussian.ComplementVariance + delta); // √Δ_t unless σ²_⊥ > 0
+        var extra = (lambdas * (decay * decay) + delta).sqrt_().sub_(sdPerp);
+        var x = (z.mm(basis) * extra).mm(basis.t()).add_(z * sdPerp).add_(gaussian.Mean * decay);
         return x.to_type(dtype).MoveToOuterDisposeScope();
     }
 

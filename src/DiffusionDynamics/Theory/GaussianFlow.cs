@@ -29,7 +29,7 @@ public static class GaussianFlow
     /// T to time t (Wang &amp; Vastola, arXiv 2303.02490 and 2412.09726 "analytical teleportation"; science.md §5):
     /// <code>
     ///   x(t) = e^{−t} m + U diag(ψ_k(t)) Uᵀ y + ψ_⊥(t) (I − U Uᵀ) y,   y = x(T) − e^{−T} m,
-    ///   ψ_⊥(t) = √(Δ_t / Δ_T)  (the λ = 0 value, for directions outside the kept eigenvectors)
+    ///   ψ_⊥(t) = ψ(σ²_⊥, t)  (directions outside the kept eigenvectors, variance σ²_⊥ = ComplementVariance; √(Δ_t/Δ_T) when 0)
     /// </code>
     /// Exact solution of dx/dt = −(x + ∇ln P_t(x)) for that Gaussian, in either time direction.
     /// x(T): [B, d]; returns [B, d] in x(T)'s dtype (arithmetic in float64). Range: T &gt; 0, t ≥ 0.
@@ -46,7 +46,9 @@ public static class GaussianFlow
         var lambdas = gaussian.Eigenvalues;
         var psi = new double[lambdas.Count];
         for (int k = 0; k < psi.Length; k++) psi[k] = Math.Sqrt(MarginalVariance(lambdas[k], t) / MarginalVariance(lambdas[k], T));
-        double psiRest = Math.Sqrt(OuTime.Delta(t) / OuTime.Delta(T));
+        // Complement of the kept eigenvectors: variance σ²_⊥ (0 for a Gaussian of full or truncated rank, > 0 for low-rank mixture parts).
+        double sigmaPerp2 = gaussian.ComplementVariance;
+        double psiRest = Math.Sqrt(MarginalVariance(sigmaPerp2, t) / MarginalVariance(sigmaPerp2, T));
         var basis = gaussian.Basis;
         var y = xT.to_type(ScalarType.Float64) - gaussian.Mean * OuTime.Decay(T);
         var coords = y.mm(basis);                                                    // [B, r]
