@@ -46,6 +46,24 @@ public class GaussianFlowTransportTests
     }
 
     [Fact]
+    public void Transport_WithComplementVariance_EqualsHeunIntegrationOfThatGaussian()
+    {
+        // A rank-1 Gaussian with variance σ²_⊥ = 0.3 off its eigenvector (a low-rank mixture component): the closed
+        // form must use ψ(σ²_⊥, t) on the complement. Heun with 800 steps is within ~1e-5 of the exact flow (the
+        // h² error constant measured above, ~0.0125·(50/800)², is 5e-5 for the stiffer full-rank case); a wrong
+        // complement factor would be off by O(0.1).
+        using var mean = torch.tensor(new[] { 0.5, -1.0, 2.0 });
+        using var u = torch.tensor(new[] { 0.6, 0.0, 0.8 }).reshape(3, 1);
+        using var lambda = torch.tensor(new[] { 3.0 });
+        using var g = GaussianDenoiser.FromEigenpairs(mean, u, lambda, complementVariance: 0.3);
+        using var x = Starts();
+        double T = 3.0, tEnd = 0.05;
+        using var exact = GaussianFlow.Transport(g, x, T, tEnd);
+        using var heun = Samplers.Run(SamplerKind.OdeHeun, g, x, TimeGrid.Uniform(T, tEnd, 800), finalDenoise: false);
+        Assert.True(MaxError(heun, exact) < 5e-5, $"max error {MaxError(heun, exact):G3}");
+    }
+
+    [Fact]
     public void Transport_OutsideKeptModes_ScalesByTheLambdaZeroFactor()
     {
         // Rank 1: directions orthogonal to the top eigenvector get ψ_⊥ = √(Δ_t/Δ_T) around e^{−t} m.
