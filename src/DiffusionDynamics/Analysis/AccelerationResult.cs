@@ -59,14 +59,15 @@ public sealed record ExplainedVariancePoint(double T, double ExplainedVariance, 
 public sealed record SkipTime(double Value, string Rule, double? Threshold, double LogSnrFraction, IReadOnlyList<ExplainedVariancePoint> Curve);
 
 /// <summary>The Monte-Carlo floor of the FD: what a perfect sampler reaches with this many samples.</summary>
-/// <param name="Fd">Mean FD of <paramref name="Subsets"/> random training subsets of <paramref name="SubsetSize"/> points to the reference set.</param>
+/// <param name="Fd">Mean FD of <paramref name="Subsets"/> training subsets of <paramref name="SubsetSize"/> points to the reference set.</param>
 /// <param name="Sd">Spread (standard deviation) of one such FD — the scatter of a single perfect run.</param>
 /// <param name="Stderr">Sd/√Subsets, the error of <paramref name="Fd"/>.</param>
 /// <param name="Subsets">Number of subsets.</param>
 /// <param name="SubsetSize">Points per subset (the sample count of the sweep).</param>
 /// <param name="ReferenceSize">Points in the reference set.</param>
 /// <param name="GaussianTheory">Leading-order plug-in bias for Gaussian features with the reference's feature eigenvalues (<see cref="FrechetDistance.SamePopulationBias"/>).</param>
-public sealed record FdFloor(double Fd, double Sd, double Stderr, int Subsets, int SubsetSize, int ReferenceSize, double GaussianTheory);
+/// <param name="Disjoint">True when the subsets are disjoint (n ≥ 2S), i.e. independent; false: overlapping, Sd is then too small.</param>
+public sealed record FdFloor(double Fd, double Sd, double Stderr, int Subsets, int SubsetSize, int ReferenceSize, double GaussianTheory, bool Disjoint);
 
 /// <summary>The data of the sweep.</summary>
 public sealed record AccelerationData(string Name, int N, int D, string Reference, int ReferenceN, IReadOnlyList<string> Preprocessing);

@@ -170,28 +170,23 @@ public static class AccelerationSweep
     /// <summary>Noise salt of the late start, so its draws are independent of the baseline's x(T).</summary>
     private const long LateStartSalt = 0x5EED_1A7E;
 
-    /// <summary>FD of random training subsets of size S (without replacement when S ≤ n) to the reference.</summary>
+    /// <summary>
+    /// FD of training subsets of size S to the reference: disjoint subsets from one seeded permutation when n ≥ 2S (up to
+    /// <see cref="AccelerationOptions.FloorSubsets"/> of them), so they are independent draws; otherwise overlapping random
+    /// subsets (their spread then underestimates the scatter of independent sets; <see cref="FdFloor.Disjoint"/> = false).
+    /// </summary>
     private static FdFloor Floor(IFeatureSpace features, Tensor trainingSet, FeatureMoments reference, AccelerationOptions o)
     {
-        int n = (int)trainingSet.shape[0], s = o.Samples;
-        var values = new double[o.FloorSubsets];
-        for (int r = 0; r < o.FloorSubsets; r++)
+        int n = (int)trainingSet.shape[0], s = Math.Min(o.Samples, n);
+        bool disjoint = n / s >= 2;
+        int count = disjoint ? Math.Min(o.FloorSubsets, n / s) : o.FloorSubsets;
+        var values = new double[count];
+        var permutation = Permutation(n, Xoshiro.ForStream(o.Seed ^ FloorSalt, 0));
+        for (int r = 0; r < count; r++)
         {
             using var scope = NewDisposeScope();
-            var rng = Xoshiro.ForStream(o.Seed ^ FloorSalt, r);
-            long[] idx;
-            if (s <= n)
-            {
-                var perm = Enumerable.Range(0, n).ToArray();
-                for (int i = 0; i < s; i++)
-                {
-                    int j = i + rng.NextInt(n - i);
-                    (perm[i], perm[j]) = (perm[j], perm[i]);
-                }
-                idx = perm.Take(s).Select(i => (long)i).ToArray();
-            }
-            else idx = Enumerable.Range(0, s).Select(_ => (long)rng.NextInt(n)).ToArray();
-            var subset = trainingSet.index_select(0, torch.tensor(idx));
+            var rows = disjoint ? permutation.AsSpan(r * s, s).ToArray() : Permutation(n, Xoshiro.ForStream(o.Seed ^ FloorSalt, 1 + r))[..s];
+            var subset = trainingSet.index_select(0, torch.tensor(rows.Select(i => (long)i).ToArray()));
             values[r] = FrechetDistance.ToReference(features.Map(subset), reference, 0).Fd;
         }
         double mean = values.Average();
@@ -199,8 +194,19 @@ public static class AccelerationSweep
         double[] eig;
         using (var scope = NewDisposeScope())
             eig = torch.linalg.eigvalsh(reference.Covariance).clamp_min(0.0).data<double>().ToArray();
-        double theory = FrechetDistance.SamePopulationBias(eig, s, Math.Max(2, reference.Count));
-        return new FdFloor(mean, sd, sd / Math.Sqrt(values.Length), values.Length, s, reference.Count, theory);
+        double theory = FrechetDistance.SamePopulationBias(eig, s, reference.Count);
+        return new FdFloor(mean, sd, sd / Math.Sqrt(values.Length), values.Length, s, reference.Count, theory, disjoint);
+    }
+
+    private static int[] Permutation(int n, Xoshiro rng)
+    {
+        var p = Enumerable.Range(0, n).ToArray();
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            (p[i], p[j]) = (p[j], p[i]);
+        }
+        return p;
     }
 
     private const long FloorSalt = 0xF1_00_12;
