@@ -20,19 +20,34 @@ public static class SampleCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>CLI names of the samplers.</summary>
+    public static IReadOnlyDictionary<string, SamplerKind> SamplerNames { get; } = new Dictionary<string, SamplerKind>
+    {
+        ["sde"] = SamplerKind.EulerMaruyama,
+        ["ode-euler"] = SamplerKind.OdeEuler,
+        ["ode-heun"] = SamplerKind.OdeHeun,
+        ["ddim"] = SamplerKind.Ddim,
+        ["ddpm"] = SamplerKind.DdpmAncestral,
+        ["dpm2m"] = SamplerKind.DpmSolver2M,
+    };
+
     public static Command Build()
     {
         var common = new CommonOptions();
         var samples = new Option<int>("--samples") { Description = "Number of samples to generate.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (uniform in OU time).", DefaultValueFactory = _ => 200 };
-        var sampler = new Option<string>("--sampler") { Description = "sde (Euler–Maruyama) | ode-euler | ode-heun.", DefaultValueFactory = _ => "sde" };
-        sampler.AcceptOnlyFromAmong("sde", "ode-euler", "ode-heun");
+        var sampler = new Option<string>("--sampler")
+        {
+            Description = "sde (Euler–Maruyama) | ode-euler | ode-heun (2 NFE/step) | ddim (η = 0) | ddpm (ancestral, stochastic) | dpm2m (DPM-Solver++(2M)).",
+            DefaultValueFactory = _ => "sde",
+        };
+        sampler.AcceptOnlyFromAmong(SamplerNames.Keys.ToArray());
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with instead of the exact empirical score; the data options default to the model's." };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
 
         var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");
         common.AddTo(command);
-        var dynamics = new DynamicsOptions();
+        var dynamics = new DynamicsOptions(gaussianStarts: true);
         dynamics.AddTo(command);
         foreach (var o in new Option[] { samples, steps, sampler, batch, model }) command.Options.Add(o);
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
@@ -48,11 +63,11 @@ public static class SampleCommand
             if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
-                Sampler: p.GetValue(sampler) switch { "ode-euler" => SamplerKind.OdeEuler, "ode-heun" => SamplerKind.OdeHeun, _ => SamplerKind.EulerMaruyama },
+                Sampler: SamplerNames[p.GetValue(sampler) ?? "sde"],
                 TMax: p.GetValue(dynamics.TMax),
                 TMin: p.GetValue(dynamics.TMin),
                 Steps: p.GetValue(steps),
-                Start: dynamics.StartRule(p),
+                Start: dynamics.StartOptionsOf(p),
                 Batch: p.GetValue(batch),
                 Precision: dynamics.PrecisionOf(p),
                 Seed: p.GetValue(common.Seed));
@@ -70,8 +85,10 @@ public static class SampleCommand
         var data = request.Load();
         double loadSeconds = clock.Elapsed.TotalSeconds;
         using var run = RunDirectory.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {options.Steps} {options.Sampler} steps from T = {options.TMax} to t_min = {options.TMin}");
-        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * Time.TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps).Steps;
+        var samplerGrid = options.SamplerGrid();
+        var start = options.StartRule;
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {samplerGrid.Steps} {options.Sampler} steps from t = {samplerGrid.Start.ToString(Inv)} to t_min = {options.TMin} (start: {StartText(start, options.TMax)})");
+        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * samplerGrid.Steps;
         using var model = modelDir is null ? null : TrainedModel.Load(modelDir, data);
         var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
 
@@ -87,7 +104,12 @@ public static class SampleCommand
         {
             clock = "OU time t",
             data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
-            sampler = new { kind = options.Sampler.ToString(), tMax = options.TMax, tMin = options.TMin, steps = options.Steps, start = options.Start.ToString(), nfe = result.DenoiserEvaluations, precision = options.Precision.ToString() },
+            sampler = new
+            {
+                kind = options.Sampler.ToString(), tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
+                samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
+                precision = options.Precision.ToString(),
+            },
             samples = result.Count,
             memorizedFraction = result.MemorizedFraction,
             meanNearestDistance = nn.NearestDistance.Average(),
@@ -111,7 +133,9 @@ public static class SampleCommand
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
             ("score", modelDir is null ? "exact empirical score" : $"trained model {modelDir}"),
-            ("sampler", $"{options.Sampler}, {options.Steps} + 20 steps, T = {options.TMax.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
+            ("sampler", $"{options.Sampler}, {samplerGrid.Steps} steps run (grid {options.Steps} + 20), t = {samplerGrid.Start.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
+            ("start", StartText(start, options.TMax)),
+            ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),
             ("samples", result.Count.ToString(Inv)),
             ("memorized share (d₁/d₂ < 1/3)", result.MemorizedFraction.ToString("P1", Inv)),
             ("median d₁/d₂", Median(ratios).ToString("F3", Inv)),
@@ -147,6 +171,14 @@ public static class SampleCommand
         output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
         return 0;
     }
+
+    private static string StartText(Sampling.StartOptions start, double tMax) => start.Kind switch
+    {
+        Sampling.StartKind.Noise => $"x(T) ~ N(0, I) at T = {tMax.ToString(Inv)}",
+        Sampling.StartKind.ForwardMarginal => $"exact draw from P_T of the data at T = {tMax.ToString(Inv)}",
+        Sampling.StartKind.Teleport => $"teleport: N(0, I) at T = {tMax.ToString(Inv)}, Gaussian PF-ODE jump to t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
+        _ => $"Gaussian late start: x(t_skip) ~ N(e^-t m, e^-2t C + Δ I) at t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
+    };
 
     private static double Median(double[] values)
     {

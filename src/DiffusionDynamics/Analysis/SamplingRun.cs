@@ -8,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Analysis;
 
-/// <summary>Where the backward run starts.</summary>
+/// <summary>
+/// Where the backward run starts, for the measurements that run from T (regimes, cloning). The sampling run
+/// takes the fuller <see cref="StartOptions"/> (also teleport and Gaussian late start).
+/// </summary>
 public enum StartRule
 {
     /// <summary>x(T) ~ N(0, I) (accurate for T ≳ 5; the papers use T = 10).</summary>
@@ -23,7 +26,8 @@ public enum StartRule
 /// <param name="TMax">Start time T. Range: &gt; TMin.</param>
 /// <param name="TMin">Last grid time t_min &gt; 0; the output is D(x(t_min), t_min) when <paramref name="FinalDenoise"/>.</param>
 /// <param name="Steps">Uniform grid steps from T down to min(0.2, T/2); 20 log-spaced steps follow down to t_min. Range: ≥ 1.</param>
-/// <param name="Start">Start rule.</param>
+/// <param name="Start">Start rule (null: x(T) ~ N(0, I)). With teleport or Gaussian late start the sampler runs only the
+/// part of the grid below t_skip (fewer steps; NFE counts the steps run, the jump costs none).</param>
 /// <param name="Batch">Samples per batch (results do not depend on it). Range: ≥ 1.</param>
 /// <param name="Precision">Arithmetic of the empirical denoiser.</param>
 /// <param name="FinalDenoise">End with the posterior-mean jump to t = 0.</param>
@@ -34,7 +38,7 @@ public sealed record SamplingRunOptions(
     double TMax = 10.0,
     double TMin = 1e-3,
     int Steps = 200,
-    StartRule Start = StartRule.Noise,
+    StartOptions? Start = null,
     int Batch = 256,
     Precision Precision = Precision.Float32,
     bool FinalDenoise = true,
@@ -48,7 +52,21 @@ public sealed record SamplingRunOptions(
         if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be ≥ 1.");
         if (!double.IsFinite(TMin) || TMin <= 0) throw new ArgumentOutOfRangeException(nameof(TMin), TMin, "t_min must be finite and > 0.");
         if (!double.IsFinite(TMax) || TMax <= TMin) throw new ArgumentOutOfRangeException(nameof(TMax), TMax, $"T must be finite and > t_min = {TMin}.");
+        if (!Enum.IsDefined(Sampler)) throw new ArgumentOutOfRangeException(nameof(Sampler), Sampler, "Unknown sampler.");
+        StartRule.Validate(TMax, TMin);
     }
+
+    /// <summary>The start rule (<see cref="StartOptions.Noise"/> when <see cref="Start"/> is null).</summary>
+    public StartOptions StartRule => Start ?? StartOptions.Noise;
+
+    /// <summary>The full grid from T: uniform in t down to min(0.2, T/2), then 20 log-spaced steps to t_min.</summary>
+    public TimeGrid Grid() => TimeGrid.UniformWithLogTail(TMax, TMin, Steps);
+
+    /// <summary>The grid the sampler runs on: <see cref="Grid"/>, or its part below t_skip for teleport and Gaussian late start.</summary>
+    public TimeGrid SamplerGrid() => StartRule.UsesGaussian ? Grid().Below(StartRule.TimeSkip!.Value) : Grid();
+
+    /// <summary>Denoiser evaluations per sample: steps run · per-step NFE (+1 for the final denoise).</summary>
+    public int DenoiserEvaluations() => Samplers.DenoiserEvaluations(Sampler, SamplerGrid().Steps, FinalDenoise);
 }
 
 /// <summary>Generated samples and their relation to the training set.</summary>
@@ -71,10 +89,12 @@ public sealed record SamplingResult(float[] Samples, int Dimension, NearestNeigh
 /// <summary>Generates samples from a dataset with its exact empirical score (science.md §2–§3) and checks them for copies.</summary>
 public static class SamplingRun
 {
-    /// <param name="progress">Receives the number of completed grid steps summed over batches (total = ⌈S/batch⌉·(steps + 20)).</param>
+    /// <param name="progress">Receives the number of completed grid steps summed over batches (total = ⌈S/batch⌉ · SamplerGrid().Steps).</param>
+    /// <param name="gaussian">The data's Gaussian for teleport / Gaussian late start; by default fitted once per run from the
+    /// data (full covariance for d ≤ 1000, else its top 1000 eigenpairs).</param>
     /// <param name="model">A trained denoiser of the same data to sample with instead of the exact empirical score.</param>
     public static SamplingResult Execute(Dataset data, SamplingRunOptions options, IProgress<long>? progress = null,
-        CancellationToken cancellationToken = default, IDenoiser? model = null)
+        CancellationToken cancellationToken = default, IDenoiser? model = null, GaussianDenoiser? gaussian = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,8 +104,13 @@ public static class SamplingRun
             throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
         using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
         IDenoiser denoiser = model ?? empirical!;
-        var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps);
+        var grid = options.Grid();
+        var start = options.StartRule;
         int d = data.Dimension;
+        if (gaussian is not null && gaussian.Dimension != d)
+            throw new ArgumentException($"The Gaussian works in d = {gaussian.Dimension}, the data have d = {d}.", nameof(gaussian));
+        using var fitted = start.UsesGaussian && gaussian is null ? GaussianDenoiser.FromData(data, d <= 1000 ? null : 1000) : null;
+        var dataGaussian = gaussian ?? fitted;
         var samples = new float[options.Samples * d];
         var sw = Stopwatch.StartNew();
         long done = 0;
@@ -94,20 +119,18 @@ public static class SamplingRun
             int batch = Math.Min(options.Batch, options.Samples - first);
             using var scope = NewDisposeScope();
             var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
-            var x0 = options.Start == StartRule.Noise
-                ? Start.FromNoise(noise)
-                : Start.FromForwardMarginal(trainingSet, options.TMax, noise).X;
+            using var started = Start.Begin(start, grid, noise, trainingSet, dataGaussian);
             long offset = done;
             var observer = progress is null ? null : new ProgressObserver(progress, offset);
-            var result = Samplers.Run(options.Sampler, denoiser, x0, grid, noise, observer, options.FinalDenoise, cancellationToken);
+            var result = Samplers.Run(options.Sampler, denoiser, started.X, started.Grid, noise, observer, options.FinalDenoise, cancellationToken);
             result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
-            done += grid.Steps;
+            done += started.Grid.Steps;
             progress?.Report(done);
         }
         double seconds = sw.Elapsed.TotalSeconds;
         using var sampleTensor = torch.tensor(samples, [options.Samples, d]);
         var neighbours = NearestNeighbours.Find(sampleTensor, trainingSet);
-        int nfe = grid.Steps * (options.Sampler == SamplerKind.OdeHeun ? 2 : 1) + (options.FinalDenoise ? 1 : 0);
+        int nfe = options.DenoiserEvaluations();
         return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe);
     }
 

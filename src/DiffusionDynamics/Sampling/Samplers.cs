@@ -13,8 +13,31 @@ namespace DiffusionDynamics.Sampling;
 /// </summary>
 public static class Samplers
 {
+    /// <summary>True for the samplers that draw noise at each step (they need a <see cref="NoiseSource"/>).</summary>
+    public static bool IsStochastic(SamplerKind kind) => kind is SamplerKind.EulerMaruyama or SamplerKind.DdpmAncestral;
+
+    /// <summary>Denoiser evaluations per grid step: 2 for <see cref="SamplerKind.OdeHeun"/>, 1 for the others.</summary>
+    public static int EvaluationsPerStep(SamplerKind kind) => kind == SamplerKind.OdeHeun ? 2 : 1;
+
+    /// <summary>NFE of a run of <paramref name="steps"/> grid steps: steps · <see cref="EvaluationsPerStep"/> (+1 for the final denoise).</summary>
+    public static int DenoiserEvaluations(SamplerKind kind, int steps, bool finalDenoise = true)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be ≥ 0.");
+        return steps * EvaluationsPerStep(kind) + (finalDenoise ? 1 : 0);
+    }
+
+    /// <summary>
+    /// One DDIM (η = 0) step from t to s (Song et al., arXiv 2010.02502): x_s = α_s D + (σ_s/σ_t)(x_t − α_t D),
+    /// α = e^{−t}, σ = √Δ_t. x, denoised: [B, d].
+    /// </summary>
+    public static Tensor DdimStep(Tensor x, Tensor denoised, double t, double s)
+    {
+        double sigmaRatio = Math.Sqrt(OuTime.Delta(s) / OuTime.Delta(t));
+        return denoised * (OuTime.Decay(s) - sigmaRatio * OuTime.Decay(t)) + x * sigmaRatio;
+    }
+
     /// <summary>Runs <paramref name="kind"/> over the whole grid. x: [B, d] at time grid.Times[0] (not modified).</summary>
-    /// <param name="noise">Per-sample noise; required for <see cref="SamplerKind.EulerMaruyama"/>, ignored by the ODEs.</param>
+    /// <param name="noise">Per-sample noise; required for the stochastic kinds (<see cref="IsStochastic"/>), ignored by the others.</param>
     public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, TimeGrid grid, NoiseSource? noise = null,
         IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
     {
@@ -25,6 +48,8 @@ public static class Samplers
     /// <summary>
     /// Runs grid steps fromIndex → toIndex (grid[fromIndex] down to grid[toIndex]). The final record and the
     /// optional denoising jump happen only when <paramref name="toIndex"/> is the grid's last index.
+    /// <see cref="SamplerKind.DpmSolver2M"/> keeps its previous D within this call only, so its first step
+    /// from <paramref name="fromIndex"/> is first order.
     /// </summary>
     public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, TimeGrid times, int fromIndex, int toIndex,
         NoiseSource? noise = null, IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
@@ -36,15 +61,18 @@ public static class Samplers
             throw new ArgumentOutOfRangeException(nameof(fromIndex), $"Step range [{fromIndex}, {toIndex}] is outside the grid [0, {times.Steps}].");
         if (x.dim() != 2 || x.shape[1] != denoiser.Dimension)
             throw new ArgumentException($"x must have shape [B, {denoiser.Dimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
-        if (kind == SamplerKind.EulerMaruyama)
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown sampler.");
+        if (IsStochastic(kind))
         {
-            if (noise is null) throw new ArgumentException("The SDE sampler needs a noise source.", nameof(noise));
+            if (noise is null) throw new ArgumentException($"The {kind} sampler needs a noise source.", nameof(noise));
             if (noise.Batch != x.shape[0] || noise.Dimension != x.shape[1])
                 throw new ArgumentException($"Noise source is [{noise.Batch}, {noise.Dimension}] but x is [{x.shape[0]}, {x.shape[1]}].", nameof(noise));
         }
         bool isLast = toIndex == times.Steps;
-        using var noiseBuffer = kind == SamplerKind.EulerMaruyama ? torch.empty(x.shape, dtype: x.dtype) : null;
+        using var noiseBuffer = IsStochastic(kind) ? torch.empty(x.shape, dtype: x.dtype) : null;
         var state = x.clone();
+        Tensor? previousDenoised = null; // DPM-Solver++(2M): D at the previous grid time, kept for this run only
+        double previousLogSnrStep = double.NaN;
         for (int k = fromIndex; k < toIndex; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -71,12 +99,44 @@ public static class Samplers
                     var slopeNext = predicted + Score.Evaluate(denoiser, predicted, tNext);
                     next = state + (slope + slopeNext) * (0.5 * h);
                     break;
+                case SamplerKind.Ddim:
+                    // x_s = α_s D + (σ_s/σ_t)(x_t − α_t D).
+                    next = DdimStep(state, denoised, t, tNext);
+                    break;
+                case SamplerKind.DdpmAncestral:
+                    {
+                        // Posterior q(x_s | x_t, x₀ = D): mean e^{−s}(Δ_h/Δ_t) D + e^{−h}(Δ_s/Δ_t) x_t, variance Δ_s Δ_h/Δ_t.
+                        double deltaT = OuTime.Delta(t), deltaS = OuTime.Delta(tNext), deltaH = OuTime.Delta(h);
+                        double cD = OuTime.Decay(tNext) * deltaH / deltaT, cX = Math.Exp(-h) * deltaS / deltaT;
+                        noise!.Fill(noiseBuffer!);
+                        next = denoised * cD + state * cX + noiseBuffer! * Math.Sqrt(deltaS * deltaH / deltaT);
+                        break;
+                    }
+                case SamplerKind.DpmSolver2M:
+                    {
+                        // DPM-Solver's λ = ln(α/σ) is half the log-SNR of Time.LogSnr (ln(α²/σ²)).
+                        double hLambda = 0.5 * (LogSnr.FromTime(tNext) - LogSnr.FromTime(t));
+                        Tensor blended = denoised;
+                        // Second-order multistep correction from the previous data prediction.
+                        if (previousDenoised is not null)
+                        {
+                            double r = previousLogSnrStep / hLambda;
+                            blended = denoised * (1.0 + 0.5 / r) - previousDenoised * (0.5 / r);
+                        }
+                        double sigmaRatio = Math.Sqrt(OuTime.Delta(tNext) / OuTime.Delta(t));
+                        next = state * sigmaRatio + blended * (OuTime.Decay(tNext) * -OuTime.ExpM1(-hLambda));
+                        previousDenoised?.Dispose();
+                        previousDenoised = denoised.MoveToOuterDisposeScope();
+                        previousLogSnrStep = hLambda;
+                        break;
+                    }
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown sampler.");
             }
             state.Dispose();
             state = next.MoveToOuterDisposeScope();
         }
+        previousDenoised?.Dispose();
 
         if (!isLast) return state;
         double tLast = times[toIndex];

@@ -1,8 +1,24 @@
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Theory;
 using DiffusionDynamics.Time;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Sampling;
+
+/// <summary>
+/// A started run: the state <see cref="X"/> at <see cref="Grid"/>.Start and the grid the sampler runs on
+/// (the caller's grid for noise/marginal starts; its part below t_skip for the Gaussian rules).
+/// Run it with <c>Samplers.Run(kind, denoiser, X, Grid, noise, …)</c>; NFE = Grid.Steps · per-step (+1).
+/// </summary>
+/// <param name="X">x at Grid.Start: [B, d].</param>
+/// <param name="Grid">The grid still to integrate.</param>
+/// <param name="Indices">Training indices μ of a forward-marginal start (null otherwise).</param>
+public sealed record StartedRun(Tensor X, TimeGrid Grid, long[]? Indices = null) : IDisposable
+{
+    /// <summary>Releases <see cref="X"/>.</summary>
+    public void Dispose() => X.Dispose();
+}
 
 /// <summary>Start rules: where x(t₀) comes from (science.md §3).</summary>
 public static class Start
@@ -36,6 +52,96 @@ public static class Start
         var a = trainingSet.index_select(0, torch.tensor(indices));
         var x = a.mul_(OuTime.Decay(t0)).add_(z * Math.Sqrt(OuTime.Delta(t0)));
         return (x.MoveToOuterDisposeScope(), indices);
+    }
+
+    /// <summary>
+    /// Analytical teleportation (Wang &amp; Vastola, arXiv 2412.09726): x(T) ~ N(0, I) from each row's stream,
+    /// then the closed-form PF-ODE of <paramref name="gaussian"/> to t_skip:
+    /// x(t_skip) = e^{−t} m + U diag(ψ_k) Uᵀ (x(T) − e^{−T} m) (+ ψ_⊥ on the complement), see
+    /// <see cref="GaussianFlow.Transport"/>. Range: 0 &lt; t_skip ≤ T. Returns [B, d].
+    /// </summary>
+    public static Tensor Teleport(GaussianDenoiser gaussian, NoiseSource noise, double T, double tSkip, ScalarType dtype = ScalarType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(gaussian);
+        ArgumentNullException.ThrowIfNull(noise);
+        OuTime.RequirePositive(T, nameof(T));
+        OuTime.RequirePositive(tSkip, nameof(tSkip));
+        if (tSkip > T) throw new ArgumentException($"t_skip = {tSkip} must not exceed T = {T}.", nameof(tSkip));
+        RequireDimension(gaussian, noise);
+        using var xT = noise.Next(dtype);
+        return GaussianFlow.Transport(gaussian, xT, T, tSkip);
+    }
+
+    /// <summary>
+    /// Gaussian late start (Wang &amp; Vastola, arXiv 2412.09726): an exact draw from
+    /// P_t = N(e^{−t} m, e^{−2t} C + Δ_t I) per row: x = e^{−t} m + √Δ_t z + U((√(e^{−2t}λ + Δ_t) − √Δ_t) ⊙ Uᵀz),
+    /// z from each row's stream (the formula of <see cref="GaussianDenoiser.SampleMarginal"/>, with per-sample
+    /// streams so the draw does not depend on the batch). Range: t &gt; 0. Returns [B, d].
+    /// </summary>
+    public static Tensor GaussianMarginal(GaussianDenoiser gaussian, double t, NoiseSource noise, ScalarType dtype = ScalarType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(gaussian);
+        ArgumentNullException.ThrowIfNull(noise);
+        OuTime.RequirePositive(t);
+        RequireDimension(gaussian, noise);
+        using var scope = NewDisposeScope();
+        double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
+        var z = noise.Next(ScalarType.Float64);
+        var basis = gaussian.Basis;
+        var lambdas = torch.tensor(gaussian.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
+        var extra = (lambdas * (decay * decay) + delta).sqrt_().sub_(Math.Sqrt(delta));
+        var x = (z.mm(basis) * extra).mm(basis.t()).add_(z * Math.Sqrt(delta)).add_(gaussian.Mean * decay);
+        return x.to_type(dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Applies a start rule to a run over <paramref name="grid"/> (whose first time is T):
+    /// noise → N(0, I) at T on the whole grid; forward marginal → a draw from P_T^e of
+    /// <paramref name="trainingSet"/> on the whole grid; teleport and Gaussian late start → the state at
+    /// t_skip and the grid's part below t_skip (<see cref="TimeGrid.Below"/>), so those runs take fewer
+    /// steps (NFE counts only the steps run; the jump itself costs none).
+    /// </summary>
+    /// <param name="trainingSet">A: [n, d]; required for <see cref="StartKind.ForwardMarginal"/>.</param>
+    /// <param name="gaussian">The data's Gaussian; required for teleport and Gaussian late start.</param>
+    public static StartedRun Begin(StartOptions options, TimeGrid grid, NoiseSource noise, Tensor? trainingSet = null,
+        GaussianDenoiser? gaussian = null, ScalarType dtype = ScalarType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(noise);
+        options.Validate(grid);
+        if (options.UsesGaussian && gaussian is null)
+            throw new ArgumentException($"The {options.Kind} start needs the data's Gaussian.", nameof(gaussian));
+        switch (options.Kind)
+        {
+            case StartKind.Noise:
+                return new StartedRun(FromNoise(noise, dtype), grid);
+            case StartKind.ForwardMarginal:
+                {
+                    if (trainingSet is null) throw new ArgumentException("The ForwardMarginal start needs the training set.", nameof(trainingSet));
+                    var (x, indices) = FromForwardMarginal(trainingSet, grid.Start, noise);
+                    if (x.dtype == dtype) return new StartedRun(x, grid, indices);
+                    using (x) return new StartedRun(x.to_type(dtype), grid, indices);
+                }
+            case StartKind.Teleport:
+                {
+                    double tSkip = options.TimeSkip!.Value;
+                    return new StartedRun(Teleport(gaussian!, noise, grid.Start, tSkip, dtype), grid.Below(tSkip));
+                }
+            case StartKind.GaussianLateStart:
+                {
+                    double tSkip = options.TimeSkip!.Value;
+                    return new StartedRun(GaussianMarginal(gaussian!, tSkip, noise, dtype), grid.Below(tSkip));
+                }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown start rule.");
+        }
+    }
+
+    private static void RequireDimension(GaussianDenoiser gaussian, NoiseSource noise)
+    {
+        if (gaussian.Dimension != noise.Dimension)
+            throw new ArgumentException($"The Gaussian has d = {gaussian.Dimension} but the noise source d = {noise.Dimension}.", nameof(noise));
     }
 
     /// <summary>A given batch as start (checked: [B, d], finite).</summary>

@@ -117,6 +117,40 @@ public sealed class TimeGrid
             $"karras(σmin={sigmaMin}, σmax={sigmaMax}, N={steps}, ρ={rho})");
     }
 
+    /// <summary>
+    /// The discrete clock of a DDPM-type schedule (Ho et al., arXiv 2006.11239; Song et al., arXiv 2010.02502,
+    /// "linear" sub-sequence): N + 1 evenly spaced steps k_j = round(j (K − 1)/N), j = 0..N, of the K-step table,
+    /// taken from the top, so the grid is t_{k_N} = t_{K−1} &gt; … &gt; t_{k_0} = t_0 with t_k = −½ ln ᾱ_k
+    /// (T = the table's largest time, t_min = −½ ln(1 − β_0)). Range: 1 ≤ N ≤ K − 1.
+    /// </summary>
+    public static TimeGrid FromSchedule(DiscreteSchedule schedule, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        int kMax = schedule.Steps - 1;
+        if (steps < 1 || steps > kMax)
+            throw new ArgumentException($"Steps must lie in [1, K − 1 = {kMax}] for schedule {schedule.Name} (got {steps}).", nameof(steps));
+        var t = new double[steps + 1];
+        for (int j = 0; j <= steps; j++)
+            t[steps - j] = schedule.Time((int)Math.Round((double)j * kMax / steps, MidpointRounding.AwayFromZero));
+        return FromTimes(t, $"schedule({schedule.Name}, N={steps})");
+    }
+
+    /// <summary>
+    /// The part of this grid below <paramref name="tStart"/>, with tStart itself as the new first time:
+    /// [tStart, t_k, t_{k+1}, …, t_min] for the grid times t_k &lt; tStart (a grid time within 1e−12 relative of
+    /// tStart is not repeated). The grid a run continues on after a start rule that jumps to tStart
+    /// (teleport, Gaussian late start). Range: t_min &lt; tStart ≤ T.
+    /// </summary>
+    public TimeGrid Below(double tStart)
+    {
+        if (!double.IsFinite(tStart) || !(tStart > End) || !(tStart <= Start * (1 + 1e-12)))
+            throw new ArgumentException($"tStart = {tStart} must lie in (t_min = {End}, T = {Start}] of grid {Name}.", nameof(tStart));
+        var list = new List<double> { tStart };
+        foreach (double t in times)
+            if (t < tStart * (1 - 1e-12)) list.Add(t);
+        return new TimeGrid(list.ToArray(), $"{Name} below t={tStart}");
+    }
+
     /// <summary>A grid from explicit times. Range: at least 2 finite times, strictly decreasing, last &gt; 0.</summary>
     public static TimeGrid FromTimes(IReadOnlyList<double> times, string name = "custom")
     {

@@ -1,0 +1,189 @@
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Tests.Theory;
+using DiffusionDynamics.Theory;
+using DiffusionDynamics.Time;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Tests.Sampling;
+
+public class SamplerKindsTests(ITestOutputHelper output)
+{
+    private sealed class CountingDenoiser(IDenoiser inner) : IDenoiser
+    {
+        public int Calls { get; private set; }
+        public int Dimension => inner.Dimension;
+        public Tensor Denoise(Tensor x, double t) { Calls++; return inner.Denoise(x, t); }
+    }
+
+    private sealed class Recorder : IStepObserver
+    {
+        public List<(int Index, double T, double TNext, bool Final)> Steps { get; } = [];
+        public void OnStep(in StepRecord step) => Steps.Add((step.Index, step.T, step.TNext, step.IsFinal));
+    }
+
+    private static Tensor Starts() => torch.tensor(new[,] { { 0.3, -1.2, 0.7 }, { 2.0, 0.5, -0.4 }, { -1.0, -1.0, 1.5 }, { 0.1, 0.9, -2.0 } });
+
+    private static double MaxError(Tensor a, Tensor b) => (a - b).abs().max().item<double>();
+
+    /// <summary>Max error against the closed-form transport after a deterministic run on the log-SNR grid from T to tEnd.</summary>
+    private static double TransportError(SamplerKind kind, GaussianDenoiser g, Tensor x, double T, double tEnd, int steps)
+    {
+        using var exact = GaussianFlow.Transport(g, x, T, tEnd);
+        using var run = Samplers.Run(kind, g, x, TimeGrid.LogSnr(T, tEnd, steps), finalDenoise: false);
+        return MaxError(run, exact);
+    }
+
+    [Fact]
+    public void Ddim_OnAPointMass_OneStepEqualsTheClosedForm()
+    {
+        // D ≡ a (a point mass) ⇒ the PF-ODE is x(t) − e^{−t} a ∝ σ_t, which DDIM's update reproduces exactly:
+        // one step from T = 3 to 0.1 equals the closed form up to float64 round-off.
+        using var a = torch.tensor(new[] { 1.5, -0.5, 0.25 });
+        using var pointMass = GaussianDenoiser.Isotropic(a, 0.0);
+        using var x = Starts();
+        using var exact = GaussianFlow.Transport(pointMass, x, 3.0, 0.1);
+        using var oneStep = Samplers.Run(SamplerKind.Ddim, pointMass, x, TimeGrid.FromTimes([3.0, 0.1]), finalDenoise: false);
+        Assert.True(MaxError(oneStep, exact) < 1e-13);
+        // DPM-Solver++(2M) reduces to DDIM on its first step and stays exact for constant D on any grid.
+        using var dpm = Samplers.Run(SamplerKind.DpmSolver2M, pointMass, x, TimeGrid.Uniform(3.0, 0.1, 7), finalDenoise: false);
+        Assert.True(MaxError(dpm, exact) < 1e-13);
+    }
+
+    [Fact]
+    public void Ddim_IsFirstOrder_DpmSolver2M_IsSecondOrder_OnGaussianData()
+    {
+        // Errors against the closed-form Gaussian PF-ODE on log-SNR grids of N = 16 … 128 steps (T = 4 → 0.02);
+        // the slope of log error vs log N is the order. Bands: observed first-order slopes ≈ 1.0 and second-order ≈ 2.0
+        // in the asymptotic range; the bands [0.8, 1.2] and [1.7, 2.3] leave room for pre-asymptotic curvature only.
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        using var x = Starts();
+        int[] steps = [16, 32, 64, 128];
+        foreach (var (kind, lo, hi) in new[] { (SamplerKind.Ddim, 0.8, 1.2), (SamplerKind.DpmSolver2M, 1.7, 2.3) })
+        {
+            var errors = steps.Select(n => TransportError(kind, g, x, 4.0, 0.02, n)).ToArray();
+            output.WriteLine($"{kind}: {string.Join(", ", errors.Select(e => e.ToString("G3")))}");
+            for (int i = 1; i < errors.Length; i++)
+                Assert.InRange(Math.Log2(errors[i - 1] / errors[i]), lo, hi);
+        }
+    }
+
+    [Theory]
+    [InlineData(SamplerKind.Ddim, 200)]
+    [InlineData(SamplerKind.DpmSolver2M, 40)]
+    [InlineData(SamplerKind.OdeHeun, 100)]
+    public void DeterministicSamplers_FromNoise_ReproduceTheDataMoments(SamplerKind kind, int steps)
+    {
+        // x(T = 8) ~ N(0, I) (P_8 differs by e^{−16}λ ≈ 5e-7), log-SNR grid to t_min = 1e-3, final denoise.
+        // Moments within 4 SE (n = 4000). Integration errors from the order test (DDIM ≈ 6/N, DPM-Solver++(2M)
+        // ≈ 7/N² in the worst coordinate) shift a covariance entry by ≲ 2·2·err ≈ 0.1 (DDIM, N = 200) and ≈ 0.02,
+        // below 4 SE of the large entries but not of the smallest (4 SE ≈ 0.003): allowance 2·√λ_max·err.
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        int n = 4000;
+        var noise = NoiseSource.ForSamples(31, 0, n, 3);
+        using var x = Start.FromNoise(noise, ScalarType.Float64);
+        using var samples = Samplers.Run(kind, g, x, TimeGrid.LogSnr(8.0, 1e-3, steps));
+        double err = kind switch { SamplerKind.Ddim => 6.0 / steps, _ => 7.0 / (steps * steps) };
+        GaussianMoments.Assert(samples, g, 0.0, n, bias: 2 * Math.Sqrt(g.Eigenvalues[0]) * err);
+    }
+
+    [Fact]
+    public void DdpmAncestral_OnTheDdpmGrid_ReproducesTheDataMoments()
+    {
+        // 250 evenly spaced steps of the DDPM linear schedule (T = t_999 ≈ 5.06, P_T = N(0, I) up to e^{−10.1}λ ≈ 2e-4)
+        // with the exact Gaussian denoiser; mean and covariance within 4 SE (n = 4000) plus 0.01 for the O(h)
+        // discretization bias of an ancestral step (h ≤ 0.05 here).
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        int n = 4000;
+        var noise = NoiseSource.ForSamples(21, 0, n, 3);
+        using var x = Start.FromNoise(noise, ScalarType.Float64);
+        var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 250);
+        using var samples = Samplers.Run(SamplerKind.DdpmAncestral, g, x, grid, noise);
+        GaussianMoments.Assert(samples, g, 0.0, n, bias: 0.01);
+    }
+
+    [Fact]
+    public void DdpmAncestral_IsIndependentOfBatchSize_AndReproducible()
+    {
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 40);
+        var all = NoiseSource.ForSamples(5, 0, 6, 3);
+        using var xAll = Start.FromNoise(all, ScalarType.Float64);
+        using var rAll = Samplers.Run(SamplerKind.DdpmAncestral, g, xAll, grid, all);
+        var tail = NoiseSource.ForSamples(5, 2, 4, 3);
+        using var xTail = Start.FromNoise(tail, ScalarType.Float64);
+        using var rTail = Samplers.Run(SamplerKind.DdpmAncestral, g, xTail, grid, tail);
+        // Same per-sample streams; only GEMM blocking may differ with B (float64 round-off).
+        Assert.True(MaxError(rAll.narrow(0, 2, 4), rTail) < 1e-10);
+        var again = NoiseSource.ForSamples(5, 0, 6, 3);
+        using var xAgain = Start.FromNoise(again, ScalarType.Float64);
+        using var rAgain = Samplers.Run(SamplerKind.DdpmAncestral, g, xAgain, grid, again);
+        Assert.True(torch.equal(rAll, rAgain).all().item<bool>());
+    }
+
+    [Fact]
+    public void DdpmAncestral_OneStep_HasThePosteriorMeanAndVariance()
+    {
+        // From a fixed x_t the step draws N(μ̃, β̃ I): μ̃ = e^{−s}(Δ_h/Δ_t) D + e^{−h}(Δ_s/Δ_t) x_t, β̃ = Δ_s Δ_h/Δ_t
+        // (Ho et al. Eq. 7 with ᾱ = e^{−2t}); with a point mass D ≡ a. Checked within 4 SE over n = 20000 draws.
+        using var a = torch.tensor(new[] { 1.0, -2.0, 0.5 });
+        using var pointMass = GaussianDenoiser.Isotropic(a, 0.0);
+        int n = 20000;
+        double t = 1.0, s = 0.6, h = t - s;
+        using var x = torch.tensor(new[] { 0.2, 0.4, -0.3 }).expand(n, 3).contiguous();
+        var noise = NoiseSource.ForSamples(8, 0, n, 3);
+        using var next = Samplers.Run(SamplerKind.DdpmAncestral, pointMass, x, TimeGrid.FromTimes([t, s]), noise, finalDenoise: false);
+        double dt = OuTime.Delta(t), ds = OuTime.Delta(s), dh = OuTime.Delta(h);
+        using var mu = a * (Math.Exp(-s) * dh / dt) + x[0] * (Math.Exp(-h) * ds / dt);
+        double variance = ds * dh / dt;
+        using var m = next.mean([0]);
+        using var v = next.var(0);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(Math.Abs(m[i].item<double>() - mu[i].item<double>()) < 4 * Math.Sqrt(variance / n));
+            Assert.True(Math.Abs(v[i].item<double>() - variance) < 4 * variance * Math.Sqrt(2.0 / n));
+        }
+    }
+
+    [Theory]
+    [InlineData(SamplerKind.EulerMaruyama)]
+    [InlineData(SamplerKind.OdeEuler)]
+    [InlineData(SamplerKind.OdeHeun)]
+    [InlineData(SamplerKind.Ddim)]
+    [InlineData(SamplerKind.DdpmAncestral)]
+    [InlineData(SamplerKind.DpmSolver2M)]
+    public void EveryKind_CountsItsDenoiserCalls_AndRecordsEveryGridTime(SamplerKind kind)
+    {
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        var counting = new CountingDenoiser(g);
+        var grid = TimeGrid.Uniform(2, 0.1, 5);
+        var noise = NoiseSource.ForSamples(1, 0, 4, 3);
+        var rec = new Recorder();
+        using var x = Starts();
+        using var r = Samplers.Run(kind, counting, x, grid, noise, rec);
+        Assert.Equal(Samplers.DenoiserEvaluations(kind, grid.Steps), counting.Calls);
+        Assert.Equal(5 * (kind == SamplerKind.OdeHeun ? 2 : 1) + 1, counting.Calls);
+        Assert.Equal(6, rec.Steps.Count);
+        for (int k = 0; k < 5; k++) Assert.Equal((k, grid[k], grid[k + 1], false), rec.Steps[k]);
+        Assert.True(rec.Steps[5].Final);
+        Assert.True(r.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void StochasticKinds_WithoutNoise_AndUnknownKinds_Throw()
+    {
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        using var x = Starts();
+        var grid = TimeGrid.Uniform(2, 0.1, 5);
+        Assert.True(Samplers.IsStochastic(SamplerKind.DdpmAncestral));
+        Assert.False(Samplers.IsStochastic(SamplerKind.Ddim));
+        Assert.False(Samplers.IsStochastic(SamplerKind.DpmSolver2M));
+        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.DdpmAncestral, g, x, grid)).ParamName);
+        Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run((SamplerKind)99, g, x, grid)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.DenoiserEvaluations(SamplerKind.Ddim, -1));
+        using var nan = torch.full(4, 3, double.NaN, dtype: ScalarType.Float64);
+        Assert.ThrowsAny<ArgumentException>(() => Samplers.Run(SamplerKind.Ddim, g, x.narrow(1, 0, 2), grid));
+    }
+}
