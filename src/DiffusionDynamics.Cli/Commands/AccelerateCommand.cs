@@ -23,12 +23,7 @@ public static class AccelerateCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static readonly Dictionary<string, SamplerKind> SamplerNames = new()
-    {
-        ["sde"] = SamplerKind.EulerMaruyama,
-        ["ode-euler"] = SamplerKind.OdeEuler,
-        ["ode-heun"] = SamplerKind.OdeHeun,
-    };
+    private static IReadOnlyDictionary<string, SamplerKind> SamplerNames => SampleCommand.SamplerNames;
 
     private static readonly Dictionary<string, AccelerationStart> AccelerationNames = new()
     {
@@ -40,11 +35,13 @@ public static class AccelerateCommand
     {
         var common = new CommonOptions();
         var dynamics = new DynamicsOptions();
-        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerNames.Keys)}.", DefaultValueFactory = _ => "sde,ode-euler,ode-heun" };
+        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerNames.Keys)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
         var nfe = new Option<string>("--nfe") { Description = "Budgets N (denoiser evaluations per sample, final denoise included), comma-separated, each ≥ 3.", DefaultValueFactory = _ => "10,20,50,100" };
         var accelerations = new Option<string>("--accelerations") { Description = "Shortcuts run beside the baseline: teleport,late-start | teleport | late-start | none.", DefaultValueFactory = _ => "teleport,late-start" };
-        var tSkip = new Option<double?>("--t-skip") { Description = "OU time where teleport / late start hand over to the sampler (default: where the Gaussian score explains ≥ --ev-threshold of the score's variance)." };
-        var evThreshold = new Option<double>("--ev-threshold") { Description = "Explained-variance threshold of the default t_skip rule, in (0, 1).", DefaultValueFactory = _ => 0.99 };
+        var tSkip = new Option<double?>("--t-skip") { Description = "OU time where teleport / late start hand over to the sampler (default: by --t-skip-rule)." };
+        var skipRule = new Option<string>("--t-skip-rule") { Description = "emergence: t_skip = ½ ln(1 + λ_max), the emergence time of the top mode | ev: smallest t above which the Gaussian score explains ≥ --ev-threshold of the score's variance.", DefaultValueFactory = _ => "emergence" };
+        skipRule.AcceptOnlyFromAmong("emergence", "ev");
+        var evThreshold = new Option<double>("--ev-threshold") { Description = "Explained-variance threshold of the ev rule, in (0, 1).", DefaultValueFactory = _ => 0.99 };
         var sampleCount = new Option<int>("--samples") { Description = "Generated samples per (sampler, start, NFE).", DefaultValueFactory = _ => 500 };
         var features = new Option<string>("--features") { Description = "Feature space of the FD: pca:K (top K principal components of the reference set) | cnn (CNN penultimate layer; labelled images) | identity.", DefaultValueFactory = _ => "pca:32" };
         var grid = new Option<string>("--grid") { Description = "Time grid: log-snr | karras | uniform.", DefaultValueFactory = _ => "log-snr" };
@@ -59,7 +56,7 @@ public static class AccelerateCommand
         var command = new Command("accelerate", "Sample quality (Fréchet distance to held-out data) against denoiser evaluations, with and without Gaussian teleportation / late start, and the steps they save.");
         common.AddTo(command);
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { samplers, nfe, accelerations, tSkip, evThreshold, sampleCount, features, grid, score, model, reference, bootstrap, batch })
+        foreach (var o in new Option[] { samplers, nfe, accelerations, tSkip, skipRule, evThreshold, sampleCount, features, grid, score, model, reference, bootstrap, batch })
             command.Options.Add(o);
         samplers.Validators.Add(r => { try { ParseSamplers(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         nfe.Validators.Add(r => { try { ParseNfe(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
@@ -84,6 +81,7 @@ public static class AccelerateCommand
                 Accelerations = ParseAccelerations(p.GetValue(accelerations)!),
                 Nfe = ParseNfe(p.GetValue(nfe)!),
                 TSkip = p.GetValue(tSkip),
+                SkipRule = p.GetValue(skipRule) == "ev" ? SkipRule.ExplainedVariance : SkipRule.Emergence,
                 ExplainedVarianceThreshold = p.GetValue(evThreshold),
                 Samples = p.GetValue(sampleCount),
                 Features = FeatureSpaceOptions.Parse(p.GetValue(features)!),

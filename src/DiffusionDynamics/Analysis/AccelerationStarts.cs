@@ -7,57 +7,25 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Analysis;
 
 /// <summary>
-/// The Gaussian shortcuts of the acceleration sweep (science.md §5), as thin adapters over <see cref="GaussianDenoiser"/>
-/// (the fitted N(m, U diag(λ) Uᵀ) of the training data), and the default rule for t_skip.
+/// The rules for t_skip, where the Gaussian shortcuts of the acceleration sweep (teleport: <see cref="Theory.GaussianFlow.Transport"/>;
+/// late start: <see cref="Start.GaussianMarginal"/>) hand over to the sampler (science.md §5).
 /// </summary>
 public static class AccelerationStarts
 {
     /// <summary>
-    /// Analytical teleportation (Wang &amp; Vastola, arXiv 2311.10892, 2412.09726): the probability-flow ODE of the Gaussian,
-    /// solved in closed form from T to t &lt; T. In the eigenbasis each coordinate of y = x − e^{−T} m is multiplied by
-    /// <code>  ψ_k(t) = √((e^{−2t} λ_k + Δ_t) / (e^{−2T} λ_k + Δ_T)),   x(t) = e^{−t} m + U diag(ψ) Uᵀ y + √(Δ_t/Δ_T) (I − UUᵀ) y </code>
-    /// (the last term, λ = 0, vanishes for a full-rank basis). x: [B, d] at T; returns [B, d] of x's dtype. Costs no denoiser call.
+    /// t_skip = ½ ln(1 + λ_max), the emergence time of the top mode of the data covariance (Wang &amp; Vastola, arXiv 2303.02490;
+    /// science.md §5: mode k is decided where e^{−2t}λ_k ≈ Δ_t). Above it no mode has been decided yet and the dynamics is the
+    /// Gaussian's to leading order; for the two-cluster model it is ½ ln(1 + σ² + |m|²) ≈ t_S. Clamped to (t_min, T].
     /// </summary>
-    public static Tensor Teleport(GaussianDenoiser gaussian, Tensor x, double T, double t)
+    public static double EmergenceTime(GaussianDenoiser gaussian, double T, double tMin)
     {
         ArgumentNullException.ThrowIfNull(gaussian);
-        DenoiserChecks.RequireBatch(x, gaussian.Dimension);
-        OuTime.RequirePositive(T, nameof(T));
-        OuTime.RequirePositive(t);
-        if (t > T) throw new ArgumentOutOfRangeException(nameof(t), t, $"Teleport runs backward: t must be ≤ T = {T}.");
-        using var scope = NewDisposeScope();
-        var lambda = torch.tensor(gaussian.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
-        double c0 = Math.Sqrt(OuTime.Delta(t) / OuTime.Delta(T));
-        var psi = ((lambda * Math.Exp(-2 * t) + OuTime.Delta(t)) / (lambda * Math.Exp(-2 * T) + OuTime.Delta(T))).sqrt_();
-        var y = x.to_type(ScalarType.Float64) - gaussian.Mean * OuTime.Decay(T);
-        var coords = y.mm(gaussian.Basis);                                   // [B, r]
-        var result = y * c0 + (coords * (psi - c0)).mm(gaussian.Basis.t()) + gaussian.Mean * OuTime.Decay(t);
-        return result.to_type(x.dtype).MoveToOuterDisposeScope();
+        double t = 0.5 * Math.Log(1 + gaussian.Eigenvalues[0]);
+        return Math.Clamp(t, Math.Min(T, 2 * tMin), T);
     }
 
     /// <summary>
-    /// Gaussian late start (Raya &amp; Ambrogioni, arXiv 2305.19693; Wang &amp; Vastola, arXiv 2412.09726): a draw from the Gaussian's
-    /// noised marginal N(e^{−t} m, e^{−2t} C + Δ_t I), x = e^{−t} m + √Δ_t z + U((√(e^{−2t}λ + Δ_t) − √Δ_t) ⊙ Uᵀz), z ~ N(0, I) from
-    /// each row's stream of <paramref name="noise"/> (so a sample does not depend on its batch). Returns [B, d] float32.
-    /// </summary>
-    public static Tensor GaussianLateStart(GaussianDenoiser gaussian, double t, NoiseSource noise)
-    {
-        ArgumentNullException.ThrowIfNull(gaussian);
-        ArgumentNullException.ThrowIfNull(noise);
-        OuTime.RequirePositive(t);
-        if (noise.Dimension != gaussian.Dimension)
-            throw new ArgumentException($"Noise is {noise.Dimension}-dimensional, the Gaussian {gaussian.Dimension}-dimensional.", nameof(noise));
-        using var scope = NewDisposeScope();
-        double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
-        var lambda = torch.tensor(gaussian.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
-        var z = noise.Next(ScalarType.Float64);
-        var extra = (lambda * (decay * decay) + delta).sqrt_().sub_(Math.Sqrt(delta));
-        var x = z * Math.Sqrt(delta) + (z.mm(gaussian.Basis) * extra).mm(gaussian.Basis.t()) + gaussian.Mean * decay;
-        return x.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// The default t_skip: the smallest t above which EV(t) = 1 − E|s − s_G|²/E|s|² ≥ <paramref name="threshold"/> at every
+    /// The explained-variance rule for t_skip: the smallest t above which EV(t) = 1 − E|s − s_G|²/E|s|² ≥ <paramref name="threshold"/> at every
     /// probed time (s the sampling score, s_G the Gaussian's, x ~ P_t^e of the training set; GSA arXiv 2412.09726). EV is probed
     /// at <paramref name="points"/> log-spaced times on [max(10 t_min, 0.01), T]; the crossing below the lowest time that still
     /// passes is interpolated linearly in (ln t, EV). When EV(T) already fails, t_skip = T (no skip).

@@ -21,14 +21,11 @@ public static class AccelerationSweep
 {
     private const int PreviewCount = 8;
 
-    /// <summary>Denoiser evaluations per grid step of <paramref name="kind"/> (Heun: 2; every other sampler: 1).</summary>
-    public static int EvaluationsPerStep(SamplerKind kind) => kind == SamplerKind.OdeHeun ? 2 : 1;
-
     /// <summary>Grid steps for a budget of N evaluations including the final denoise: ⌊(N − 1)/e⌋ (≥ 1).</summary>
-    public static int StepsFor(SamplerKind kind, int nfe) => Math.Max(1, (nfe - 1) / EvaluationsPerStep(kind));
+    public static int StepsFor(SamplerKind kind, int nfe) => Math.Max(1, (nfe - 1) / Samplers.EvaluationsPerStep(kind));
 
     /// <summary>The NFE of <paramref name="steps"/> steps plus the final denoise.</summary>
-    public static int NfeOf(SamplerKind kind, int steps) => steps * EvaluationsPerStep(kind) + 1;
+    public static int NfeOf(SamplerKind kind, int steps) => Samplers.DenoiserEvaluations(kind, steps);
 
     /// <summary>The grid of the sweep from <paramref name="start"/> down to t_min with <paramref name="steps"/> steps.</summary>
     public static TimeGrid Grid(AccelerationGrid kind, double start, double tMin, int steps) => kind switch
@@ -64,13 +61,24 @@ public static class AccelerationSweep
         IDenoiser denoiser = score ?? empirical!;
         using var gaussian = GaussianDenoiser.FromData(training);
 
-        // t_skip: given, or the explained-variance rule.
+        // t_skip: given, the emergence time of the top mode, or the explained-variance rule; EV(t) is measured for the report
+        // unless t_skip is given.
         var sw = Stopwatch.StartNew();
-        SkipTime skip = options.TSkip is double given
-            ? new SkipTime(given, "given (--t-skip)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), [])
-            : AccelerationStarts.ExplainedVarianceRule(denoiser, gaussian, trainingSet, options.TMax, options.TMin,
+        SkipTime skip;
+        if (options.TSkip is double given)
+            skip = new SkipTime(given, "given (--t-skip)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), []);
+        else
+        {
+            skip = AccelerationStarts.ExplainedVarianceRule(denoiser, gaussian, trainingSet, options.TMax, options.TMin,
                 options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, seed: options.Seed,
                 progress: progress is null ? null : new Relay(progress, "t_skip (explained variance)", 24));
+            if (options.SkipRule == SkipRule.Emergence)
+            {
+                double t = AccelerationStarts.EmergenceTime(gaussian, options.TMax, options.TMin);
+                skip = new SkipTime(t, $"emergence time of the top mode, ½ ln(1 + λ_max), λ_max = {gaussian.Eigenvalues[0]:G4}", null,
+                    AccelerationStarts.LogSnrFraction(t, options.TMax, options.TMin), skip.Curve);
+            }
+        }
         double skipSeconds = sw.Elapsed.TotalSeconds;
 
         // Features, reference moments, floor.
@@ -144,14 +152,14 @@ public static class AccelerationSweep
             using var scope = NewDisposeScope();
             var noise = NoiseSource.ForSamples(start == AccelerationStart.GaussianLateStart ? o.Seed ^ LateStartSalt : o.Seed, first, batch, d);
             Tensor x;
-            if (start == AccelerationStart.GaussianLateStart) x = AccelerationStarts.GaussianLateStart(gaussian, tSkip, noise);
+            if (start == AccelerationStart.GaussianLateStart) x = Start.GaussianMarginal(gaussian, tSkip, noise);
             else
             {
                 x = o.BaseStart == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, o.TMax, noise).X;
-                if (start == AccelerationStart.Teleport) x = AccelerationStarts.Teleport(gaussian, x, o.TMax, tSkip);
+                if (start == AccelerationStart.Teleport) x = Theory.GaussianFlow.Transport(gaussian, x, o.TMax, tSkip);
             }
             long before = units;
-            var observer = new StepCounter(k => report(before + (long)k * EvaluationsPerStep(kind) * batch));
+            var observer = new StepCounter(k => report(before + (long)k * Samplers.EvaluationsPerStep(kind) * batch));
             var result = Samplers.Run(kind, denoiser, x, grid, noise, observer, finalDenoise: true, cancellationToken);
             result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
             units += (long)nfe * batch;

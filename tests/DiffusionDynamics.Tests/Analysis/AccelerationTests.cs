@@ -20,60 +20,16 @@ public class AccelerationTests
     }
 
     [Fact]
-    public void Teleport_EqualsTheNumericalPfOdeOfTheGaussian()
-    {
-        // Independent route: Heun on the PF-ODE with the Gaussian's own denoiser. Global error O(h²): 2,000 steps of
-        // h ≈ 1.5e-3 from T = 4 to t = 0.3 give ≲ 1e-6; tolerance 1e-5.
-        using var g = AnisotropicGaussian();
-        using var x = torch.tensor(new[,] { { 0.3, -1.2, 0.9 }, { 2.0, 0.5, -0.4 }, { -1.0, -1.0, 1.5 } });
-        using var jumped = AccelerationStarts.Teleport(g, x, 4.0, 0.3);
-        using var integrated = Samplers.Run(SamplerKind.OdeHeun, g, x, TimeGrid.Uniform(4.0, 0.3, 2000), finalDenoise: false);
-        Assert.True((jumped - integrated).abs().max().item<double>() < 1e-5);
-    }
-
-    [Fact]
-    public void Teleport_MapsTheGaussianMarginalAtTOntoTheMarginalAtT()
-    {
-        // The affine map x ↦ e^{−t}m + A(x − e^{−T}m) must carry Σ_T = e^{−2T}C + Δ_T I to Σ_t: apply it to e^{−T}m + L
-        // (rows of a Cholesky factor L Lᵀ = Σ_T) and compare (AL)(AL)ᵀ with Σ_t. Pure float64 linear algebra: 1e-10.
-        using var g = AnisotropicGaussian();
-        double T = 2.0, t = 0.4;
-        using var c = torch.tensor(new[,] { { 3.0, 1.2, 0.3 }, { 1.2, 1.0, -0.2 }, { 0.3, -0.2, 0.4 } });
-        using var eye = torch.eye(3, dtype: ScalarType.Float64);
-        using var sigmaT = c * Math.Exp(-2 * T) + eye * OuTime.Delta(T);
-        using var sigmaSmall = c * Math.Exp(-2 * t) + eye * OuTime.Delta(t);
-        using var l = torch.linalg.cholesky(sigmaT);
-        using var rows = l.t() + g.Mean * Math.Exp(-T);               // row i = e^{−T}m + column i of L
-        using var mapped = AccelerationStarts.Teleport(g, rows, T, t) - g.Mean * Math.Exp(-t);
-        using var covariance = mapped.t().mm(mapped);
-        Assert.True((covariance - sigmaSmall).abs().max().item<double>() < 1e-10);
-    }
-
-    [Fact]
-    public void GaussianLateStart_DrawsTheNoisedGaussianMarginal_IndependentlyOfTheBatch()
+    public void EmergenceRule_IsHalfTheLogOfOnePlusTheTopEigenvalue_ClampedToTheGrid()
     {
         using var g = AnisotropicGaussian();
-        double t = 0.5;
-        const int n = 20000;
-        using var x = AccelerationStarts.GaussianLateStart(g, t, NoiseSource.ForSamples(3, 0, n, 3)).to_type(ScalarType.Float64);
-        using var c = torch.tensor(new[,] { { 3.0, 1.2, 0.3 }, { 1.2, 1.0, -0.2 }, { 0.3, -0.2, 0.4 } });
-        using var cov = c * Math.Exp(-2 * t) + torch.eye(3, dtype: ScalarType.Float64) * OuTime.Delta(t);
-        using var mean = g.Mean * Math.Exp(-t);
-        using var m = x.mean([0]);
-        using var centred = x - m;
-        using var sc = centred.t().mm(centred) / (n - 1);
-        // 4 standard errors: √(C_ii/n) for the mean, √((C_ii C_jj + C_ij²)/n) for the covariance entries.
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.True(Math.Abs(m[i].item<double>() - mean[i].item<double>()) < 4 * Math.Sqrt(cov[i, i].item<double>() / n));
-            for (int j = 0; j < 3; j++)
-            {
-                double se = Math.Sqrt((cov[i, i].item<double>() * cov[j, j].item<double>() + Math.Pow(cov[i, j].item<double>(), 2)) / n);
-                Assert.True(Math.Abs(sc[i, j].item<double>() - cov[i, j].item<double>()) < 4 * se, $"cov[{i},{j}]");
-            }
-        }
-        using var tail = AccelerationStarts.GaussianLateStart(g, t, NoiseSource.ForSamples(3, 5, 4, 3)).to_type(ScalarType.Float64);
-        Assert.True((x.narrow(0, 5, 4) - tail).abs().max().item<double>() < 1e-6);   // float32 output of the same float64 draws
+        double lambdaMax = g.Eigenvalues[0];
+        Assert.Equal(0.5 * Math.Log(1 + lambdaMax), AccelerationStarts.EmergenceTime(g, 10, 1e-3), 12);
+        Assert.Equal(0.5, AccelerationStarts.EmergenceTime(g, 0.5, 1e-3), 12);
+        // Two-cluster data: λ_max ≈ σ² + |m|² = 1 + d, so t_skip ≈ ½ ln(2 + d) ≈ t_S (sampling error of λ_max ≈ √(2/n) relative).
+        var data = DataSource.Parse("two-cluster:d=16,n=4000,seed=3");
+        using var fit = GaussianDenoiser.FromData(data);
+        Assert.Equal(0.5 * Math.Log(18), AccelerationStarts.EmergenceTime(fit, 10, 1e-3), 1);
     }
 
     [Fact]
@@ -180,7 +136,7 @@ public class AccelerationTests
 
     private static AccelerationOptions Small => new()
     {
-        Samplers = [SamplerKind.EulerMaruyama, SamplerKind.OdeHeun],
+        Samplers = [SamplerKind.EulerMaruyama, SamplerKind.OdeHeun, SamplerKind.DpmSolver2M],
         Nfe = [5, 11],
         Samples = 48,
         Bootstrap = 10,
@@ -196,9 +152,11 @@ public class AccelerationTests
         var reference = AccelerationReference.Resolve(new DataRequest("two-cluster:d=4,n=200,seed=1"), size: 300);
         var a = AccelerationSweep.Run(data, reference, Small with { Batch = 48 });
         var b = AccelerationSweep.Run(data, reference, Small with { Batch = 7 });
-        Assert.Equal(2 * 3 * 2, a.Runs.Count);
-        Assert.Equal(2 * 2, a.StepsSaved.Count);
-        Assert.Equal([5, 11, 5, 11], a.Runs.Where(r => r.Start == AccelerationStart.Baseline).Select(r => r.Nfe).ToArray());
+        Assert.Equal(3 * 3 * 2, a.Runs.Count);
+        Assert.Equal(3 * 2, a.StepsSaved.Count);
+        Assert.Equal([5, 11, 5, 11, 5, 11], a.Runs.Where(r => r.Start == AccelerationStart.Baseline).Select(r => r.Nfe).ToArray());
+        Assert.Contains("emergence", a.TSkip.Rule);
+        Assert.NotEmpty(a.TSkip.Curve);
         Assert.Equal(a.TSkip.Value, b.TSkip.Value);
         // Per-sample streams: only GEMM blocking may change with the batch (float32 round-off in FDs of O(1)).
         foreach (var (x, y) in a.Runs.Zip(b.Runs))
@@ -210,6 +168,20 @@ public class AccelerationTests
         Assert.All(a.Runs.Where(r => r.Start != AccelerationStart.Baseline), r => Assert.Equal(a.TSkip.Value, r.StartTime));
         var again = AccelerationSweep.Run(data, reference, Small with { Batch = 48 });
         Assert.Equal(a.Runs.Select(r => r.Fd), again.Runs.Select(r => r.Fd));
+    }
+
+    [Fact]
+    public void Sweep_TeleportToTheStartTime_ReproducesTheBaseline()
+    {
+        // With t_skip = T the Gaussian jump is the identity (ψ_k = 1) and the grid is the baseline's: same samples, same FD.
+        var data = DataSource.Parse("two-cluster:d=4,n=200,seed=1");
+        var reference = AccelerationReference.Resolve(new DataRequest("two-cluster:d=4,n=200,seed=1"), size: 300);
+        var r = AccelerationSweep.Run(data, reference, Small with { TSkip = 10, Accelerations = [AccelerationStart.Teleport] });
+        foreach (var b in r.Runs.Where(x => x.Start == AccelerationStart.Baseline))
+        {
+            var t = r.Runs.Single(x => x.Start == AccelerationStart.Teleport && x.Sampler == b.Sampler && x.Nfe == b.Nfe);
+            Assert.Equal(b.Fd, t.Fd, 9);
+        }
     }
 
     [Fact]
