@@ -36,7 +36,7 @@ public static class AccelerateCommand
         var common = new CommonOptions();
         var dynamics = new DynamicsOptions();
         var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerNames.Keys)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
-        var nfe = new Option<string>("--nfe") { Description = "Budgets N (denoiser evaluations per sample, final denoise included), comma-separated, each ≥ 3.", DefaultValueFactory = _ => "10,20,50,100" };
+        var nfe = new Option<string>("--nfe") { Description = "Budgets N (denoiser evaluations per sample, final denoise included), comma-separated, each ≥ 3.", DefaultValueFactory = _ => "5,10,20,50,100" };
         var accelerations = new Option<string>("--accelerations") { Description = "Shortcuts run beside the baseline: teleport,late-start | teleport | late-start | none.", DefaultValueFactory = _ => "teleport,late-start" };
         var tSkip = new Option<double?>("--t-skip") { Description = "OU time where teleport / late start hand over to the sampler (default: by --t-skip-rule)." };
         var skipRule = new Option<string>("--t-skip-rule") { Description = "emergence: t_skip = ½ ln(1 + λ_max), the emergence time of the top mode | ev: smallest t above which the Gaussian score explains ≥ --ev-threshold of the score's variance.", DefaultValueFactory = _ => "emergence" };
@@ -170,7 +170,7 @@ public static class AccelerateCommand
             }
         foreach (var s in r.StepsSaved)
         {
-            string points = string.Join(", ", s.Points.Select(p => $"{p.BaselineNfe}: {Bound(p.Kind)}{100 * p.Saved:F0}%"));
+            string points = string.Join(", ", s.Points.Select(p => p.Saved is double v ? $"{p.BaselineNfe}: {Bound(p.Kind)}{100 * v:F0}%" : $"{p.BaselineNfe}: at floor"));
             rows.Add(($"steps saved {AccelerationFigures.SamplerName(s.Sampler)}, {AccelerationFigures.StartName(s.Start)}",
                 $"median {(s.Median is double m ? $"{100 * m:F0} %" : "— (no crossing)")} ({points})"));
         }

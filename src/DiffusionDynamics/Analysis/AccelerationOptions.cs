@@ -51,7 +51,7 @@ public sealed record AccelerationOptions
     /// Budgets N (denoiser evaluations per sample, the final denoise included). A sampler with e evaluations per step
     /// runs ⌊(N − 1)/e⌋ steps, so its actual NFE is ≤ N (Heun at N = 10: 4 steps, 9 NFE). Range: each ≥ 3, at least 2 distinct.
     /// </summary>
-    public IReadOnlyList<int> Nfe { get; init; } = [10, 20, 50, 100];
+    public IReadOnlyList<int> Nfe { get; init; } = [5, 10, 20, 50, 100];
 
     /// <summary>t_skip (OU) where teleport and late start hand over to the sampler; null: chosen by <see cref="SkipRule"/>.</summary>
     public double? TSkip { get; init; }

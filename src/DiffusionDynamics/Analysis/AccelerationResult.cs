@@ -30,22 +30,25 @@ public enum SavedKind
     AtLeast,
     /// <summary>The accelerated variant never reaches the baseline FD: N′ &gt; N_max, saved &lt; the value given.</summary>
     LessThan,
+    /// <summary>The baseline is already at the FD floor (within 2 floor sd): indistinguishable from a perfect sampler, no saving defined.</summary>
+    AtFloor,
 }
 
 /// <summary>Steps saved at one baseline budget.</summary>
 /// <param name="BaselineNfe">N (actual NFE of the baseline).</param>
 /// <param name="BaselineFd">Baseline FD at N.</param>
-/// <param name="EquivalentNfe">N′, where the accelerated variant reaches the same FD (the bound for the bounded kinds).</param>
-/// <param name="Saved">1 − N′/N (a bound for the bounded kinds; may be negative).</param>
-/// <param name="Kind">Interpolated or a bound.</param>
-public sealed record StepsSavedPoint(int BaselineNfe, double BaselineFd, double EquivalentNfe, double Saved, SavedKind Kind);
+/// <param name="EquivalentNfe">N′, where the accelerated variant reaches the same FD (the bound for the bounded kinds; null at the floor).</param>
+/// <param name="Saved">1 − N′/N (a bound for the bounded kinds; may be negative; null at the floor).</param>
+/// <param name="Kind">Interpolated, a bound, or at the floor.</param>
+public sealed record StepsSavedPoint(int BaselineNfe, double BaselineFd, double? EquivalentNfe, double? Saved, SavedKind Kind);
 
 /// <summary>Fraction of steps saved at equal quality by one accelerated start rule, for one sampler.</summary>
 /// <param name="Sampler">Integrator.</param>
 /// <param name="Start">Teleport or Gaussian late start.</param>
 /// <param name="Median">Median of <see cref="StepsSavedPoint.Saved"/> over the interpolated points (null when none).</param>
+/// <param name="FloorLevel">Baseline FDs at or below this level (floor + 2 floor sd) count as <see cref="SavedKind.AtFloor"/>.</param>
 /// <param name="Points">One per baseline budget, including bounds.</param>
-public sealed record StepsSaved(SamplerKind Sampler, AccelerationStart Start, double? Median, IReadOnlyList<StepsSavedPoint> Points);
+public sealed record StepsSaved(SamplerKind Sampler, AccelerationStart Start, double? Median, IReadOnlyList<StepsSavedPoint> Points, double FloorLevel);
 
 /// <summary>EV(t) = 1 − E|s − s_G|²/E|s|² at one time, with its delta-method standard error.</summary>
 public sealed record ExplainedVariancePoint(double T, double ExplainedVariance, double Stderr);

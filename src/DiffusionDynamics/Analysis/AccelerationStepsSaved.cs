@@ -8,14 +8,18 @@ namespace DiffusionDynamics.Analysis;
 /// reaches F, and saved = 1 − N′/N. The accelerated FD(N) is first made non-increasing in N by isotonic regression
 /// (pool-adjacent-violators, equal weights), so Monte-Carlo wiggles cannot make the inverse ambiguous; N′ is then the
 /// first crossing of F, linear in (ln N, FD) between the two budgets that bracket it. Outside the swept budgets only
-/// bounds are known (<see cref="SavedKind"/>).
+/// bounds are known (<see cref="SavedKind"/>). Baseline points already at the FD floor (FD ≤ <c>floorLevel</c>, by default
+/// floor + 2 floor sd) are marked <see cref="SavedKind.AtFloor"/> and left out: there "equal quality" is reached by any converged
+/// sampler and the crossing is decided by Monte-Carlo noise.
 /// </summary>
 public static class AccelerationStepsSaved
 {
     /// <summary>Steps saved at every baseline point. Budgets must be ≥ 1 and FDs finite; each curve needs ≥ 2 points with distinct NFE.</summary>
+    /// <param name="floorLevel">Baseline FDs at or below it are at the floor (default −∞: none).</param>
     public static StepsSaved Compute(SamplerKind sampler, AccelerationStart start,
-        IReadOnlyList<(double Nfe, double Fd)> baseline, IReadOnlyList<(double Nfe, double Fd)> accelerated)
+        IReadOnlyList<(double Nfe, double Fd)> baseline, IReadOnlyList<(double Nfe, double Fd)> accelerated, double floorLevel = double.NegativeInfinity)
     {
+        if (double.IsNaN(floorLevel)) throw new ArgumentException("The floor level must not be NaN.", nameof(floorLevel));
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(accelerated);
         Check(baseline, nameof(baseline));
@@ -26,6 +30,11 @@ public static class AccelerationStepsSaved
         var points = new List<StepsSavedPoint>();
         foreach (var (nb, fb) in baseline.OrderBy(p => p.Nfe))
         {
+            if (fb <= floorLevel)
+            {
+                points.Add(new StepsSavedPoint((int)Math.Round(nb), fb, null, null, SavedKind.AtFloor));
+                continue;
+            }
             int j = Array.FindIndex(g, v => v <= fb);
             double equivalent;
             SavedKind kind;
@@ -39,10 +48,10 @@ public static class AccelerationStepsSaved
             }
             points.Add(new StepsSavedPoint((int)Math.Round(nb), fb, equivalent, 1 - equivalent / nb, kind));
         }
-        var exact = points.Where(p => p.Kind == SavedKind.Interpolated).Select(p => p.Saved).Order().ToArray();
+        var exact = points.Where(p => p.Kind == SavedKind.Interpolated).Select(p => p.Saved!.Value).Order().ToArray();
         double? median = exact.Length == 0 ? null
             : exact.Length % 2 == 1 ? exact[exact.Length / 2] : 0.5 * (exact[exact.Length / 2 - 1] + exact[exact.Length / 2]);
-        return new StepsSaved(sampler, start, median, points);
+        return new StepsSaved(sampler, start, median, points, floorLevel);
     }
 
     /// <summary>The least-squares non-increasing fit to <paramref name="y"/> (pool-adjacent-violators).</summary>

@@ -120,7 +120,7 @@ public static class AccelerationSweep
             foreach (var start in starts.Skip(1))
             {
                 var accelerated = runs.Where(r => r.Sampler == kind && r.Start == start).Select(r => ((double)r.Nfe, r.Fd)).ToArray();
-                saved.Add(AccelerationStepsSaved.Compute(kind, start, baseline, accelerated));
+                saved.Add(AccelerationStepsSaved.Compute(kind, start, baseline, accelerated, floor.Fd + 2 * floor.Sd));
             }
         }
 

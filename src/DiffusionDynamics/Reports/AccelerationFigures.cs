@@ -19,7 +19,7 @@ public static class AccelerationFigures
                 "Solid: baseline from T; dashed: analytical teleport to t_skip; dotted: Gaussian late start at t_skip. Bars: ±1 bootstrap SE. " +
                 $"Grey band: the FD floor of a perfect sampler with {r.Floor.SubsetSize} samples (mean ± sd of training subsets).", true),
             (StepsSavedChart(r, directory), "Fraction of denoiser evaluations saved at equal FD, 1 − N′/N: bars = median over the baseline budgets " +
-                "where the curves cross; dots = each budget (▲ a lower bound: already better at the smallest budget; ▼ an upper bound: never as good; values below −100 % drawn at −100 %).", true),
+                "where the curves cross; dots = each budget (▲ a lower bound: already better at the smallest budget; ▼ an upper bound: never as good; values below −100 % drawn at −100 %; budgets where the baseline is already within 2 sd of the FD floor are left out).", true),
         };
         if (r.TSkip.Curve.Count > 0)
             figures.Add((ExplainedVariance(r, directory), "Unexplained share 1 − EV(t) of the sampling score by the Gaussian score of the training data " +
@@ -110,10 +110,10 @@ public static class AccelerationFigures
                 double position = i + (j - (starts.Count - 1) / 2.0) * width;
                 if (s.Median is double m)
                     plot.Add.Bar(new Bar { Position = position, Value = 100 * m, FillColor = colours[j].WithAlpha(0.55), Size = width * 0.9 });
-                foreach (var p in s.Points)
+                foreach (var p in s.Points.Where(p => p.Saved is not null))
                 {
                     // Bounds far below −100 % (never as good even at N_max) are drawn at the axis edge.
-                    var dot = plot.Add.Marker(position, Math.Max(100 * p.Saved, -100));
+                    var dot = plot.Add.Marker(position, Math.Max(100 * p.Saved!.Value, -100));
                     dot.Color = colours[j];
                     dot.Size = 8;
                     dot.Shape = p.Kind switch

@@ -74,8 +74,8 @@ public class AccelerationTests
         Assert.All(s.Points, p =>
         {
             Assert.Equal(SavedKind.Interpolated, p.Kind);
-            Assert.Equal(0.5, p.Saved, 12);
-            Assert.Equal(p.BaselineNfe / 2.0, p.EquivalentNfe, 10);
+            Assert.Equal(0.5, p.Saved!.Value, 12);
+            Assert.Equal(p.BaselineNfe / 2.0, p.EquivalentNfe!.Value, 10);
         });
         Assert.Equal(0.5, s.Median!.Value, 12);
     }
@@ -88,16 +88,32 @@ public class AccelerationTests
         var worse = new[] { (10.0, 9.0), (20.0, 8.0), (40.0, 3.0) };
         var s1 = AccelerationStepsSaved.Compute(SamplerKind.OdeEuler, AccelerationStart.Teleport, baseline, better);
         Assert.All(s1.Points, p => Assert.Equal(SavedKind.AtLeast, p.Kind));
-        Assert.Equal([0.0, 0.5, 0.75], s1.Points.Select(p => p.Saved).ToArray());
+        Assert.Equal([0.0, 0.5, 0.75], s1.Points.Select(p => p.Saved!.Value).ToArray());
         Assert.Null(s1.Median);
         var s2 = AccelerationStepsSaved.Compute(SamplerKind.OdeEuler, AccelerationStart.Teleport, baseline, worse);
         // Baseline FD 5 at N = 10 is reached between 20 (8) and 40 (3): N′ = 20·2^{0.6}, saved < 0.
         var first = s2.Points[0];
         Assert.Equal(SavedKind.Interpolated, first.Kind);
-        Assert.Equal(20 * Math.Pow(2, 0.6), first.EquivalentNfe, 10);
+        Assert.Equal(20 * Math.Pow(2, 0.6), first.EquivalentNfe!.Value, 10);
         Assert.True(first.Saved < 0);
         Assert.All(s2.Points.Skip(1), p => Assert.Equal(SavedKind.LessThan, p.Kind));
-        Assert.Equal(first.Saved, s2.Median!.Value, 12);
+        Assert.Equal(first.Saved!.Value, s2.Median!.Value, 12);
+    }
+
+    [Fact]
+    public void StepsSaved_AtBaselinePointsOnTheFloor_IsLeftOut()
+    {
+        // Baseline FD ≤ the floor level: any converged sampler matches it, so no saving is claimed there.
+        var baseline = new[] { (10.0, 5.0), (20.0, 2.0), (40.0, 0.5) };
+        var accelerated = new[] { (5.0, 6.0), (10.0, 3.0), (40.0, 0.45) };
+        var s = AccelerationStepsSaved.Compute(SamplerKind.Ddim, AccelerationStart.Teleport, baseline, accelerated, floorLevel: 1.0);
+        Assert.Equal([SavedKind.Interpolated, SavedKind.Interpolated, SavedKind.AtFloor], s.Points.Select(p => p.Kind).ToArray());
+        Assert.Null(s.Points[2].Saved);
+        Assert.Equal(1.0, s.FloorLevel);
+        // FD 5 between N = 5 (6) and 10 (3): ln N′ = ln 5 + (1/3) ln 2; FD 2 between 10 (3) and 40 (0.45): ln N′ = ln 10 + (1/2.55) ln 4.
+        Assert.Equal(1 - 5 * Math.Pow(2, 1 / 3.0) / 10, s.Points[0].Saved!.Value, 10);
+        Assert.Equal(1 - 10 * Math.Pow(4, 1 / 2.55) / 20, s.Points[1].Saved!.Value, 10);
+        Assert.Throws<ArgumentException>(() => AccelerationStepsSaved.Compute(SamplerKind.Ddim, AccelerationStart.Teleport, baseline, accelerated, double.NaN));
     }
 
     [Fact]
