@@ -176,8 +176,8 @@ public static class AccelerateCommand
         }
         double memorized = r.Runs.Where(x => x.Start == AccelerationStart.Baseline).Select(x => x.MemorizedFraction).DefaultIfEmpty(double.NaN).Max();
         rows.Add(("memorized share, baseline (max over runs)", double.IsFinite(memorized) ? memorized.ToString("P1", Inv) : "—"));
-        double fdSe = r.Runs.Select(x => x.FdStderr).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
-        rows.Add(("mean FD standard error", F(fdSe, "G3")));
+        var errors = r.Runs.Select(x => x.FdStderr).Where(double.IsFinite).Order().ToArray();
+        rows.Add(("median FD standard error (bootstrap)", errors.Length == 0 ? "—" : F(errors[errors.Length / 2], "G3")));
         rows.Add(("time", $"{r.Run.TotalSeconds:F1} s (sampling {r.Run.SamplingSeconds:F1} s)"));
         return rows;
     }

@@ -63,7 +63,12 @@ public static class AccelerationFigures
                     AccelerationStart.GaussianLateStart => LinePattern.Dotted,
                     _ => LinePattern.Solid,
                 };
-                line.LegendText = $"{SamplerName(sampler)}, {StartName(start)}";
+                line.LegendText = $"{SamplerName(sampler)}, {StartName(start)}" + start switch
+                {
+                    AccelerationStart.Teleport => " (dashed)",
+                    AccelerationStart.GaussianLateStart => " (dotted)",
+                    _ => "",
+                };
                 foreach (var x in runs)
                 {
                     if (!double.IsFinite(x.FdStderr) || x.FdStderr <= 0) continue;
