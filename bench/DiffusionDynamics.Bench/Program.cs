@@ -10,11 +10,11 @@ using static TorchSharp.torch;
 
 // Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
 // of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
-//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train]
+//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train,samplers] [--figures dir]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? jsonPath = OptionValue("--json");
-var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train,samplers").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
 TorchRuntime.EnsureInitialized();
 int warmups = quick ? 1 : 3, repeats = quick ? 5 : 15;
@@ -177,6 +177,11 @@ if (only.Contains("train"))
     Console.WriteLine();
 }
 
+// (v) every sampler with and without teleport; (vi) their convergence on the Gaussian (also alone: --only convergence).
+if (only.Contains("samplers")) report.Samplers.AddRange(SamplerBench.Run(quick));
+if (only.Contains("samplers") || only.Contains("convergence"))
+    report.SamplerConvergence.AddRange(SamplerBench.Convergence(OptionValue("--figures")));
+
 if (jsonPath is not null)
 {
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -224,5 +229,7 @@ namespace DiffusionDynamics.Bench
         public Dictionary<string, double> Stages { get; } = [];
         public SdeResult? Sde { get; set; }
         public List<TrainingBench> Training { get; } = [];
+        public List<SamplerBenchResult> Samplers { get; } = [];
+        public List<ConvergencePoint> SamplerConvergence { get; } = [];
     }
 }

@@ -42,6 +42,13 @@ public static class SampleCommand
             DefaultValueFactory = _ => "sde",
         };
         sampler.AcceptOnlyFromAmong(SamplerNames.Keys.ToArray());
+        var gridKind = new Option<string>("--grid")
+        {
+            Description = "uniform: uniform in t to min(0.2, T/2), then 20 log-spaced steps | log-snr: uniform in log-SNR | " +
+                          "ddpm: the DDPM linear table (K = 1000) at --steps evenly spaced steps, T ≈ 5.06, t_min ≈ 5e-5 (--t-max/--t-min do not apply).",
+            DefaultValueFactory = _ => "uniform",
+        };
+        gridKind.AcceptOnlyFromAmong("uniform", "log-snr", "ddpm");
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with instead of the exact empirical score; the data options default to the model's." };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
 
@@ -49,7 +56,7 @@ public static class SampleCommand
         common.AddTo(command);
         var dynamics = new DynamicsOptions(gaussianStarts: true);
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { samples, steps, sampler, batch, model }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, steps, sampler, gridKind, batch, model }) command.Options.Add(o);
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
@@ -70,7 +77,8 @@ public static class SampleCommand
                 Start: dynamics.StartOptionsOf(p),
                 Batch: p.GetValue(batch),
                 Precision: dynamics.PrecisionOf(p),
-                Seed: p.GetValue(common.Seed));
+                Seed: p.GetValue(common.Seed),
+                GridKind: p.GetValue(gridKind) switch { "log-snr" => SamplingGrid.LogSnr, "ddpm" => SamplingGrid.DdpmLinear, _ => SamplingGrid.UniformWithLogTail });
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");
             return Execute(request, options, outDir, p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), output, modelDir);
@@ -87,7 +95,7 @@ public static class SampleCommand
         using var run = RunDirectory.Create(outDir);
         var samplerGrid = options.SamplerGrid();
         var start = options.StartRule;
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {samplerGrid.Steps} {options.Sampler} steps from t = {samplerGrid.Start.ToString(Inv)} to t_min = {options.TMin} (start: {StartText(start, options.TMax)})");
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {samplerGrid.Steps} {options.Sampler} steps from t = {samplerGrid.Start.ToString("G4", Inv)} to t_min = {samplerGrid.End.ToString("G4", Inv)} (start: {StartText(start, options.FullGrid().Start)})");
         long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * samplerGrid.Steps;
         using var model = modelDir is null ? null : TrainedModel.Load(modelDir, data);
         var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
@@ -106,7 +114,7 @@ public static class SampleCommand
             data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
             sampler = new
             {
-                kind = options.Sampler.ToString(), tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
+                kind = options.Sampler.ToString(), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
                 samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
                 precision = options.Precision.ToString(),
             },
@@ -115,6 +123,7 @@ public static class SampleCommand
             meanNearestDistance = nn.NearestDistance.Average(),
             medianRatio = Median(ratios),
             samplingSeconds = result.SamplingSeconds,
+            gaussianFitSeconds = result.GaussianFitSeconds,
         };
         File.WriteAllText(run.File("sample.json"), JsonSerializer.Serialize(summary, RunManifest.JsonOptions));
 
@@ -133,13 +142,14 @@ public static class SampleCommand
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
             ("score", modelDir is null ? "exact empirical score" : $"trained model {modelDir}"),
-            ("sampler", $"{options.Sampler}, {samplerGrid.Steps} steps run (grid {options.Steps} + 20), t = {samplerGrid.Start.ToString(Inv)} → t_min = {options.TMin.ToString(Inv)} (OU)"),
-            ("start", StartText(start, options.TMax)),
+            ("sampler", $"{options.Sampler}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
+            ("grid", samplerGrid.Name),
+            ("start", StartText(start, options.FullGrid().Start)),
             ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),
             ("samples", result.Count.ToString(Inv)),
             ("memorized share (d₁/d₂ < 1/3)", result.MemorizedFraction.ToString("P1", Inv)),
             ("median d₁/d₂", Median(ratios).ToString("F3", Inv)),
-            ("sampling time", $"{result.SamplingSeconds:F1} s"),
+            ("sampling time", $"{result.SamplingSeconds:F1} s" + (start.UsesGaussian ? $" (+ {result.GaussianFitSeconds:F1} s fitting the data's Gaussian once)" : "")),
         };
         var manifest = new RunManifest
         {
@@ -148,7 +158,7 @@ public static class SampleCommand
             Options = new { data = request, sampling = options },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["load"] = loadSeconds, ["sampling"] = result.SamplingSeconds, ["total"] = clock.Elapsed.TotalSeconds },
+            TimingsSeconds = new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds, ["total"] = clock.Elapsed.TotalSeconds },
         };
         manifest.Write(run.File("manifest.json"));
         var report = new HtmlReport("diffdyn sample — generation with the exact empirical score")
@@ -172,11 +182,11 @@ public static class SampleCommand
         return 0;
     }
 
-    private static string StartText(Sampling.StartOptions start, double tMax) => start.Kind switch
+    private static string StartText(Sampling.StartOptions start, double T) => start.Kind switch
     {
-        Sampling.StartKind.Noise => $"x(T) ~ N(0, I) at T = {tMax.ToString(Inv)}",
-        Sampling.StartKind.ForwardMarginal => $"exact draw from P_T of the data at T = {tMax.ToString(Inv)}",
-        Sampling.StartKind.Teleport => $"teleport: N(0, I) at T = {tMax.ToString(Inv)}, Gaussian PF-ODE jump to t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
+        Sampling.StartKind.Noise => $"x(T) ~ N(0, I) at T = {T.ToString("G4", Inv)}",
+        Sampling.StartKind.ForwardMarginal => $"exact draw from P_T of the data at T = {T.ToString("G4", Inv)}",
+        Sampling.StartKind.Teleport => $"teleport: N(0, I) at T = {T.ToString("G4", Inv)}, Gaussian PF-ODE jump to t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
         _ => $"Gaussian late start: x(t_skip) ~ N(e^-t m, e^-2t C + Δ I) at t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
     };
 

@@ -20,18 +20,34 @@ public enum StartRule
     ForwardMarginal,
 }
 
+/// <summary>The time grid of a sampling run (all in OU time; see <see cref="TimeGrid"/>).</summary>
+public enum SamplingGrid
+{
+    /// <summary>Uniform in t from T down to min(0.2, T/2) in Steps steps, then 20 log-spaced steps to t_min (default).</summary>
+    UniformWithLogTail,
+    /// <summary>Uniform in the log-SNR between T and t_min, Steps steps (the grid of DPM-Solver, arXiv 2206.00927).</summary>
+    LogSnr,
+    /// <summary>
+    /// The DDPM linear table (Ho et al., arXiv 2006.11239: K = 1000, β 1e−4 → 0.02) at Steps evenly spaced table steps
+    /// (<see cref="TimeGrid.FromSchedule"/>): T = t_999 ≈ 5.06, t_min = t_0 ≈ 5e−5; TMax and TMin do not apply.
+    /// </summary>
+    DdpmLinear,
+}
+
 /// <summary>Options of a sampling run with the exact empirical score (defaults: Biroli et al. 2024, T = 10, 200 SDE steps).</summary>
 /// <param name="Samples">Number of generated samples. Range: ≥ 1.</param>
 /// <param name="Sampler">Integrator.</param>
 /// <param name="TMax">Start time T. Range: &gt; TMin.</param>
 /// <param name="TMin">Last grid time t_min &gt; 0; the output is D(x(t_min), t_min) when <paramref name="FinalDenoise"/>.</param>
-/// <param name="Steps">Uniform grid steps from T down to min(0.2, T/2); 20 log-spaced steps follow down to t_min. Range: ≥ 1.</param>
+/// <param name="Steps">Grid steps: with the default grid, uniform steps from T down to min(0.2, T/2), followed by 20
+/// log-spaced steps down to t_min. Range: ≥ 1 (≤ 999 for the DDPM grid).</param>
 /// <param name="Start">Start rule (null: x(T) ~ N(0, I)). With teleport or Gaussian late start the sampler runs only the
 /// part of the grid below t_skip (fewer steps; NFE counts the steps run, the jump costs none).</param>
 /// <param name="Batch">Samples per batch (results do not depend on it). Range: ≥ 1.</param>
 /// <param name="Precision">Arithmetic of the empirical denoiser.</param>
 /// <param name="FinalDenoise">End with the posterior-mean jump to t = 0.</param>
 /// <param name="Seed">Run seed; sample i uses stream (Seed, i).</param>
+/// <param name="GridKind">The time grid (default: uniform with a log tail).</param>
 public sealed record SamplingRunOptions(
     int Samples = 64,
     SamplerKind Sampler = SamplerKind.EulerMaruyama,
@@ -42,7 +58,8 @@ public sealed record SamplingRunOptions(
     int Batch = 256,
     Precision Precision = Precision.Float32,
     bool FinalDenoise = true,
-    long Seed = 0)
+    long Seed = 0,
+    SamplingGrid GridKind = SamplingGrid.UniformWithLogTail)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -53,17 +70,25 @@ public sealed record SamplingRunOptions(
         if (!double.IsFinite(TMin) || TMin <= 0) throw new ArgumentOutOfRangeException(nameof(TMin), TMin, "t_min must be finite and > 0.");
         if (!double.IsFinite(TMax) || TMax <= TMin) throw new ArgumentOutOfRangeException(nameof(TMax), TMax, $"T must be finite and > t_min = {TMin}.");
         if (!Enum.IsDefined(Sampler)) throw new ArgumentOutOfRangeException(nameof(Sampler), Sampler, "Unknown sampler.");
-        StartRule.Validate(TMax, TMin);
+        if (!Enum.IsDefined(GridKind)) throw new ArgumentOutOfRangeException(nameof(GridKind), GridKind, "Unknown grid.");
+        if (GridKind == SamplingGrid.DdpmLinear && Steps > DdpmLinearSchedule.DefaultSteps - 1)
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"The DDPM grid has at most {DdpmLinearSchedule.DefaultSteps - 1} steps.");
+        StartRule.Validate(FullGrid());
     }
 
     /// <summary>The start rule (<see cref="StartOptions.Noise"/> when <see cref="Start"/> is null).</summary>
     public StartOptions StartRule => Start ?? StartOptions.Noise;
 
-    /// <summary>The full grid from T: uniform in t down to min(0.2, T/2), then 20 log-spaced steps to t_min.</summary>
-    public TimeGrid Grid() => TimeGrid.UniformWithLogTail(TMax, TMin, Steps);
+    /// <summary>The full grid from T (<see cref="GridKind"/>).</summary>
+    public TimeGrid FullGrid() => GridKind switch
+    {
+        SamplingGrid.LogSnr => TimeGrid.LogSnr(TMax, TMin, Steps),
+        SamplingGrid.DdpmLinear => TimeGrid.FromSchedule(DdpmLinearSchedule.Default, Steps),
+        _ => TimeGrid.UniformWithLogTail(TMax, TMin, Steps),
+    };
 
-    /// <summary>The grid the sampler runs on: <see cref="Grid"/>, or its part below t_skip for teleport and Gaussian late start.</summary>
-    public TimeGrid SamplerGrid() => StartRule.UsesGaussian ? Grid().Below(StartRule.TimeSkip!.Value) : Grid();
+    /// <summary>The grid the sampler runs on: <see cref="FullGrid"/>, or its part below t_skip for teleport and Gaussian late start.</summary>
+    public TimeGrid SamplerGrid() => StartRule.UsesGaussian ? FullGrid().Below(StartRule.TimeSkip!.Value) : FullGrid();
 
     /// <summary>Denoiser evaluations per sample: steps run · per-step NFE (+1 for the final denoise).</summary>
     public int DenoiserEvaluations() => Samplers.DenoiserEvaluations(Sampler, SamplerGrid().Steps, FinalDenoise);
@@ -76,8 +101,10 @@ public sealed record SamplingRunOptions(
 /// <param name="MemorizedFraction">Share with nearest/second-nearest ratio &lt; 1/3.</param>
 /// <param name="SamplingSeconds">Wall time of the backward runs.</param>
 /// <param name="DenoiserEvaluations">Denoiser calls per sample (NFE).</param>
+/// <param name="GaussianFitSeconds">Wall time of fitting the data's Gaussian (mean, covariance, eigendecomposition) for
+/// teleport / Gaussian late start, once per run (0 when not needed or supplied).</param>
 public sealed record SamplingResult(float[] Samples, int Dimension, NearestNeighbourResult Neighbours, double MemorizedFraction,
-    double SamplingSeconds, int DenoiserEvaluations)
+    double SamplingSeconds, int DenoiserEvaluations, double GaussianFitSeconds = 0)
 {
     /// <summary>Number of samples S.</summary>
     public int Count => Samples.Length / Dimension;
@@ -104,12 +131,14 @@ public static class SamplingRun
             throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
         using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
         IDenoiser denoiser = model ?? empirical!;
-        var grid = options.Grid();
+        var grid = options.FullGrid();
         var start = options.StartRule;
         int d = data.Dimension;
         if (gaussian is not null && gaussian.Dimension != d)
             throw new ArgumentException($"The Gaussian works in d = {gaussian.Dimension}, the data have d = {d}.", nameof(gaussian));
+        var fitClock = Stopwatch.StartNew();
         using var fitted = start.UsesGaussian && gaussian is null ? GaussianDenoiser.FromData(data, d <= 1000 ? null : 1000) : null;
+        double fitSeconds = fitted is null ? 0 : fitClock.Elapsed.TotalSeconds;
         var dataGaussian = gaussian ?? fitted;
         var samples = new float[options.Samples * d];
         var sw = Stopwatch.StartNew();
@@ -131,7 +160,7 @@ public static class SamplingRun
         using var sampleTensor = torch.tensor(samples, [options.Samples, d]);
         var neighbours = NearestNeighbours.Find(sampleTensor, trainingSet);
         int nfe = options.DenoiserEvaluations();
-        return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe);
+        return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe, fitSeconds);
     }
 
     private sealed class ProgressObserver(IProgress<long> progress, long offset) : IStepObserver
