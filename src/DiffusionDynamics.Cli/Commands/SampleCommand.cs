@@ -35,7 +35,7 @@ public static class SampleCommand
     {
         var common = new CommonOptions();
         var samples = new Option<int>("--samples") { Description = "Number of samples to generate.", DefaultValueFactory = _ => 64 };
-        var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (uniform in OU time).", DefaultValueFactory = _ => 200 };
+        var steps = new Option<int>("--steps") { Description = "Grid steps from T to t_min (see --grid; the uniform grid adds 20 log-spaced tail steps; ≤ 999 for ddpm).", DefaultValueFactory = _ => 200 };
         var sampler = new Option<string>("--sampler")
         {
             Description = "sde (Euler–Maruyama) | ode-euler | ode-heun (2 NFE/step) | ddim (η = 0) | ddpm (ancestral, stochastic) | dpm2m (DPM-Solver++(2M)).",

@@ -77,6 +77,7 @@ public sealed record SamplingRunOptions(
     }
 
     /// <summary>The start rule (<see cref="StartOptions.Noise"/> when <see cref="Start"/> is null).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public StartOptions StartRule => Start ?? StartOptions.Noise;
 
     /// <summary>The full grid from T (<see cref="GridKind"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DiffusionDynamics.Time;
 
 namespace DiffusionDynamics.Sampling;
@@ -35,9 +36,11 @@ public sealed record StartOptions(StartKind Kind = StartKind.Noise, double? Time
     public static StartOptions Noise { get; } = new();
 
     /// <summary>True for the rules that use the data's Gaussian (teleport, Gaussian late start).</summary>
+    [JsonIgnore]
     public bool UsesGaussian => Kind is StartKind.Teleport or StartKind.GaussianLateStart;
 
     /// <summary>True for the rules that need the training set (forward marginal).</summary>
+    [JsonIgnore]
     public bool UsesTrainingSet => Kind == StartKind.ForwardMarginal;
 
     /// <summary>The OU time at which the sampler starts: t_skip for the Gaussian rules, else T.</summary>
