@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(MemorizationCommand.Build());
         root.Subcommands.Add(CompareScoresCommand.Build());
         root.Subcommands.Add(SymmetryCommand.Build());
+        root.Subcommands.Add(AccelerateCommand.Build());
         return root;
     }
 
