@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(SampleCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(MemorizationCommand.Build());
+        root.Subcommands.Add(TrajectoriesCommand.Build());
         return root;
     }
 

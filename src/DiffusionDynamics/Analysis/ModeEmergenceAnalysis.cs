@@ -30,7 +30,7 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Precision">Arithmetic of the trajectories (float32 or float64 tensors).</param>
 /// <param name="Bootstrap">Bootstrap resamples for the variance-rule error. Range: ≥ 10.</param>
 /// <param name="StripTrajectories">Trajectories whose D(x(t), t) are kept for the image strip. Range: ≥ 0.</param>
-/// <param name="StripTimes">Columns of the strip (geometric times in [0.02, 3] plus x̂₀). Range: ≥ 2.</param>
+/// <param name="StripTimes">Columns of the strip (evenly spaced times in [0.25, 4] plus x̂₀). Range: ≥ 2.</param>
 /// <param name="Seed">Run seed: trajectory i uses stream (Seed, i).</param>
 public sealed record TrajectoriesOptions(
     int Trajectories = 64,
@@ -261,16 +261,19 @@ public static class ModeEmergenceAnalysis
         return new TrajectoriesResult("OU time t", summary, scoreName, emergence, geometry, perturbation, run) { Strip = strip };
     }
 
-    /// <summary>Grid indices of the strip columns: the grid times nearest to geometric times in [0.02, 3] (within the grid), plus the last.</summary>
+    /// <summary>
+    /// Grid indices of the strip columns: the grid times nearest to times evenly spaced in t from min(4, T) down to 0.25 (where the
+    /// outline and then the details of images form), plus the last grid time (whose D is x̂₀).
+    /// </summary>
     public static int[] StripIndices(TimeGrid grid, int columns)
     {
         ArgumentNullException.ThrowIfNull(grid);
         if (columns < 2) throw new ArgumentOutOfRangeException(nameof(columns), columns, "Columns must be ≥ 2.");
-        double hi = Math.Min(3.0, grid.Start), lo = Math.Max(Math.Min(0.02, hi / 10), grid.End);
+        double hi = Math.Min(4.0, grid.Start), lo = Math.Max(Math.Min(0.25, hi / 4), grid.End);
         var result = new SortedSet<int> { grid.Steps };
         for (int j = 0; j < columns - 1; j++)
         {
-            double target = columns == 2 ? hi : hi * Math.Pow(lo / hi, j / (double)(columns - 2));
+            double target = columns == 2 ? hi : hi + (lo - hi) * j / (columns - 2);
             int best = 0;
             for (int k = 0; k <= grid.Steps; k++)
                 if (Math.Abs(grid[k] - target) < Math.Abs(grid[best] - target)) best = k;
