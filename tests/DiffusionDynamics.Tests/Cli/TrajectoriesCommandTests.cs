@@ -63,6 +63,23 @@ public class TrajectoriesCommandTests : CliHarness
         Assert.False(File.Exists(Path.Combine(outDir, "denoised-strip.png"))); // vector data: no image strip
     }
 
+    [Fact]
+    public void Trajectories_WithATrainedModel_TakesTheDataFromTheModelFolder()
+    {
+        const string data = "two-cluster:d=8,n=200,mu=1,sigma=0.5,seed=2";
+        string model = Path.Combine(Root, "model");
+        var (trainCode, _, trainErr) = Run("train", "--data", data, "--steps", "20", "--width", "32", "--depth", "2", "--samples", "8", "--out", model);
+        Assert.True(trainCode == 0, trainErr);
+        string outDir = Path.Combine(Root, "with-model");
+        var (code, stdout, stderr) = Run("trajectories", "--model", model, "--trajectories", "8", "--steps", "30", "--modes", "2",
+            "--perturbations", "2", "--bootstrap", "10", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "trajectories.json")));
+        Assert.Contains("trained model", json.RootElement.GetProperty("score").GetString());
+        Assert.Equal(200, json.RootElement.GetProperty("data").GetProperty("n").GetInt32());
+        Assert.Contains("trained model", stdout);
+    }
+
     [Theory]
     [InlineData("trajectories", "--trajectories", "1")]
     [InlineData("trajectories", "--modes", "0")]
