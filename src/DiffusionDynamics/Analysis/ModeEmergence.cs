@@ -112,7 +112,7 @@ public static class ModeEmergence
             }
 
             // Variance rule and its bootstrap.
-            var variance = Variances(coordinates, k, null);
+            var variance = Variances(coordinates, k);
             double? vRule = FirstHalfway(times, variance);
             double? vSe = vRule is null ? null : BootstrapStdErr(times, coordinates, k, bootstrap, Xoshiro.Mix((ulong)seed, 0xE4E5UL + (ulong)k));
 
@@ -166,38 +166,54 @@ public static class ModeEmergence
         return times[S - 1]; // unreachable: the last value meets the target
     }
 
-    // Sample variance across trajectories of c_k(t_s) for every s; weights = bootstrap counts (null: all 1).
-    private static double[] Variances(IReadOnlyList<double[,]> coordinates, int k, int[]? weights)
+    // Sample variance across trajectories of c_k(t_s) for every s.
+    private static double[] Variances(IReadOnlyList<double[,]> coordinates, int k)
     {
         int S = coordinates[0].GetLength(0), B = coordinates.Count;
         var result = new double[S];
         for (int s = 0; s < S; s++)
         {
-            double n = 0, sum = 0, sum2 = 0;
+            double sum = 0, sum2 = 0;
             for (int b = 0; b < B; b++)
             {
-                double w = weights is null ? 1 : weights[b];
-                if (w == 0) continue;
                 double c = coordinates[b][s, k];
-                n += w; sum += w * c; sum2 += w * c * c;
+                sum += c; sum2 += c * c;
             }
-            double mean = sum / n;
-            result[s] = Math.Max(0, (sum2 - n * mean * mean) / (n - 1));
+            double mean = sum / B;
+            result[s] = Math.Max(0, (sum2 - B * mean * mean) / (B - 1));
         }
         return result;
     }
 
+    // All resamples at once: with multinomial counts W [B, R], the weighted sums Σ_b w_b c_b(t_s) and Σ_b w_b c_b(t_s)² are [S, B]·[B, R] products.
     private static double? BootstrapStdErr(IReadOnlyList<double> times, IReadOnlyList<double[,]> coordinates, int k, int resamples, ulong seed)
     {
         var rng = new Xoshiro(seed);
-        int B = coordinates.Count;
-        var weights = new int[B];
+        int B = coordinates.Count, S = coordinates[0].GetLength(0);
+        var counts = new double[B * resamples];                  // [B, R] row-major
+        for (int r = 0; r < resamples; r++)
+            for (int i = 0; i < B; i++) counts[rng.NextInt(B) * resamples + r]++;
+        var c = new double[S * B];                                // [S, B]
+        for (int b = 0; b < B; b++)
+            for (int s = 0; s < S; s++) c[s * B + b] = coordinates[b][s, k];
+        double[] sum, sum2;
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+        {
+            var w = TorchSharp.torch.tensor(counts, [B, resamples]);
+            var ct = TorchSharp.torch.tensor(c, [S, B]);
+            sum = ct.mm(w).data<double>().ToArray();
+            sum2 = ct.square().mm(w).data<double>().ToArray();
+        }
         var values = new List<double>();
+        var variance = new double[S];
         for (int r = 0; r < resamples; r++)
         {
-            Array.Clear(weights);
-            for (int i = 0; i < B; i++) weights[rng.NextInt(B)]++;
-            if (FirstHalfway(times, Variances(coordinates, k, weights)) is double t) values.Add(t);
+            for (int s = 0; s < S; s++)
+            {
+                double mean = sum[s * resamples + r] / B;
+                variance[s] = Math.Max(0, (sum2[s * resamples + r] - B * mean * mean) / (B - 1));
+            }
+            if (FirstHalfway(times, variance) is double t) values.Add(t);
         }
         if (values.Count < 2) return null;
         return StdDev(values, values.Average());

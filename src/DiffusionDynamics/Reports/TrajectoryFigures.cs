@@ -127,7 +127,7 @@ public static class TrajectoryFigures
     {
         var c = r.PlaneResidual.Curve;
         var pca = r.PlaneResidual.Pca;
-        var plot = Figure.Create($"Distance from the plane of x(T) and x̂₀ (top-2 PCA share {pca.Top2:P1})", "t (OU, log scale)", "|x(t) − P x(t)| / |x(t)|");
+        var plot = Figure.Create("Distance of x(t) from the plane of x(T) and x̂₀", "t (OU, log scale)", "|x(t) − P x(t)| / |x(t)|");
         var xs = c.Select(p => Math.Log10(p.T)).ToArray();
         var upper = c.Select(p => p.Mean + p.Stderr).ToArray();
         var lower = c.Select(p => p.Mean - p.Stderr).ToArray();
@@ -137,7 +137,7 @@ public static class TrajectoryFigures
         var line = plot.Add.ScatterLine(xs, c.Select(p => p.Mean).ToArray());
         line.Color = Palette.GetColor(0);
         line.LineWidth = 2;
-        line.LegendText = $"measured mean ± SE ({r.PlaneResidual.Trajectories} trajectories)";
+        line.LegendText = $"measured mean ± SE ({r.PlaneResidual.Trajectories} trajectories; top 2 PCs hold {pca.Top2:P1} of a trajectory's variance)";
         if (c.All(p => p.Theory is not null))
         {
             var theory = plot.Add.ScatterLine(xs, c.Select(p => p.Theory!.Value).ToArray());

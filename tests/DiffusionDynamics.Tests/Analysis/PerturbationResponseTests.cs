@@ -38,7 +38,7 @@ public class PerturbationResponseTests
         // for the discretization of the response (Heun O(h²); Euler–Maruyama's linear drift O(h) with h ≈ 0.025).
         var (data, g) = ExactGaussian.Make(Lambdas, Mean);
         using var _ = g;
-        int B = 400, d = Lambdas.Length;
+        int B = 200, d = Lambdas.Length;
         double epsilon = 0.3;
         var r = ModeEmergenceAnalysis.Run(data, g, new TrajectoriesOptions(Trajectories: B, Sampler: sampler, Steps: 400, Modes: 2,
             PerturbationTimes: [4.0, 1.0, 0.1], Epsilon: epsilon, Precision: Precision.Float64, StripTrajectories: 0, Seed: 8, Bootstrap: 10));
