@@ -16,8 +16,9 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="TrajectoryCount">Trajectories where the rule was defined (c_k(t_end) ≠ c_k(T)).</param>
 /// <param name="Variance">Emergence time by the variance rule across trajectories.</param>
 /// <param name="VarianceStderr">Bootstrap standard error of <paramref name="Variance"/> over trajectories.</param>
+/// <param name="TrajectoryTimes">The per-trajectory emergence times (NaN where the rule is undefined), in trajectory order.</param>
 public sealed record ModeEmergenceTime(int K, double Lambda, double Theory, double TheoryVarianceRule, double? TheoryTrajectoryRule,
-    double? TrajectoryMean, double? TrajectoryStderr, int TrajectoryCount, double? Variance, double? VarianceStderr);
+    double? TrajectoryMean, double? TrajectoryStderr, int TrajectoryCount, double? Variance, double? VarianceStderr, double[] TrajectoryTimes);
 
 /// <summary>The curves of one mode over the grid times (index s = 0 at T, last at t_end).</summary>
 /// <param name="K">Mode index.</param>
@@ -99,10 +100,13 @@ public static class ModeEmergence
             double lambda = eigenvalues[k];
             // Per-trajectory rule.
             var perTrajectory = new List<double>();
+            var trajectoryTimes = new double[B];
             for (int b = 0; b < B; b++)
             {
                 for (int s = 0; s < S; s++) series[s] = coordinates[b][s, k];
-                if (FirstHalfway(times, series) is double te) perTrajectory.Add(te);
+                double? te = FirstHalfway(times, series);
+                trajectoryTimes[b] = te ?? double.NaN;
+                if (te is double v) perTrajectory.Add(v);
             }
             double? mean = null, se = null;
             if (perTrajectory.Count > 0)
@@ -134,7 +138,7 @@ public static class ModeEmergence
             modes.Add(new ModeEmergenceTime(k, lambda, ModeEmergenceTheory.HeuristicTime(lambda),
                 ModeEmergenceTheory.VarianceRuleTime(lambda, tStart, tEnd),
                 sampler == SamplerKind.EulerMaruyama ? null : ModeEmergenceTheory.TrajectoryRuleTime(lambda, tStart, tEnd),
-                mean, se, perTrajectory.Count, vRule, vSe));
+                mean, se, perTrajectory.Count, vRule, vSe, trajectoryTimes));
             curves.Add(new ModeCurve(k, lambda, ratio, vRatio, theoryRatio, theoryVRatio));
         }
         return new ModeEmergenceResult(RuleText, VarianceRuleText, modes, times.ToArray(), curves, B);

@@ -122,7 +122,10 @@ public static class ModeEmergenceAnalysis
     /// <param name="data">Training set: defines the modes (covariance of the data), the nearest training points, and the Gaussian theory.</param>
     /// <param name="denoiser">The score used for the trajectories (exact empirical, Gaussian, trained, …), of the data's dimension.</param>
     /// <param name="classify">Class of final samples (null: no class-change rate).</param>
+    /// <param name="options">Sizes, sampler, grid, perturbations and seed.</param>
     /// <param name="scoreName">How the score is described in the result.</param>
+    /// <param name="progress">Receives (stage, sampler steps done, total) during the runs.</param>
+    /// <param name="cancellationToken">Stops between sampler steps.</param>
     public static TrajectoriesResult Run(Dataset data, IDenoiser denoiser, TrajectoriesOptions options, Func<Tensor, int[]>? classify = null,
         string scoreName = "denoiser", IProgress<TrajectoriesProgress>? progress = null, CancellationToken cancellationToken = default)
     {

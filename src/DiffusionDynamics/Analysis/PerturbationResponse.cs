@@ -50,11 +50,16 @@ public static class PerturbationResponse
     /// <summary>
     /// Final samples of perturbed copies for one batch and one perturbation time: x(t_p) + ε v is run from grid index k_p to the end.
     /// </summary>
+    /// <param name="sampler">Integrator of the continuation (the one of the original trajectories).</param>
+    /// <param name="denoiser">The score of the original trajectories.</param>
+    /// <param name="grid">The grid of the original trajectories.</param>
     /// <param name="xAtPerturbation">x(t_p): [B, d].</param>
     /// <param name="perturbationIndex">Grid index k_p of t_p. Range: 0 ≤ k_p &lt; N.</param>
     /// <param name="noiseAtPerturbation">For the SDE: the batch's noise source positioned just before step k_p (the same increments the
     /// original trajectory used from then on); ignored by the ODEs.</param>
+    /// <param name="epsilon">Norm ε of the perturbation. Range: ≥ 0.</param>
     /// <param name="directions">v: [B, d], unit rows.</param>
+    /// <param name="cancellationToken">Stops between sampler steps.</param>
     public static Tensor PerturbedFinals(SamplerKind sampler, IDenoiser denoiser, TimeGrid grid, Tensor xAtPerturbation, int perturbationIndex,
         double epsilon, Tensor directions, NoiseSource? noiseAtPerturbation, CancellationToken cancellationToken = default)
     {

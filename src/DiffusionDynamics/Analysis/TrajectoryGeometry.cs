@@ -76,6 +76,8 @@ public static class TrajectoryGeometry
 
     /// <summary>Summarizes per-trajectory residuals [B, S] and PCA shares [B, 3] (all batches concatenated).</summary>
     /// <param name="times">The S grid times.</param>
+    /// <param name="residuals">ρ(t_s) per trajectory: B rows of S values.</param>
+    /// <param name="pcaShares">Cumulative top-1/2/3 shares per trajectory: B rows of 3 values.</param>
     /// <param name="theory">Optional theory per grid time.</param>
     public static TrajectoryGeometryResult Summarize(IReadOnlyList<double> times, double[][] residuals, double[][] pcaShares, IReadOnlyList<double?>? theory = null)
     {

@@ -111,6 +111,9 @@ public static class ModeEmergenceTheory
     /// </summary>
     /// <param name="spectrum">All d eigenvalues of C (descending or not).</param>
     /// <param name="meanNormSquared">|m|².</param>
+    /// <param name="t">Time of the state x(t).</param>
+    /// <param name="tStart">Start time T of the trajectory.</param>
+    /// <param name="tEnd">Last grid time t_end, where x̂₀ = D(x(t_end), t_end).</param>
     public static double PlaneResidual(IReadOnlyList<double> spectrum, double meanNormSquared, double t, double tStart, double tEnd)
     {
         ArgumentNullException.ThrowIfNull(spectrum);

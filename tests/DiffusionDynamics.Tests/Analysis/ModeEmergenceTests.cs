@@ -57,6 +57,7 @@ public class ModeEmergenceTests
         {
             Assert.Equal(Lambdas[m.K], m.Lambda, 1e-6 * Lambdas[m.K]); // training points stored in float32
             Assert.Equal(32, m.TrajectoryCount);
+            Assert.Equal(m.TrajectoryMean!.Value, m.TrajectoryTimes.Average(), 12);
             Assert.Equal(m.TheoryTrajectoryRule!.Value, m.TrajectoryMean!.Value, 2e-3);
             Assert.True(m.TrajectoryStderr!.Value < 1e-8, $"per-trajectory times of mode {m.K} differ: SE {m.TrajectoryStderr}");
             Assert.Equal(m.TheoryVarianceRule, m.Variance!.Value, 2e-3);
