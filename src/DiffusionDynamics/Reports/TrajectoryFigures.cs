@@ -146,7 +146,7 @@ public static class TrajectoryFigures
             theory.LegendText = "Gaussian theory (data's spectrum)";
         }
         Figure.LogAxis(plot.Axes.Bottom);
-        plot.Axes.SetLimitsY(0, Math.Max(0.05, 1.15 * c.Max(p => Math.Max(p.Mean + p.Stderr, p.Theory ?? 0))));
+        plot.Axes.SetLimitsY(0, Math.Max(0.05, 1.35 * c.Max(p => Math.Max(p.Mean + p.Stderr, p.Theory ?? 0)))); // headroom for the legend
         plot.ShowLegend(Alignment.UpperLeft);
         return Figure.Save(plot, directory, name);
     }
