@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(CompareScoresCommand.Build());
         root.Subcommands.Add(SymmetryCommand.Build());
         root.Subcommands.Add(AccelerateCommand.Build());
+        root.Subcommands.Add(TrajectoriesCommand.Build());
         return root;
     }
 
