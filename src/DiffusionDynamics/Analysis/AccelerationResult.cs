@@ -50,9 +50,6 @@ public sealed record StepsSavedPoint(int BaselineNfe, double BaselineFd, double?
 /// <param name="Points">One per baseline budget, including bounds.</param>
 public sealed record StepsSaved(SamplerKind Sampler, AccelerationStart Start, double? Median, IReadOnlyList<StepsSavedPoint> Points, double FloorLevel);
 
-/// <summary>EV(t) = 1 − E|s − s_G|²/E|s|² at one time, with its delta-method standard error.</summary>
-public sealed record ExplainedVariancePoint(double T, double ExplainedVariance, double Stderr);
-
 /// <summary>The hand-over time of teleport and late start.</summary>
 /// <param name="Value">t_skip (OU).</param>
 /// <param name="Rule">How it was chosen (given, or the explained-variance rule).</param>

@@ -44,22 +44,21 @@ public static class AccelerationStarts
         for (int j = 0; j < points; j++)
         {
             double t = Math.Exp(Math.Log(lo) + (Math.Log(T) - Math.Log(lo)) * j / (points - 1));
-            var p = ScoreComparison.RelativeError(score, gaussian, trainingSet, t, samples, seed + j);
-            curve.Add(new ExplainedVariancePoint(t, 1 - p.RelativeError, p.StdErr));
+            curve.Add(ExplainedVariance.At(score, gaussian, trainingSet, t, new ExplainedVarianceOptions(Samples: samples, Seed: seed + j)));
             progress?.Report(j + 1);
         }
         double tSkip;
         int last = curve.Count - 1;
-        if (curve[last].ExplainedVariance < threshold) tSkip = T;
+        if (curve[last].Ev < threshold) tSkip = T;
         else
         {
             int j = last;
-            while (j > 0 && curve[j - 1].ExplainedVariance >= threshold) j--;
+            while (j > 0 && curve[j - 1].Ev >= threshold) j--;
             if (j == 0) tSkip = curve[0].T;
             else
             {
                 var (a, b) = (curve[j - 1], curve[j]);   // a fails, b passes
-                double u = (threshold - a.ExplainedVariance) / (b.ExplainedVariance - a.ExplainedVariance);
+                double u = (threshold - a.Ev) / (b.Ev - a.Ev);
                 tSkip = Math.Exp(Math.Log(a.T) + u * (Math.Log(b.T) - Math.Log(a.T)));
             }
         }

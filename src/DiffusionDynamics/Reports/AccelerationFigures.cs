@@ -146,15 +146,15 @@ public static class AccelerationFigures
     {
         var s = r.TSkip;
         var plot = Figure.Create("Where the Gaussian score takes over", "t (OU, log scale)", "1 − EV(t), unexplained share (log scale)");
-        var pts = s.Curve.Where(p => p.ExplainedVariance < 1).ToArray();
+        var pts = s.Curve.Where(p => p.Ev < 1).ToArray();
         var xs = pts.Select(p => Math.Log10(p.T)).ToArray();
-        var ys = pts.Select(p => Math.Log10(1 - p.ExplainedVariance)).ToArray();
+        var ys = pts.Select(p => Math.Log10(1 - p.Ev)).ToArray();
         var line = plot.Add.Scatter(xs, ys);
         line.LegendText = "1 − EV(t) (Monte Carlo)";
         line.MarkerSize = 5;
         foreach (var p in pts)
         {
-            double u = 1 - p.ExplainedVariance;
+            double u = 1 - p.Ev;
             var bar = plot.Add.Line(Math.Log10(p.T), Math.Log10(Math.Max(u - p.Stderr, u / 10)), Math.Log10(p.T), Math.Log10(u + p.Stderr));
             bar.Color = line.Color;
         }

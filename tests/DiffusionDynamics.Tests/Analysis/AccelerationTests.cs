@@ -38,7 +38,7 @@ public class AccelerationTests
         using var g = AnisotropicGaussian();
         using var a = g.SampleMarginal(1e-6, 200, 1).to_type(ScalarType.Float32);
         var skip = AccelerationStarts.ExplainedVarianceRule(g, g, a, 10, 1e-3, 0.99, 64, 12);
-        Assert.All(skip.Curve, p => Assert.Equal(1.0, p.ExplainedVariance, 10));
+        Assert.All(skip.Curve, p => Assert.Equal(1.0, p.Ev, 10));
         Assert.Equal(skip.Curve[0].T, skip.Value, 12);
         Assert.Equal(0.01, skip.Value, 12);
     }
@@ -56,8 +56,8 @@ public class AccelerationTests
         var below = skip.Curve.Where(p => p.T < skip.Value).ToArray();
         Assert.NotEmpty(above);
         Assert.NotEmpty(below);
-        Assert.All(above, p => Assert.True(p.ExplainedVariance >= 0.99));
-        Assert.True(below[^1].ExplainedVariance < 0.99);
+        Assert.All(above, p => Assert.True(p.Ev >= 0.99));
+        Assert.True(below[^1].Ev < 0.99);
         Assert.InRange(skip.Value, below[^1].T, above[0].T);
         Assert.Equal(AccelerationStarts.LogSnrFraction(skip.Value, 10, 1e-3), skip.LogSnrFraction, 12);
         Assert.InRange(skip.LogSnrFraction, 0, 1);
