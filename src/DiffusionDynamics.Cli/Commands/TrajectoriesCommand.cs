@@ -140,28 +140,12 @@ public static class TrajectoriesCommand
         return 0;
     }
 
-    /// <summary>How final samples get a class: the sign of x·m for the two-cluster model, a logistic regression for labelled data, else none.</summary>
+    /// <summary>How final samples get a class (<see cref="Analysis.ClassRule"/>): the sign of x·m for the two-cluster model, a logistic regression for labelled data, else none.</summary>
     private static (Func<Tensor, int[]>? Classify, string Description, IDisposable? Owned) ClassRule(Dataset data, SyntheticData? truth, long seed)
     {
-        if (truth is TwoClusterData tc)
-        {
-            var m = torch.tensor(tc.M).DetachFromDisposeScope();
-            return (x =>
-            {
-                using var q = x.to_type(ScalarType.Float64).mv(m);
-                return q.data<double>().ToArray().Select(v => v > 0 ? 1 : 0).ToArray();
-            }, "sign of the overlap x·m with the two-cluster centre m", m);
-        }
-        if (data.Labels is { } labels && labels.Distinct().Count() >= 2)
-        {
-            var (train, test) = LogisticClassifier.Split(data, 0.2, seed);
-            var classifier = LogisticClassifier.Train(train, new LogisticClassifierOptions(Seed: seed));
-            double accuracy = classifier.Accuracy(test);
-            return (x => classifier.Predict(x),
-                $"logistic regression trained on 80 % of the data (classes {string.Join(", ", classifier.Classes)}), held-out accuracy {accuracy.ToString("P1", Inv)}",
-                classifier);
-        }
-        return (null, "none (unlabelled data): only the nearest training point is compared", null);
+        var rule = Analysis.ClassRule.Choose(data, truth as TwoClusterData, ClassifierKind.Logistic, seed);
+        string description = rule.Classify is null ? "none (unlabelled data): only the nearest training point is compared" : rule.Description;
+        return (rule.Classify, description, rule);
     }
 
     private static string F(double? v, string format = "F3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";

@@ -80,7 +80,7 @@ public static class RegimesAnalysis
         double tS = speciationTheory.Time;
 
         // How classes are decided.
-        var classRule = ChooseClassRule(data, truth, options);
+        var classRule = ClassRule.Choose(data, truth, options.Classifier, options.Seed);
         double phiInfinity = classRule.PhiInfinity;
 
         var branchTimes = BranchTimes(options, speciationTheory.IsDefined ? tS : null);
@@ -122,7 +122,9 @@ public static class RegimesAnalysis
         }).ToArray();
         double? measured = null, stderr = null;
         int bootstrapCrossings = 0;
-        string? note = classRule.Note;
+        string? note = classRule.Note is null ? null
+            : "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
+              "Pass labelled data (--labels) or the two-cluster model to measure speciation.";
         if (classRule.Classify is not null)
         {
             measured = Crossing.Falling(curve.Select(c => c.T).ToArray(), curve.Select(c => c.PhiNormalized).ToArray(), normalizedLevel);
@@ -232,80 +234,5 @@ public static class RegimesAnalysis
     private sealed class Relay(IProgress<RegimesProgress> target, string stage, long total) : IProgress<long>
     {
         public void Report(long value) => target.Report(new RegimesProgress(stage, value, total));
-    }
-
-    /// <summary>How final samples get a class, and the class shares that set φ∞.</summary>
-    private sealed class ClassRule : IDisposable
-    {
-        public Func<Tensor, int[]>? Classify { get; init; }
-        public string Description { get; init; } = "";
-        public double PhiInfinity { get; init; } = 0.5;
-        public double? TestAccuracy { get; init; }
-        public IReadOnlyList<int>? Classes { get; init; }
-        public string? Note { get; init; }
-        public IDisposable? Owned { get; init; }
-        public void Dispose() => Owned?.Dispose();
-    }
-
-    private static ClassRule ChooseClassRule(Dataset data, TwoClusterData? truth, RegimesOptions options)
-    {
-        long seed = options.Seed;
-        if (options.Classifier == ClassifierKind.Cnn && !data.IsImage)
-            throw new ArgumentException($"Classifier Cnn needs image data (item shape [c, h, w]), but \"{data.Name}\" has item shape " +
-                                        $"[{string.Join(", ", data.ItemShape)}]; use the logistic classifier.", nameof(options));
-        if (truth is not null)
-        {
-            var m = torch.tensor(truth.M).to_type(ScalarType.Float32).DetachFromDisposeScope();
-            return new ClassRule
-            {
-                Classify = x =>
-                {
-                    using var s = x.to_type(ScalarType.Float32).mv(m);
-                    return s.data<float>().ToArray().Select(v => v > 0 ? 1 : 0).ToArray();
-                },
-                Description = "sign of the overlap x·m with the two-cluster centre m (0: −m, 1: +m)",
-                PhiInfinity = 0.5,
-                Classes = [0, 1],
-                Owned = m,
-            };
-        }
-        if (data.Labels is { } labels && labels.Distinct().Count() >= 2)
-        {
-            var (train, test) = LogisticClassifier.Split(data, 0.2, seed);
-            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
-            if (options.Classifier == ClassifierKind.Cnn)
-            {
-                var cnn = Neural.CnnClassifier.Train(train, new Neural.CnnClassifierOptions(Seed: seed));
-                double cnnAccuracy = cnn.Accuracy(test);
-                return new ClassRule
-                {
-                    Classify = x => cnn.Predict(x),
-                    Description = $"CNN classifier ({cnn.ParameterCount:N0} parameters) trained on 80 % of the data (classes {string.Join(", ", cnn.Classes)}), " +
-                                  $"held-out accuracy {cnnAccuracy:P1}",
-                    PhiInfinity = shares.Sum(p => p * p),
-                    TestAccuracy = cnnAccuracy,
-                    Classes = cnn.Classes,
-                    Owned = cnn,
-                };
-            }
-            var classifier = LogisticClassifier.Train(train, new LogisticClassifierOptions(Seed: seed));
-            double accuracy = classifier.Accuracy(test);
-            return new ClassRule
-            {
-                Classify = x => classifier.Predict(x),
-                Description = $"logistic regression trained on 80 % of the data (classes {string.Join(", ", classifier.Classes)}), held-out accuracy {accuracy:P1}",
-                PhiInfinity = shares.Sum(p => p * p),
-                TestAccuracy = accuracy,
-                Classes = classifier.Classes,
-                Owned = classifier,
-            };
-        }
-        return new ClassRule
-        {
-            Classify = null,
-            Description = "none (unlabelled data)",
-            Note = "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
-                   "Pass labelled data (--labels) or the two-cluster model to measure speciation.",
-        };
     }
 }
