@@ -36,7 +36,7 @@ public static class SpectrumCommand
         var denseLimit = new Option<int>("--dense-limit") { Description = "Largest d solved densely by --solver auto.", DefaultValueFactory = _ => 1024 };
         var topK = new Option<int>("--top-k") { Description = "Values tracked by the subspace solver (the smallest ν, tangent candidates).", DefaultValueFactory = _ => 32 };
         var samplerSteps = new Option<int>("--sampler-steps") { Description = "Euler–Maruyama steps from T = 5 for --points generated.", DefaultValueFactory = _ => 200 };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): spectra of the network's score (finite differences along random orthonormal directions) on its training set." };
+        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): spectra of the network's score (autograd vector–Jacobian products along random orthonormal directions; finite differences in the subspace solver) on its training set." };
 
         var command = new Command("spectrum", "Jacobian spectra of the score vs t and training-set size: tangent dimension and the loss of dimensions (Achilli et al. 2024).");
         common.AddTo(command);
@@ -114,7 +114,7 @@ public static class SpectrumCommand
         {
             var subjects = trainings.Select(tr =>
             {
-                if (trained is not null) return new SpectrumSubject(tr.N, trained, tr.Data, "trained network, finite differences");
+                if (trained is not null) return new SpectrumSubject(tr.N, trained, tr.Data, "trained network, autograd VJP");
                 var e = new EmpiricalDenoiser(tr.Data, new EmpiricalDenoiserOptions(Precision.Float64));
                 denoisers.Add(e);
                 return new SpectrumSubject(tr.N, e, tr.Data, "exact empirical score");

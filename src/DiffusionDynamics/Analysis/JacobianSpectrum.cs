@@ -58,6 +58,9 @@ public sealed record NormalizedSpectrum(double[] Values, int Dimension, bool Com
 /// ν_u = Δ_t/(Δ_t + e^{−2t}s²): near 0 for directions the density still spreads along (tangent), 1 for those it has
 /// collapsed or never resolved (orthogonal). The <b>gap rule</b>: the tangent dimension is the count of ν_k &lt; τ,
 /// τ = ½ by default — for a Gaussian, ν &lt; ½ ⇔ e^{−2t}s² &gt; Δ_t, the data variance above the noise variance.
+/// Dense solver: eigenvalues of the closed form (empirical, Gaussian, two-cluster); for a trained <see cref="Neural.NeuralDenoiser"/> the
+/// singular values of J_sᵀQ by autograd (vector–Jacobian products); for any other denoiser those of J_sQ by central finite
+/// differences along random orthonormal directions Q.
 /// Large d: block subspace iteration on P = I + Δ_t J_s (PSD for exact scores, P = e^{−2t}Cov_w/Δ_t for the
 /// empirical one), whose top eigenvalues p give the smallest ν = |1 − p|, through products J_s V only
 /// (<see cref="ScoreJacobian.Apply"/>: closed form or finite differences along the directions).
@@ -81,6 +84,12 @@ public static class JacobianSpectrum
             var j = ScoreJacobian.Dense(denoiser, x, t);
             var sym = (j + j.t()) * 0.5; // exact scores: J_s is a Hessian; symmetrize round-off
             values = torch.linalg.eigvalsh(sym).abs().mul_(delta).data<double>().ToArray();
+        }
+        else if (dense && denoiser is Neural.NeuralDenoiser network)
+        {
+            // Autograd: J_sᵀ Q (vector–Jacobian products) has the singular values of J_s.
+            var q = RandomOrthonormal(d, d, options.Seed);
+            values = torch.linalg.svdvals(network.ScoreJacobianTransposeApply(x, t, q)).mul_(delta).data<double>().ToArray();
         }
         else if (dense)
         {
