@@ -54,12 +54,12 @@ public static class SpectrumFigures
                 theory.Color = color;
                 theory.LinePattern = LinePattern.Dashed;
                 theory.LineWidth = 2;
-                theory.LegendText = $"theory, N = {s.N}";
+                theory.LegendText = $"theory (linear manifold), N = {s.N}";
             }
         }
         Figure.LogAxis(plot.Axes.Bottom);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return Figure.Save(plot, directory, name);
+        plot.ShowLegend(Edge.Right); // outside the data area: the steps of the theory fill the plot
+        return Figure.Save(plot, directory, name, 960, 480);
     }
 
     /// <summary>ν per subspace vs t, one colour per subspace, one line style per size, with the predicted loss times.</summary>
@@ -98,8 +98,8 @@ public static class SpectrumFigures
         tau.LegendText = $"gap threshold τ = {r.Options.SpectrumOptions.GapThreshold:G3}";
         Figure.LogAxis(plot.Axes.Bottom);
         plot.Axes.SetLimitsY(-0.05, 1.15);
-        plot.ShowLegend(Alignment.LowerLeft);
-        return Figure.Save(plot, directory, name, 820, 540);
+        plot.ShowLegend(Edge.Right);
+        return Figure.Save(plot, directory, name, 1000, 540);
     }
 
     /// <summary>Sorted spectra of one size at a few t, with the predicted gap positions.</summary>
