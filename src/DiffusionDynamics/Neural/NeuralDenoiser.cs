@@ -44,6 +44,46 @@ public sealed class NeuralDenoiser : IDenoiser, IDisposable
         return d.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// J_sᵀ V by autograd (vector–Jacobian products): the Tweedie score of an ε-network is s = (e^{−t}D − x)/Δ_t = −ε̂/√Δ_t,
+    /// so J_sᵀ v = −(∂ε̂)ᵀ v/√Δ_t. One backward pass per block of up to 256 columns through a batch of copies of x
+    /// (row j of the batch carries v_j), no d×d matrix unless V has d columns. The network runs in float32; the result is
+    /// float64 [d, k]. Range: t &gt; 0, x: [d] or [1, d] finite, V: [d] or [d, k] finite.
+    /// (Achilli et al., arXiv 2410.08727: spectra of the learned score's Jacobian.)
+    /// </summary>
+    public Tensor ScoreJacobianTransposeApply(Tensor x, double t, Tensor v)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(v);
+        OuTime.RequirePositive(t);
+        int d = Dimension;
+        bool okX = (x.dim() == 1 && x.shape[0] == d) || (x.dim() == 2 && x.shape[0] == 1 && x.shape[1] == d);
+        if (!okX) throw new ArgumentException($"x must be one point of shape [{d}] or [1, {d}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        bool okV = (v.dim() == 1 && v.shape[0] == d) || (v.dim() == 2 && v.shape[0] == d && v.shape[1] >= 1);
+        if (!okV) throw new ArgumentException($"v must have shape [{d}] or [{d}, k ≥ 1], got [{string.Join(", ", v.shape)}].", nameof(v));
+        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
+        if (!v.isfinite().all().item<bool>()) throw new ArgumentException("v contains NaN or infinite values.", nameof(v));
+        using var scope = torch.NewDisposeScope();
+        var vs = (v.dim() == 1 ? v.unsqueeze(1) : v).to_type(ScalarType.Float32);
+        var point = x.reshape(1, d).to_type(ScalarType.Float32);
+        long k = vs.shape[1];
+        double scale = -1.0 / Math.Sqrt(OuTime.Delta(t));
+        var columns = new List<Tensor>();
+        Network.eval();
+        for (long start = 0; start < k; start += 256)
+        {
+            using var block = torch.NewDisposeScope();
+            long len = Math.Min(256, k - start);
+            using var grad = torch.enable_grad();
+            var xs = point.expand(len, d).clone().requires_grad_(true);
+            var eps = Network.forward(xs, torch.full([len], t, dtype: ScalarType.Float32));
+            var weights = vs.narrow(1, start, len).t();                            // row j = v_j
+            var g = torch.autograd.grad([(eps * weights).sum()], [xs])[0];         // row j = (∂ε̂)ᵀ v_j
+            columns.Add((g.t().to_type(ScalarType.Float64) * scale).MoveToOuterDisposeScope());
+        }
+        return torch.cat(columns, 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Disposes the network when owned.</summary>
     public void Dispose()
     {
