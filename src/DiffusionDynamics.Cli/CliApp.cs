@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(SymmetryCommand.Build());
         root.Subcommands.Add(AccelerateCommand.Build());
         root.Subcommands.Add(TrajectoriesCommand.Build());
+        root.Subcommands.Add(MemoryCommand.Build());
         return root;
     }
 

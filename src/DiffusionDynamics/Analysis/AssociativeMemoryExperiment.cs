@@ -55,6 +55,7 @@ public static class AssociativeMemoryExperiment
         MemoryLandscape? landscape = null;
         long perSize = UnitsPerSize(options), total = perSize * options.Sizes.Length, done = 0;
         var all = data.ToTensor(ScalarType.Float64);
+        int landscapeSize = options.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / options.LandscapeSize)));
         try
         {
             foreach (var n in options.Sizes)
@@ -78,7 +79,7 @@ public static class AssociativeMemoryExperiment
                     summaries.Add(Summary(set, isCircle));
                     progress?.Report(new MemoryProgress(stage + ": fixed points", ++done, total));
                 }
-                if (data.Dimension == 2 && n == options.Sizes.Max())
+                if (data.Dimension == 2 && n == landscapeSize)
                 {
                     var starts = AssociativeMemory.Starts(train, options.LandscapeTime, options.FixedPointsOrDefault.Starts, options.Seed);
                     landscapeSet = AssociativeMemory.FindFixedPoints(exact, options.LandscapeTime, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
@@ -126,7 +127,7 @@ public static class AssociativeMemoryExperiment
             isCircle ? CircleEnergy.MinimumRadius(set.Beta) : null);
     }
 
-    /// <summary>E on a 121×121 grid over the data's bounding box (enlarged by 25 %), rows bottom to top.</summary>
+    /// <summary>E on a 161×161 grid over the data's bounding box (enlarged by 25 %), rows bottom to top.</summary>
     private static MemoryLandscape Landscape(Tensor train, FixedPointSet set, Tensor samples, int n)
     {
         var a = train.data<double>().ToArray();
@@ -134,7 +135,7 @@ public static class AssociativeMemoryExperiment
         double hi = Math.Max(a.Where((_, i) => i % 2 == 0).Max(), a.Where((_, i) => i % 2 == 1).Max());
         double pad = 0.25 * (hi - lo);
         lo -= pad; hi += pad;
-        const int g = 121;
+        const int g = 161;
         var xs = Enumerable.Range(0, g).Select(i => lo + (hi - lo) * i / (g - 1)).ToArray();
         var pts = new double[g * g * 2];
         for (int r = 0; r < g; r++)

@@ -50,7 +50,7 @@ public sealed record FixedPointOptions(int Starts = 256, int MaxIterations = 300
 /// such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> ends within the return radius of a
 /// with probability ≥ <paramref name="Probability"/> for every level t_j ≤ t_k (0 when the smallest level fails).
 /// </summary>
-/// <param name="Levels">Ascending OU times (default 12 levels log-spaced from 0.005 to 2).</param>
+/// <param name="Levels">Ascending OU times, all &gt; TMin (default 16 levels log-spaced from 2·TMin to 2).</param>
 /// <param name="Trials">Re-noisings per point and level (binomial error √(p(1−p)/Trials)). Range ≥ 1.</param>
 /// <param name="Probability">Return probability required (the paper's 0.9). Range (0, 1].</param>
 /// <param name="Steps">Sampler steps from each level down to TMin (log-uniform grid). Range ≥ 1.</param>
@@ -60,7 +60,7 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
     SamplerKind Sampler = SamplerKind.OdeHeun)
 {
     /// <summary>The levels in use.</summary>
-    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 12).Select(i => 0.005 * Math.Pow(400, i / 11.0)).ToArray();
+    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 16).Select(i => 2 * TMin * Math.Pow(1 / TMin, i / 15.0)).ToArray();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -86,15 +86,17 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
 /// (0.1 h: a uniformly spread generalizing sample on a 1-D manifold lands within 0.1 h of a training point with chance ≈ 0.2).
 /// </summary>
 /// <param name="Sizes">Training-set sizes n (the first n points of the data).</param>
-/// <param name="Times">OU times at which the fixed points of ln P_t^e are searched (default 10 log-spaced in [0.01, 1], the circle's ring appears at ½ ln 1.5 ≈ 0.203).</param>
+/// <param name="Times">OU times at which the fixed points of ln P_t^e are searched (default 11 log-spaced in [1e-5, 1]: kernel widths √(e^{2t} − 1) from 0.0045 to 2.5; the circle's ring appears at ½ ln 1.5 ≈ 0.203).</param>
 /// <param name="Samples">Generated samples per size (SDE from T to TMin).</param>
 /// <param name="BasinPoints">Generated samples whose basin size is measured (the first ones).</param>
+/// <param name="LandscapeSize">Size n of the energy-landscape figure (2-D data; the given size nearest to it is used).</param>
+/// <param name="LandscapeTime">OU time of the energy landscape (default 0.002: kernel width 0.063, between the circle's spacing at n = 32 and n = 512).</param>
 public sealed record AssociativeMemoryOptions(int[] Sizes, double[]? Times = null, int Samples = 256, int SamplerSteps = 200,
     double TMax = 5.0, double TMin = 1e-3, double MemorizedRadius = 0.1, double SpuriousRadius = 0.1, int BasinPoints = 32,
-    double LandscapeTime = 0.1, long Seed = 0, FixedPointOptions? FixedPoints = null, BasinOptions? Basins = null)
+    int LandscapeSize = 32, double LandscapeTime = 0.002, long Seed = 0, FixedPointOptions? FixedPoints = null, BasinOptions? Basins = null)
 {
     /// <summary>The fixed-point times in use.</summary>
-    public double[] TimesOrDefault => Times ?? Enumerable.Range(0, 10).Select(i => 0.01 * Math.Pow(100, i / 9.0)).ToArray();
+    public double[] TimesOrDefault => Times ?? Enumerable.Range(0, 11).Select(i => 1e-5 * Math.Pow(1e5, i / 10.0)).ToArray();
 
     /// <summary>Fixed-point options in use.</summary>
     public FixedPointOptions FixedPointsOrDefault => FixedPoints ?? new FixedPointOptions();
@@ -114,6 +116,7 @@ public sealed record AssociativeMemoryOptions(int[] Sizes, double[]? Times = nul
         if (!(MemorizedRadius > 0)) throw new ArgumentException($"MemorizedRadius must be > 0 (got {MemorizedRadius}).", nameof(MemorizedRadius));
         if (!(SpuriousRadius > 0)) throw new ArgumentException($"SpuriousRadius must be > 0 (got {SpuriousRadius}).", nameof(SpuriousRadius));
         if (BasinPoints < 0) throw new ArgumentException($"BasinPoints must be ≥ 0 (got {BasinPoints}).", nameof(BasinPoints));
+        if (LandscapeSize < 2) throw new ArgumentException($"LandscapeSize must be ≥ 2 (got {LandscapeSize}).", nameof(LandscapeSize));
         if (!(LandscapeTime > 0)) throw new ArgumentException($"LandscapeTime must be > 0 (got {LandscapeTime}).", nameof(LandscapeTime));
         FixedPointsOrDefault.Validate();
         BasinsOrDefault.Validate();
