@@ -9,7 +9,8 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>One deduplicated fixed point y* = D(e^{−t} y*, t) in rescaled (data) coordinates.</summary>
 /// <param name="Point">y*: [d].</param>
 /// <param name="Kind">Training point (within δ_m of one) or spurious.</param>
-/// <param name="NearestTraining">Index of the nearest training point and its distance.</param>
+/// <param name="NearestTraining">Index of the nearest training point.</param>
+/// <param name="NearestDistance">Distance to it.</param>
 /// <param name="Starts">How many starts converged to it (a crude basin share of the search).</param>
 /// <param name="MaxEigenvalue">Largest eigenvalue of the symmetrised map Jacobian e^{−t} ∂D (&lt; 1: an energy minimum, attracting); null when d is above the stability limit.</param>
 public sealed record FixedPoint(double[] Point, FixedPointKind Kind, int NearestTraining, double NearestDistance, int Starts, double? MaxEigenvalue)
@@ -77,8 +78,9 @@ public static class AssociativeMemory
     /// coordinates). For the empirical denoiser this is the mean-shift / Hopfield update y ← Σ_μ softmax_μ(−β|y − ξ_μ|²) ξ_μ,
     /// which descends E monotonically to its critical points: ∇_y ln P = (D − y)/(e^{2t} − 1) = 0. Converged points are merged when
     /// closer than DedupRadius·h and labelled training (nearest training point within δ_m = <paramref name="deltaM"/>) or spurious.
+    /// <paramref name="spacing"/> is the data's spacing h (<see cref="MedianSpacing"/>), the unit of the tolerance and dedup radius (&gt; 0);
+    /// starts: [S, d]; trainingSet: [n, d]; t &gt; 0; deltaM &gt; 0.
     /// </summary>
-    /// <param name="spacing">The data's spacing h (<see cref="MedianSpacing"/>), the unit of the tolerance and dedup radius. Range &gt; 0.</param>
     public static FixedPointSet FindFixedPoints(IDenoiser denoiser, double t, Tensor starts, Tensor trainingSet, double deltaM, double spacing,
         FixedPointOptions? options = null, CancellationToken cancellationToken = default)
     {

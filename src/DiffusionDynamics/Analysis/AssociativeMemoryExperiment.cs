@@ -8,9 +8,11 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Analysis;
 
-/// <summary>Fixed-point counts of ln P_t^e at one time (the exactly solvable baseline).</summary>
-/// <param name="RingRadius">Mean |y*| of the fixed points (meaningful for centred ring data such as the circle).</param>
-/// <param name="TheoryRingRadius">The circle's continuum ring radius R(β) = I₁(2βR)/I₀(2βR) (0 for β ≤ 1); null for non-circle data.</param>
+/// <summary>
+/// Fixed-point counts of ln P_t^e at one time (the exactly solvable baseline). MeanRadius: mean |y*| of the fixed points (meaningful
+/// for centred ring data such as the circle); TheoryRingRadius: the circle's continuum ring radius R(β) = I₁(2βR)/I₀(2βR) (0 for β ≤ 1),
+/// null for non-circle data.
+/// </summary>
 public sealed record FixedPointSummary(double T, double Beta, int Count, int Training, int Spurious, int Stable, int Converged, int Starts,
     double MeanRadius, double? TheoryRingRadius);
 
@@ -41,7 +43,7 @@ public static class AssociativeMemoryExperiment
     /// <summary>Units of progress per size (for a progress bar's total).</summary>
     public static long UnitsPerSize(AssociativeMemoryOptions o) => o.TimesOrDefault.Length + 1 + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0);
 
-    /// <summary>Runs the experiment; <paramref name="denoiserFor"/> (optional) supplies the denoiser that generates for a training subset (default: its exact empirical score).</summary>
+    /// <summary>Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.</summary>
     public static AssociativeMemoryResult Run(Dataset data, AssociativeMemoryOptions options, bool isCircle = false,
         IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -50,7 +50,7 @@ public sealed record FixedPointOptions(int Starts = 256, int MaxIterations = 300
 /// such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> ends within the return radius of a
 /// with probability ≥ <paramref name="Probability"/> for every level t_j ≤ t_k (0 when the smallest level fails).
 /// </summary>
-/// <param name="Levels">Ascending OU times, all &gt; TMin (default 16 levels log-spaced from 2·TMin to 2).</param>
+/// <param name="Levels">Ascending OU times, all &gt; TMin (default 16 levels log-spaced from 2·TMin to 2, or to 20·TMin when TMin (default 16 levels log-spaced from 2·TMin to 2)gt; 0.1).</param>
 /// <param name="Trials">Re-noisings per point and level (binomial error √(p(1−p)/Trials)). Range ≥ 1.</param>
 /// <param name="Probability">Return probability required (the paper's 0.9). Range (0, 1].</param>
 /// <param name="Steps">Sampler steps from each level down to TMin (log-uniform grid). Range ≥ 1.</param>
@@ -60,7 +60,7 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
     SamplerKind Sampler = SamplerKind.OdeHeun)
 {
     /// <summary>The levels in use.</summary>
-    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 16).Select(i => 2 * TMin * Math.Pow(1 / TMin, i / 15.0)).ToArray();
+    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 16).Select(i => 2 * TMin * Math.Pow(Math.Max(1 / TMin, 10), i / 15.0)).ToArray();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -88,6 +88,14 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
 /// <param name="Sizes">Training-set sizes n (the first n points of the data).</param>
 /// <param name="Times">OU times at which the fixed points of ln P_t^e are searched (default 11 log-spaced in [1e-5, 1]: kernel widths √(e^{2t} − 1) from 0.0045 to 2.5; the circle's ring appears at ½ ln 1.5 ≈ 0.203).</param>
 /// <param name="Samples">Generated samples per size (SDE from T to TMin).</param>
+/// <param name="SamplerSteps">Euler–Maruyama steps of the generation (uniform grid with a log tail near TMin).</param>
+/// <param name="TMax">Start time T of the generation (x_T ~ N(0, I)).</param>
+/// <param name="TMin">End time of the generation (then one D jump); the exact score stopped at TMin is a kernel smoother of width √(e^{2TMin} − 1) ≈ 0.045.</param>
+/// <param name="MemorizedRadius">δ_m / h.</param>
+/// <param name="SpuriousRadius">δ_s / h.</param>
+/// <param name="Seed">Run seed: sample i uses stream (Seed, i).</param>
+/// <param name="FixedPoints">Fixed-point search options.</param>
+/// <param name="Basins">Basin-size options.</param>
 /// <param name="BasinPoints">Generated samples whose basin size is measured (the first ones).</param>
 /// <param name="LandscapeSize">Size n of the energy-landscape figure (2-D data; the given size nearest to it is used).</param>
 /// <param name="LandscapeTime">OU time of the energy landscape (default 0.002: kernel width 0.063, between the circle's spacing at n = 32 and n = 512).</param>

@@ -18,7 +18,7 @@ public static class MemoryFigures
             (Shares(r, directory), "Generated samples labelled memorized (≤ δ_m from a training point), spurious (else ≤ δ_s from another sample) " +
                 "or generalized, against the training-set size n (±1 binomial SE bound √(0.25/m))."),
             (FixedPointCounts(r, directory), "Fixed points of ln P_t^e (the exact empirical score) found from many starts, against t: " +
-                "training-point minima (solid) and spurious ones (dashed), one colour per n."),
+                "training-point minima (solid) and spurious ones (dashed), one colour per n. Counts are lower bounds (each start finds one minimum; default 256 starts)."),
         };
         if (r.CriticalTime is not null)
             figures.Add((RingRadius(r, directory), "Mean radius |y*| of the fixed points (rescaled coordinates y = e^t x) against t, beside the continuum " +

@@ -61,7 +61,7 @@ public class MemoryCommandTests : CliHarness
     [InlineData("memory", "--delta-s", "-1")]
     [InlineData("memory", "--samples", "1")]
     [InlineData("memory", "--t-min", "-1")]
-    [InlineData("memory", "--t-min", "3")]
+    [InlineData("memory", "--t-min", "6")]
     [InlineData("memory", "--starts", "0")]
     [InlineData("memory", "--data", "circle:n=0")]
     [InlineData("memory", "--data", "no-such-file.npy")]
