@@ -102,7 +102,8 @@ public static class AssociativeMemory
         var done = torch.zeros(s, ScalarType.Bool);
         try
         {
-            for (; iterations < options.MaxIterations && !done.all().item<bool>(); iterations++)
+            bool all = false;
+            while (iterations < options.MaxIterations && !all)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -110,6 +111,8 @@ public static class AssociativeMemory
                 var moved = (next - y).pow(2).sum(1).sqrt();
                 done.logical_or_(moved.le(tol));
                 y.copy_(next);
+                iterations++;
+                all = done.all().item<bool>();
             }
             var converged = done.data<bool>().ToArray();
             var pts = y.data<double>().ToArray();

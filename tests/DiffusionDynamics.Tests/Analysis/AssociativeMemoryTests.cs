@@ -174,5 +174,34 @@ public class AssociativeMemoryTests
             AssociativeMemoryExperiment.Run(new CircleSpec(8).Generate(0).Data, new AssociativeMemoryOptions([16]))).Message);
     }
 
+    [Fact]
+    public void Options_RoundTripThroughJson()
+    {
+        var o = new AssociativeMemoryOptions([4, 16], Times: [0.01, 0.1], Samples: 8, MemorizedRadius: 0.2,
+            FixedPoints: new FixedPointOptions(Starts: 7), Basins: new BasinOptions([0.01, 0.1], Trials: 3, Sampler: DiffusionDynamics.Sampling.SamplerKind.OdeEuler));
+        string json = System.Text.Json.JsonSerializer.Serialize(o, DiffusionDynamics.Reports.RunManifest.JsonOptions);
+        var back = System.Text.Json.JsonSerializer.Deserialize<AssociativeMemoryOptions>(json, DiffusionDynamics.Reports.RunManifest.JsonOptions)!;
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(back, DiffusionDynamics.Reports.RunManifest.JsonOptions));
+        Assert.Equal(o.Sizes, back.Sizes);
+        Assert.Equal(7, back.FixedPointsOrDefault.Starts);
+        Assert.Equal(DiffusionDynamics.Sampling.SamplerKind.OdeEuler, back.BasinsOrDefault.Sampler);
+    }
+
+    [Fact]
+    public void Experiment_WithTheSameSeed_ReproducesEveryNumber()
+    {
+        var data = new CircleSpec(16).Generate(2).Data;
+        var options = new AssociativeMemoryOptions([8, 16], Times: [0.01, 0.3], Samples: 8, SamplerSteps: 30, BasinPoints: 2, Seed: 11,
+            FixedPoints: new FixedPointOptions(Starts: 16), Basins: new BasinOptions([0.01, 0.1], Trials: 4));
+        var a = AssociativeMemoryExperiment.Run(data, options, isCircle: true);
+        var b = AssociativeMemoryExperiment.Run(data, options, isCircle: true);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(a.Sizes[i].Memorized, b.Sizes[i].Memorized);
+            Assert.Equal(a.Sizes[i].BasinSizes, b.Sizes[i].BasinSizes);
+            Assert.Equal(a.Sizes[i].FixedPoints.Select(f => f.MeanRadius), b.Sizes[i].FixedPoints.Select(f => f.MeanRadius));
+        }
+    }
+
     private static double Phi(double z) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-z / Math.Sqrt(2));
 }
