@@ -43,9 +43,14 @@ public static class AssociativeMemoryExperiment
     /// <summary>Units of progress per size (for a progress bar's total).</summary>
     public static long UnitsPerSize(AssociativeMemoryOptions o) => o.TimesOrDefault.Length + 1 + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0);
 
-    /// <summary>Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.</summary>
+    /// <summary>
+    /// Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.
+    /// <paramref name="modelFor"/> (optional) returns the denoiser that generates for a training subset (e.g. a network trained on it;
+    /// disposed after use); the samples and basins then come from it, while the fixed points stay those of the exact ln P_t^e (the baseline).
+    /// </summary>
     public static AssociativeMemoryResult Run(Dataset data, AssociativeMemoryOptions options, bool isCircle = false,
-        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default,
+        Func<Dataset, IDenoiser>? modelFor = null, string? modelName = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -87,11 +92,21 @@ public static class AssociativeMemoryExperiment
                     landscapeSet = AssociativeMemory.FindFixedPoints(exact, options.LandscapeTime, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
                 }
 
+                IDenoiser generator = exact;
+                IDisposable? owned = null;
+                if (modelFor is not null)
+                {
+                    progress?.Report(new MemoryProgress(stage + ": training", done, total));
+                    generator = modelFor(Subset(data, n));
+                    owned = generator as IDisposable;
+                }
+                using var ownedModel = owned;
+
                 // (2) Generated samples, SDE from N(0, I) at TMax down to TMin, then D.
                 var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
                 var x0 = Start.FromNoise(noise, ScalarType.Float64);
                 var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
-                var samples = Samplers.Run(SamplerKind.EulerMaruyama, exact, x0, grid, noise, cancellationToken: cancellationToken);
+                var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
                 var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
                 progress?.Report(new MemoryProgress(stage + ": samples", ++done, total));
 
@@ -101,7 +116,7 @@ public static class AssociativeMemoryExperiment
                 {
                     int p = Math.Min(options.BasinPoints, options.Samples);
                     long before = done;
-                    var result = AssociativeMemory.BasinSizes(exact, samples.narrow(0, 0, p), deltaM, options.BasinsOrDefault, options.Seed + 1,
+                    var result = AssociativeMemory.BasinSizes(generator, samples.narrow(0, 0, p), deltaM, options.BasinsOrDefault, options.Seed + 1,
                         new Progress(v => progress?.Report(new MemoryProgress(stage + ": basins", before + v, total))), cancellationToken);
                     basins = result.Select(b => b.Size).ToArray();
                     done = before + options.BasinsOrDefault.LevelsOrDefault.Length;
@@ -116,7 +131,7 @@ public static class AssociativeMemoryExperiment
             }
         }
         finally { all.Dispose(); }
-        return new AssociativeMemoryResult("OU time t", data.Name, data.Dimension, "exact empirical score", options,
+        return new AssociativeMemoryResult("OU time t", data.Name, data.Dimension, modelName ?? "exact empirical score", options,
             options.BasinPoints > 0 ? options.BasinsOrDefault.LevelsOrDefault : [], sizes, landscape,
             isCircle ? CircleEnergy.CriticalTime : null, clock.Elapsed.TotalSeconds);
     }
@@ -147,6 +162,9 @@ public static class AssociativeMemoryExperiment
         return new MemoryLandscape(n, set.T, set.Beta, xs, xs, energy, train.to_type(ScalarType.Float32).data<float>().ToArray(),
             set.Points, samples.to_type(ScalarType.Float32).data<float>().ToArray());
     }
+
+    private static Dataset Subset(Dataset data, int n) =>
+        new(data.Values[..(n * data.Dimension)].ToArray(), n, data.Dimension, itemShape: data.ItemShape, name: $"{data.Name} (first {n})");
 
     private static double Median(double[] v)
     {

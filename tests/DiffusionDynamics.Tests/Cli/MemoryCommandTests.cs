@@ -52,7 +52,21 @@ public class MemoryCommandTests : CliHarness
         Assert.False(File.Exists(Path.Combine(outDir, "basins.png")));
     }
 
+    [Fact]
+    public void Memory_WithTrain_TrainsOneNetworkPerSizeAndGeneratesWithIt()
+    {
+        string outDir = Path.Combine(Root, "train");
+        var (code, _, stderr) = Run("memory", "--data", "circle:n=16", "--sizes", "4,16", "--times", "0.01,0.5", "--samples", "8",
+            "--steps", "20", "--starts", "8", "--basin-points", "2", "--basin-trials", "2", "--train", "--train-steps", "20", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.True(Directory.Exists(Path.Combine(outDir, "models", "n-4")));
+        Assert.True(Directory.Exists(Path.Combine(outDir, "models", "n-16")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "memory.json")));
+        Assert.StartsWith("trained", json.RootElement.GetProperty("score").GetString());
+    }
+
     [Theory]
+    [InlineData("memory", "--train-steps", "0")]
     [InlineData("memory", "--sizes", "1,8")]
     [InlineData("memory", "--sizes", "8,x")]
     [InlineData("memory", "--sizes", "1000")]
