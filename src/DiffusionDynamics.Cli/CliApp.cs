@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(AccelerateCommand.Build());
         root.Subcommands.Add(TrajectoriesCommand.Build());
         root.Subcommands.Add(SpectrumCommand.Build());
+        root.Subcommands.Add(MemoryCommand.Build());
         return root;
     }
 

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Sampling;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Theory;
+using DiffusionDynamics.Time;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Analysis;
+
+/// <summary>
+/// Fixed-point counts of ln P_t^e at one time (the exactly solvable baseline). MeanRadius: mean |y*| of the fixed points (meaningful
+/// for centred ring data such as the circle); TheoryRingRadius: the circle's continuum ring radius R(β) = I₁(2βR)/I₀(2βR) (0 for β ≤ 1),
+/// null for non-circle data.
+/// </summary>
+public sealed record FixedPointSummary(double T, double Beta, int Count, int Training, int Spurious, int Stable, int Converged, int Starts,
+    double MeanRadius, double? TheoryRingRadius);
+
+/// <summary>One training-set size: sample shares, fixed points over t, basin sizes.</summary>
+public sealed record MemorySizePoint(int N, double Spacing, double DeltaM, double DeltaS,
+    double Memorized, double Spurious, double Generalized, double ShareStderrMax,
+    IReadOnlyList<FixedPointSummary> FixedPoints, double[] BasinSizes, double BasinMedian, double Seconds);
+
+/// <summary>The 2-D energy landscape at one size and time, for the figure (only for d = 2).</summary>
+public sealed record MemoryLandscape(int N, double T, double Beta, double[] Xs, double[] Ys, double[] Energy,
+    float[] Training, IReadOnlyList<FixedPoint> FixedPoints, float[] Samples);
+
+/// <summary>Everything <c>diffdyn memory</c> measures.</summary>
+public sealed record AssociativeMemoryResult(string Clock, string Data, int D, string Score, AssociativeMemoryOptions Options,
+    double[] BasinLevels, IReadOnlyList<MemorySizePoint> Sizes, MemoryLandscape? Landscape, double? CriticalTime, double TotalSeconds);
+
+/// <summary>Progress of the experiment: size index, stage name, units done / total.</summary>
+public readonly record struct MemoryProgress(string Stage, long Done, long Total);
+
+/// <summary>
+/// The associative-memory experiment on the exact empirical score (Pham et al. 2025, arXiv 2505.21777): for each training-set size n,
+/// (1) the fixed points of ln P_t^e over a grid of t (training vs spurious, stability), (2) generated samples labelled memorized /
+/// spurious / generalized, (3) basin sizes of generated samples. On the circle the ring radius is compared with
+/// <see cref="CircleEnergy.MinimumRadius"/>.
+/// </summary>
+public static class AssociativeMemoryExperiment
+{
+    /// <summary>Units of progress per size (for a progress bar's total).</summary>
+    public static long UnitsPerSize(AssociativeMemoryOptions o) => o.TimesOrDefault.Length + 1 + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0);
+
+    /// <summary>
+    /// Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.
+    /// <paramref name="modelFor"/> (optional) returns the denoiser that generates for a training subset (e.g. a network trained on it;
+    /// disposed after use); the samples and basins then come from it, while the fixed points stay those of the exact ln P_t^e (the baseline).
+    /// </summary>
+    public static AssociativeMemoryResult Run(Dataset data, AssociativeMemoryOptions options, bool isCircle = false,
+        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default,
+        Func<Dataset, IDenoiser>? modelFor = null, string? modelName = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        foreach (var n in options.Sizes)
+            if (n > data.Count) throw new ArgumentException($"size n = {n} exceeds the data's {data.Count} points.", nameof(options));
+        var clock = Stopwatch.StartNew();
+        var sizes = new List<MemorySizePoint>();
+        MemoryLandscape? landscape = null;
+        long perSize = UnitsPerSize(options), total = perSize * options.Sizes.Length, done = 0;
+        var all = data.ToTensor(ScalarType.Float64);
+        int landscapeSize = options.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / options.LandscapeSize)));
+        try
+        {
+            foreach (var n in options.Sizes)
+            {
+                var sizeClock = Stopwatch.StartNew();
+                string stage = $"n = {n}";
+                using var scope = NewDisposeScope();
+                var train = all.narrow(0, 0, n);
+                using var exact = new EmpiricalDenoiser(train, new EmpiricalDenoiserOptions(Precision.Float64));
+                double h = AssociativeMemory.MedianSpacing(train);
+                if (!(h > 0)) throw new ArgumentException($"the first {n} points contain duplicates only (median spacing 0).", nameof(data));
+                double deltaM = options.MemorizedRadius * h, deltaS = options.SpuriousRadius * h;
+
+                // (1) Fixed points of ln P_t^e.
+                var summaries = new List<FixedPointSummary>();
+                FixedPointSet? landscapeSet = null;
+                foreach (var t in options.TimesOrDefault)
+                {
+                    var starts = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
+                    var set = AssociativeMemory.FindFixedPoints(exact, t, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
+                    summaries.Add(Summary(set, isCircle));
+                    progress?.Report(new MemoryProgress(stage + ": fixed points", ++done, total));
+                }
+                if (data.Dimension == 2 && n == landscapeSize)
+                {
+                    var starts = AssociativeMemory.Starts(train, options.LandscapeTime, options.FixedPointsOrDefault.Starts, options.Seed);
+                    landscapeSet = AssociativeMemory.FindFixedPoints(exact, options.LandscapeTime, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
+                }
+
+                IDenoiser generator = exact;
+                IDisposable? owned = null;
+                if (modelFor is not null)
+                {
+                    progress?.Report(new MemoryProgress(stage + ": training", done, total));
+                    generator = modelFor(Subset(data, n));
+                    owned = generator as IDisposable;
+                }
+                using var ownedModel = owned;
+
+                // (2) Generated samples, SDE from N(0, I) at TMax down to TMin, then D.
+                var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
+                var x0 = Start.FromNoise(noise, ScalarType.Float64);
+                var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
+                var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
+                var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
+                progress?.Report(new MemoryProgress(stage + ": samples", ++done, total));
+
+                // (3) Basin sizes of the first generated samples.
+                double[] basins = [];
+                if (options.BasinPoints > 0)
+                {
+                    int p = Math.Min(options.BasinPoints, options.Samples);
+                    long before = done;
+                    var result = AssociativeMemory.BasinSizes(generator, samples.narrow(0, 0, p), deltaM, options.BasinsOrDefault, options.Seed + 1,
+                        new Progress(v => progress?.Report(new MemoryProgress(stage + ": basins", before + v, total))), cancellationToken);
+                    basins = result.Select(b => b.Size).ToArray();
+                    done = before + options.BasinsOrDefault.LevelsOrDefault.Length;
+                }
+
+                if (landscapeSet is not null)
+                    landscape = Landscape(train, landscapeSet, samples, n);
+
+                double se = Math.Sqrt(0.25 / options.Samples);
+                sizes.Add(new MemorySizePoint(n, h, deltaM, deltaS, labels.Share(SampleKind.Memorized), labels.Share(SampleKind.Spurious),
+                    labels.Share(SampleKind.Generalized), se, summaries, basins, Median(basins), sizeClock.Elapsed.TotalSeconds));
+            }
+        }
+        finally { all.Dispose(); }
+        return new AssociativeMemoryResult("OU time t", data.Name, data.Dimension, modelName ?? "exact empirical score", options,
+            options.BasinPoints > 0 ? options.BasinsOrDefault.LevelsOrDefault : [], sizes, landscape,
+            isCircle ? CircleEnergy.CriticalTime : null, clock.Elapsed.TotalSeconds);
+    }
+
+    private static FixedPointSummary Summary(FixedPointSet set, bool isCircle)
+    {
+        double meanRadius = set.Points.Count == 0 ? double.NaN : set.Points.Average(p => Math.Sqrt(p.Point.Sum(v => v * v)));
+        return new FixedPointSummary(set.T, set.Beta, set.Points.Count, set.TrainingCount, set.SpuriousCount,
+            set.Points.Count(p => p.Stable == true), set.Converged, set.Starts, meanRadius,
+            isCircle ? CircleEnergy.MinimumRadius(set.Beta) : null);
+    }
+
+    /// <summary>E on a 161×161 grid over the data's bounding box (enlarged by 25 %), rows bottom to top.</summary>
+    private static MemoryLandscape Landscape(Tensor train, FixedPointSet set, Tensor samples, int n)
+    {
+        var a = train.data<double>().ToArray();
+        double lo = Math.Min(a.Where((_, i) => i % 2 == 0).Min(), a.Where((_, i) => i % 2 == 1).Min());
+        double hi = Math.Max(a.Where((_, i) => i % 2 == 0).Max(), a.Where((_, i) => i % 2 == 1).Max());
+        double pad = 0.25 * (hi - lo);
+        lo -= pad; hi += pad;
+        const int g = 161;
+        var xs = Enumerable.Range(0, g).Select(i => lo + (hi - lo) * i / (g - 1)).ToArray();
+        var pts = new double[g * g * 2];
+        for (int r = 0; r < g; r++)
+            for (int c = 0; c < g; c++) { pts[2 * (r * g + c)] = xs[c]; pts[2 * (r * g + c) + 1] = xs[r]; }
+        using var grid = TorchSharp.torch.tensor(pts, [g * g, 2], ScalarType.Float64);
+        var energy = AssociativeMemory.Energy(grid, train, set.Beta);
+        return new MemoryLandscape(n, set.T, set.Beta, xs, xs, energy, train.to_type(ScalarType.Float32).data<float>().ToArray(),
+            set.Points, samples.to_type(ScalarType.Float32).data<float>().ToArray());
+    }
+
+    private static Dataset Subset(Dataset data, int n) =>
+        new(data.Values[..(n * data.Dimension)].ToArray(), n, data.Dimension, itemShape: data.ItemShape, name: $"{data.Name} (first {n})");
+
+    private static double Median(double[] v)
+    {
+        if (v.Length == 0) return double.NaN;
+        var s = v.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+    }
+
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

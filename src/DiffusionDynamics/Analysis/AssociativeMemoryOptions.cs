@@ -1,0 +1,132 @@
+using DiffusionDynamics.Sampling;
+
+namespace DiffusionDynamics.Analysis;
+
+/// <summary>What a generated sample is in the associative-memory view (Pham et al. 2025, arXiv 2505.21777, §6 of science.md).</summary>
+public enum SampleKind
+{
+    /// <summary>Distance to the nearest training point ≤ δ_m.</summary>
+    Memorized,
+    /// <summary>Not memorized, and distance to the nearest other generated sample ≤ δ_s: several samples share one attractor that is no training point.</summary>
+    Spurious,
+    /// <summary>Neither.</summary>
+    Generalized,
+}
+
+/// <summary>What a fixed point of the denoiser map is.</summary>
+public enum FixedPointKind
+{
+    /// <summary>Within δ_m of a training point.</summary>
+    Training,
+    /// <summary>Farther than δ_m from every training point.</summary>
+    Spurious,
+}
+
+/// <summary>
+/// Options of the fixed-point search y ← D(e^{−t} y, t) (in rescaled coordinates y = x e^{t}, where the fixed points are the
+/// critical points of ln P_t: x = e^{−t} D(x, t)).
+/// </summary>
+/// <param name="Starts">Number of starts; start i is training point (i mod n) plus Gaussian noise of the kernel's std √(e^{2t} − 1) (a draw of P_t in y). Range ≥ 1.</param>
+/// <param name="MaxIterations">Iteration cap (mean shift converges linearly; slowly near a bifurcation). Range ≥ 1.</param>
+/// <param name="Tolerance">Converged when |y_{k+1} − y_k| ≤ Tolerance · h (h = the data's median nearest-neighbour spacing). Range &gt; 0.</param>
+/// <param name="DedupRadius">Two converged points closer than DedupRadius · h are one fixed point. Range &gt; 0.</param>
+/// <param name="MaxStabilityDimension">The Jacobian test of stability (largest eigenvalue of e^{−t} ∂D &lt; 1 ⇔ energy minimum) runs only up to this d (it forms d×d matrices).</param>
+public sealed record FixedPointOptions(int Starts = 256, int MaxIterations = 3000, double Tolerance = 1e-6, double DedupRadius = 0.05,
+    int MaxStabilityDimension = 64)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (Starts < 1) throw new ArgumentException($"Starts must be ≥ 1 (got {Starts}).", nameof(Starts));
+        if (MaxIterations < 1) throw new ArgumentException($"MaxIterations must be ≥ 1 (got {MaxIterations}).", nameof(MaxIterations));
+        if (!(Tolerance > 0) || double.IsInfinity(Tolerance)) throw new ArgumentException($"Tolerance must be > 0 (got {Tolerance}).", nameof(Tolerance));
+        if (!(DedupRadius > 0) || double.IsInfinity(DedupRadius)) throw new ArgumentException($"DedupRadius must be > 0 (got {DedupRadius}).", nameof(DedupRadius));
+        if (MaxStabilityDimension < 0) throw new ArgumentException($"MaxStabilityDimension must be ≥ 0 (got {MaxStabilityDimension}).", nameof(MaxStabilityDimension));
+    }
+}
+
+/// <summary>
+/// Options of the basin-size measurement: the basin size of a point a is the largest noise level t_k of <paramref name="Levels"/>
+/// such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> ends within the return radius of a
+/// with probability ≥ <paramref name="Probability"/> for every level t_j ≤ t_k (0 when the smallest level fails).
+/// </summary>
+/// <param name="Levels">Ascending OU times, all &gt; TMin (default 16 levels log-spaced from 2·TMin to 2, or to 20·TMin when TMin (default 16 levels log-spaced from 2·TMin to 2)gt; 0.1).</param>
+/// <param name="Trials">Re-noisings per point and level (binomial error √(p(1−p)/Trials)). Range ≥ 1.</param>
+/// <param name="Probability">Return probability required (the paper's 0.9). Range (0, 1].</param>
+/// <param name="Steps">Sampler steps from each level down to TMin (log-uniform grid). Range ≥ 1.</param>
+/// <param name="TMin">End time of the denoising run (then a final D jump). Range &gt; 0.</param>
+/// <param name="Sampler">Sampler used to denoise (deterministic PF-ODE Heun by default).</param>
+public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, double Probability = 0.9, int Steps = 24, double TMin = 1e-3,
+    SamplerKind Sampler = SamplerKind.OdeHeun)
+{
+    /// <summary>The levels in use.</summary>
+    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 16).Select(i => 2 * TMin * Math.Pow(Math.Max(1 / TMin, 10), i / 15.0)).ToArray();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        var levels = LevelsOrDefault;
+        if (levels.Length == 0) throw new ArgumentException("Levels must not be empty.", nameof(Levels));
+        for (int i = 0; i < levels.Length; i++)
+        {
+            if (!(levels[i] > TMin) || double.IsInfinity(levels[i])) throw new ArgumentException($"Levels[{i}] = {levels[i]} must be finite and > TMin = {TMin}.", nameof(Levels));
+            if (i > 0 && !(levels[i] > levels[i - 1])) throw new ArgumentException($"Levels must be ascending (Levels[{i}] = {levels[i]} ≤ {levels[i - 1]}).", nameof(Levels));
+        }
+        if (Trials < 1) throw new ArgumentException($"Trials must be ≥ 1 (got {Trials}).", nameof(Trials));
+        if (!(Probability > 0 && Probability <= 1)) throw new ArgumentException($"Probability must be in (0, 1] (got {Probability}).", nameof(Probability));
+        if (Steps < 1) throw new ArgumentException($"Steps must be ≥ 1 (got {Steps}).", nameof(Steps));
+        if (!(TMin > 0) || double.IsInfinity(TMin)) throw new ArgumentException($"TMin must be finite and > 0 (got {TMin}).", nameof(TMin));
+    }
+}
+
+/// <summary>
+/// Options of the memory experiment (<see cref="AssociativeMemoryExperiment"/>).
+/// δ_m = MemorizedRadius · h and δ_s = SpuriousRadius · h, with h the median nearest-neighbour distance of the training set:
+/// a sample is memorized when it sits much closer to a training point than training points sit to each other
+/// (0.1 h: a uniformly spread generalizing sample on a 1-D manifold lands within 0.1 h of a training point with chance ≈ 0.2).
+/// </summary>
+/// <param name="Sizes">Training-set sizes n (the first n points of the data).</param>
+/// <param name="Times">OU times at which the fixed points of ln P_t^e are searched (default 11 log-spaced in [1e-5, 1]: kernel widths √(e^{2t} − 1) from 0.0045 to 2.5; the circle's ring appears at ½ ln 1.5 ≈ 0.203).</param>
+/// <param name="Samples">Generated samples per size (SDE from T to TMin).</param>
+/// <param name="SamplerSteps">Euler–Maruyama steps of the generation (uniform grid with a log tail near TMin).</param>
+/// <param name="TMax">Start time T of the generation (x_T ~ N(0, I)).</param>
+/// <param name="TMin">End time of the generation (then one D jump); the exact score stopped at TMin is a kernel smoother of width √(e^{2TMin} − 1) ≈ 0.045.</param>
+/// <param name="MemorizedRadius">δ_m / h.</param>
+/// <param name="SpuriousRadius">δ_s / h.</param>
+/// <param name="Seed">Run seed: sample i uses stream (Seed, i).</param>
+/// <param name="FixedPoints">Fixed-point search options.</param>
+/// <param name="Basins">Basin-size options.</param>
+/// <param name="BasinPoints">Generated samples whose basin size is measured (the first ones).</param>
+/// <param name="LandscapeSize">Size n of the energy-landscape figure (2-D data; the given size nearest to it is used).</param>
+/// <param name="LandscapeTime">OU time of the energy landscape (default 0.002: kernel width 0.063, between the circle's spacing at n = 32 and n = 512).</param>
+public sealed record AssociativeMemoryOptions(int[] Sizes, double[]? Times = null, int Samples = 256, int SamplerSteps = 200,
+    double TMax = 5.0, double TMin = 1e-3, double MemorizedRadius = 0.1, double SpuriousRadius = 0.1, int BasinPoints = 32,
+    int LandscapeSize = 32, double LandscapeTime = 0.002, long Seed = 0, FixedPointOptions? FixedPoints = null, BasinOptions? Basins = null)
+{
+    /// <summary>The fixed-point times in use.</summary>
+    public double[] TimesOrDefault => Times ?? Enumerable.Range(0, 11).Select(i => 1e-5 * Math.Pow(1e5, i / 10.0)).ToArray();
+
+    /// <summary>Fixed-point options in use.</summary>
+    public FixedPointOptions FixedPointsOrDefault => FixedPoints ?? new FixedPointOptions();
+
+    /// <summary>Basin options in use.</summary>
+    public BasinOptions BasinsOrDefault => Basins ?? new BasinOptions(TMin: TMin);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (Sizes is null || Sizes.Length == 0) throw new ArgumentException("Sizes must not be empty.", nameof(Sizes));
+        foreach (var n in Sizes) if (n < 2) throw new ArgumentException($"every size must be ≥ 2 (got {n}).", nameof(Sizes));
+        foreach (var t in TimesOrDefault) if (!(t > 0) || double.IsInfinity(t)) throw new ArgumentException($"every time must be finite and > 0 (got {t}).", nameof(Times));
+        if (Samples < 2) throw new ArgumentException($"Samples must be ≥ 2 (got {Samples}).", nameof(Samples));
+        if (SamplerSteps < 1) throw new ArgumentException($"SamplerSteps must be ≥ 1 (got {SamplerSteps}).", nameof(SamplerSteps));
+        if (!(TMin > 0) || !(TMax > TMin) || double.IsInfinity(TMax)) throw new ArgumentException($"need 0 < TMin < TMax (got TMin = {TMin}, TMax = {TMax}).", nameof(TMin));
+        if (!(MemorizedRadius > 0)) throw new ArgumentException($"MemorizedRadius must be > 0 (got {MemorizedRadius}).", nameof(MemorizedRadius));
+        if (!(SpuriousRadius > 0)) throw new ArgumentException($"SpuriousRadius must be > 0 (got {SpuriousRadius}).", nameof(SpuriousRadius));
+        if (BasinPoints < 0) throw new ArgumentException($"BasinPoints must be ≥ 0 (got {BasinPoints}).", nameof(BasinPoints));
+        if (LandscapeSize < 2) throw new ArgumentException($"LandscapeSize must be ≥ 2 (got {LandscapeSize}).", nameof(LandscapeSize));
+        if (!(LandscapeTime > 0)) throw new ArgumentException($"LandscapeTime must be > 0 (got {LandscapeTime}).", nameof(LandscapeTime));
+        FixedPointsOrDefault.Validate();
+        BasinsOrDefault.Validate();
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Theory;
+using ScottPlot;
+
+namespace DiffusionDynamics.Reports;
+
+/// <summary>Figure recipes for an <see cref="AssociativeMemoryResult"/> (Pham et al. 2025, arXiv 2505.21777); each draws from the result alone.</summary>
+public static class MemoryFigures
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(AssociativeMemoryResult r, string directory)
+    {
+        var figures = new List<(string, string)>
+        {
+            (Shares(r, directory), "Generated samples labelled memorized (≤ δ_m from a training point), spurious (else ≤ δ_s from another sample) " +
+                "or generalized, against the training-set size n (±1 binomial SE bound √(0.25/m))."),
+            (FixedPointCounts(r, directory), "Fixed points of ln P_t^e (the exact empirical score) found from many starts, against t: " +
+                "training-point minima (solid) and spurious ones (dashed), one colour per n. Counts are lower bounds (each start finds one minimum; default 256 starts)."),
+        };
+        if (r.CriticalTime is not null)
+            figures.Add((RingRadius(r, directory), "Mean radius |y*| of the fixed points (rescaled coordinates y = e^t x) against t, beside the continuum " +
+                "theory R = I₁(2βR)/I₀(2βR), β = 1/(2(e^{2t} − 1)) (uniform points, n → ∞); the ring collapses to the centre at t_c = ½ ln 1.5. " +
+                "For few random points the single fixed point above t_c is their centroid, not the centre."));
+        if (r.Landscape is not null)
+            figures.Add((Landscape(r.Landscape, directory), $"Energy E(y) = −(1/β) ln Σ_μ exp(−β|y − ξ_μ|²) at t = {r.Landscape.T.ToString("G3", Inv)} " +
+                $"(β = {r.Landscape.Beta.ToString("G3", Inv)}), n = {r.Landscape.N}: training points, fixed points (training / spurious) and generated samples."));
+        if (r.Sizes.Any(s => s.BasinSizes.Length > 0))
+            figures.Add((Basins(r, directory), "Basin sizes of generated samples: the largest re-noising time t from which the denoiser returns within δ_m " +
+                "with probability ≥ 0.9, one histogram per n."));
+        return figures;
+    }
+
+    /// <summary>Memorized / spurious / generalized shares vs n (log axis).</summary>
+    public static string Shares(AssociativeMemoryResult r, string directory, string name = "shares")
+    {
+        var plot = Figure.Create($"Generated samples by kind ({r.Score})", "training-set size n (log scale)", "share of generated samples");
+        var xs = r.Sizes.Select(s => Math.Log10(s.N)).ToArray();
+        var se = r.Sizes.Select(s => s.ShareStderrMax).ToArray();
+        Figure.PointsWithErrors(plot, xs, r.Sizes.Select(s => s.Memorized).ToArray(), se, "memorized", connect: true);
+        Figure.PointsWithErrors(plot, xs, r.Sizes.Select(s => s.Spurious).ToArray(), se, "spurious", connect: true);
+        Figure.PointsWithErrors(plot, xs, r.Sizes.Select(s => s.Generalized).ToArray(), se, "generalized", connect: true);
+        Figure.LogAxis(plot.Axes.Bottom);
+        plot.Axes.SetLimitsY(-0.05, 1.05);
+        plot.Legend.Alignment = Alignment.MiddleRight;
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>Counts of training and spurious fixed points vs t, per n; t_c marked for the circle.</summary>
+    public static string FixedPointCounts(AssociativeMemoryResult r, string directory, string name = "fixed-points")
+    {
+        var plot = Figure.Create("Fixed points of ln P_t^e (exact empirical score)", "OU time t (log scale)", "number of fixed points (log scale)");
+        var palette = new ScottPlot.Palettes.Category10();
+        int k = 0;
+        foreach (var s in r.Sizes)
+        {
+            var color = palette.GetColor(k++);
+            var xs = s.FixedPoints.Select(f => Math.Log10(f.T)).ToArray();
+            var train = plot.Add.ScatterLine(xs, s.FixedPoints.Select(f => Math.Log10(f.Training + 0.5)).ToArray());
+            train.Color = color; train.MarkerSize = 6; train.LegendText = $"n = {s.N}: training";
+            var spur = plot.Add.ScatterLine(xs, s.FixedPoints.Select(f => Math.Log10(f.Spurious + 0.5)).ToArray());
+            spur.Color = color; spur.MarkerSize = 6; spur.LinePattern = LinePattern.Dashed; spur.LegendText = $"n = {s.N}: spurious";
+        }
+        MarkCritical(plot, r.CriticalTime);
+        Figure.LogAxis(plot.Axes.Bottom);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            new[] { 0, 1, 10, 100, 1000 }.Select(c => new Tick(Math.Log10(c + 0.5), c.ToString(Inv))).ToArray());
+        plot.ShowLegend(Edge.Right);
+        return Figure.Save(plot, directory, name, 960, 520);
+    }
+
+    /// <summary>Mean fixed-point radius vs t per n, with the circle's continuum ring radius.</summary>
+    public static string RingRadius(AssociativeMemoryResult r, string directory, string name = "ring-radius")
+    {
+        var plot = Figure.Create("Circle: radius of the energy minima", "OU time t (log scale)", "mean |y*| (rescaled coordinates)");
+        var all = r.Sizes.SelectMany(s => s.FixedPoints.Select(f => f.T)).ToArray();
+        double lo = all.Min(), hi = all.Max();
+        var ts = Enumerable.Range(0, 200).Select(i => lo * Math.Pow(hi / lo, i / 199.0)).ToArray();
+        var theory = plot.Add.ScatterLine(ts.Select(Math.Log10).ToArray(), ts.Select(t => CircleEnergy.MinimumRadius(CircleEnergy.BetaFromTime(t))).ToArray());
+        theory.Color = Colors.Black; theory.LineWidth = 2; theory.LegendText = "theory R = I₁(2βR)/I₀(2βR)";
+        foreach (var s in r.Sizes)
+        {
+            var pts = plot.Add.ScatterPoints(s.FixedPoints.Select(f => Math.Log10(f.T)).ToArray(), s.FixedPoints.Select(f => f.MeanRadius).ToArray());
+            pts.MarkerSize = 8; pts.LegendText = $"measured, n = {s.N}";
+        }
+        MarkCritical(plot, r.CriticalTime);
+        Figure.LogAxis(plot.Axes.Bottom);
+        plot.Axes.SetLimitsY(-0.05, 1.1);
+        plot.Legend.Alignment = Alignment.LowerLeft;
+        return Figure.Save(plot, directory, name);
+    }
+
+    /// <summary>Energy heatmap with training points, fixed points and generated samples (d = 2).</summary>
+    public static string Landscape(MemoryLandscape l, string directory, string name = "energy-landscape")
+    {
+        var plot = Figure.Create($"Energy landscape, n = {l.N}, t = {l.T.ToString("G3", Inv)} (β = {l.Beta.ToString("G3", Inv)})",
+            "y₁ = e^t x₁", "y₂ = e^t x₂");
+        int g = l.Xs.Length;
+        double min = l.Energy.Min();
+        // Clip far-field energies (quadratic growth) so the basins keep the colour range.
+        double cap = l.Energy.Order().ElementAt((int)(0.85 * l.Energy.Length)) - min;
+        var z = new double[g, g];
+        for (int row = 0; row < g; row++)
+            for (int c = 0; c < g; c++)
+                z[g - 1 - row, c] = Math.Min(l.Energy[row * g + c] - min, cap); // heatmaps draw row 0 at the top
+        var hm = plot.Add.Heatmap(z);
+        double half = (l.Xs[1] - l.Xs[0]) / 2;
+        hm.Position = new CoordinateRect(l.Xs[0] - half, l.Xs[^1] + half, l.Ys[0] - half, l.Ys[^1] + half);
+        hm.Colormap = new ScottPlot.Colormaps.Viridis();
+        var bar = plot.Add.ColorBar(hm);
+        bar.Label = "E(y) − min E (clipped)";
+        var train = plot.Add.ScatterPoints(Column(l.Training, 0), Column(l.Training, 1));
+        train.Color = Colors.White; train.MarkerSize = 6; train.LegendText = "training points ξ_μ";
+        var samples = plot.Add.ScatterPoints(Column(l.Samples, 0), Column(l.Samples, 1));
+        samples.Color = Colors.Orange; samples.MarkerSize = 4; samples.MarkerShape = MarkerShape.OpenCircle; samples.LegendText = "generated samples (t → 0)";
+        var tr = l.FixedPoints.Where(p => p.Kind == FixedPointKind.Training).ToArray();
+        var sp = l.FixedPoints.Where(p => p.Kind == FixedPointKind.Spurious).ToArray();
+        if (tr.Length > 0)
+        {
+            var m = plot.Add.ScatterPoints(tr.Select(p => p.Point[0]).ToArray(), tr.Select(p => p.Point[1]).ToArray());
+            m.Color = Colors.Cyan; m.MarkerShape = MarkerShape.OpenSquare; m.MarkerSize = 10; m.LegendText = $"fixed points at training points ({tr.Length})";
+        }
+        if (sp.Length > 0)
+        {
+            var m = plot.Add.ScatterPoints(sp.Select(p => p.Point[0]).ToArray(), sp.Select(p => p.Point[1]).ToArray());
+            m.Color = Colors.Red; m.MarkerShape = MarkerShape.Cross; m.MarkerSize = 15; m.MarkerLineWidth = 2.5f; m.LegendText = $"spurious fixed points ({sp.Length})";
+        }
+        plot.Axes.SquareUnits();
+        plot.Legend.Alignment = Alignment.LowerRight;
+        plot.Legend.BackgroundColor = Colors.Gray.WithAlpha(0.85); // keeps the white training-point marker visible
+        return Figure.Save(plot, directory, name, 760, 640);
+    }
+
+    /// <summary>Histogram of basin sizes (log t), one series per n.</summary>
+    public static string Basins(AssociativeMemoryResult r, string directory, string name = "basins")
+    {
+        var plot = Figure.Create("Basin sizes of generated samples", "basin size: largest re-noising time t with return prob. ≥ 0.9", "number of samples");
+        var levels = r.BasinLevels;
+        double w = 0.8 / Math.Max(1, r.Sizes.Count);
+        var palette = new ScottPlot.Palettes.Category10();
+        var ticks = new List<Tick> { new(0, "none") };
+        for (int k = 0; k < levels.Length; k++) ticks.Add(new Tick(k + 1, levels[k].ToString("G2", Inv)));
+        int j = 0;
+        foreach (var s in r.Sizes)
+        {
+            var color = palette.GetColor(j);
+            var bars = new List<Bar>();
+            for (int k = 0; k <= levels.Length; k++)
+            {
+                double level = k == 0 ? 0 : levels[k - 1];
+                int count = s.BasinSizes.Count(b => b == level);
+                bars.Add(new Bar { Position = k - 0.4 + w * (j + 0.5), Value = count, Size = w * 0.95, FillColor = color, LineWidth = 0 });
+            }
+            plot.Add.Bars(bars);
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"n = {s.N} (median {s.BasinMedian.ToString("G3", Inv)})", FillColor = color });
+            j++;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Legend.Alignment = Alignment.UpperRight;
+        return Figure.Save(plot, directory, name, 820, 480);
+    }
+
+    private static void MarkCritical(Plot plot, double? tc)
+    {
+        if (tc is not double t) return;
+        var v = plot.Add.VerticalLine(Math.Log10(t));
+        v.Color = Colors.Gray; v.LinePattern = LinePattern.Dashed;
+        v.LegendText = $"circle t_c = ½ ln 1.5 = {t.ToString("F3", Inv)} (β = 1)";
+    }
+
+    private static double[] Column(float[] xy, int c) => Enumerable.Range(0, xy.Length / 2).Select(i => (double)xy[2 * i + c]).ToArray();
+}

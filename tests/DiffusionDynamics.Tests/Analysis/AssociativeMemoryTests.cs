@@ -1,0 +1,207 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Scores;
+using DiffusionDynamics.Theory;
+using static TorchSharp.torch;
+
+namespace DiffusionDynamics.Tests.Analysis;
+
+public class AssociativeMemoryTests
+{
+    private static Tensor Matrix(double[] values, int d) => tensor(values, [values.Length / d, d], ScalarType.Float64);
+
+    private static EmpiricalDenoiser Exact(Tensor a) => new(a, new EmpiricalDenoiserOptions(Precision.Float64));
+
+    // Root of m = tanh(2βm) in (0, 1] by bisection (the fixed points ±m of two memories ±1; exists iff β > 1/2).
+    private static double TanhRoot(double beta)
+    {
+        double lo = 1e-9, hi = 1;
+        for (int i = 0; i < 200; i++) { double mid = 0.5 * (lo + hi); if (Math.Tanh(2 * beta * mid) > mid) lo = mid; else hi = mid; }
+        return 0.5 * (lo + hi);
+    }
+
+    [Fact]
+    public void Energy_EqualsTheDirectLogSumExp()
+    {
+        var xi = new[] { 0.0, 1.0, 2.0, -1.0, 0.5, 0.5 };
+        var x = new[] { 0.3, -0.2, 5.0, 4.0 };
+        using var a = Matrix(xi, 2);
+        using var q = Matrix(x, 2);
+        const double beta = 0.7;
+        var e = AssociativeMemory.Energy(q, a, beta);
+        for (int i = 0; i < 2; i++)
+        {
+            double sum = 0;
+            for (int mu = 0; mu < 3; mu++)
+                sum += Math.Exp(-beta * (Math.Pow(x[2 * i] - xi[2 * mu], 2) + Math.Pow(x[2 * i + 1] - xi[2 * mu + 1], 2)));
+            // Both are float64 evaluations of the same sum of three exponentials: agreement to 1e-12.
+            Assert.Equal(-Math.Log(sum) / beta, e[i], 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.05)] // β ≈ 4.75: minima close to ±1 (training points)
+    [InlineData(0.3)]  // β ≈ 0.61 > ½: minima at ±m, m = tanh(2βm) ≈ 0.56 (spurious)
+    public void FixedPoints_OfTwoMemories_AreTheRootsOf_m_EqualsTanh2BetaM(double t)
+    {
+        using var a = Matrix([-1.0, 1.0], 1);
+        using var den = Exact(a);
+        using var starts = AssociativeMemory.Starts(a, t, 64, seed: 3);
+        var set = AssociativeMemory.FindFixedPoints(den, t, starts, a, deltaM: 0.05, spacing: 2, new FixedPointOptions(Tolerance: 1e-10, DedupRadius: 1e-3));
+        double m = TanhRoot(CircleEnergy.BetaFromTime(t));
+        Assert.Equal(2, set.Points.Count);
+        // Steps < 2e-10 with contraction rate 2β(1 − m²) < 1 leave |y − m| ≲ 1e-9: tolerance 1e-7.
+        Assert.All(set.Points, p => Assert.Equal(m, Math.Abs(p.Point[0]), 1e-7));
+        Assert.All(set.Points, p => Assert.True(p.Stable));
+        var expected = Math.Abs(m - 1) <= 0.05 ? FixedPointKind.Training : FixedPointKind.Spurious;
+        Assert.All(set.Points, p => Assert.Equal(expected, p.Kind));
+        // Closed-form map Jacobian at the minimum: d tanh(2βy)/dy = 2β(1 − m²).
+        double beta = CircleEnergy.BetaFromTime(t);
+        Assert.All(set.Points, p => Assert.Equal(2 * beta * (1 - m * m), p.MaxEigenvalue!.Value, 1e-6));
+    }
+
+    [Fact]
+    public void FixedPoints_OfTwoMemories_AboveTheCriticalTime_MergeIntoOneSpuriousCentre()
+    {
+        // β = 1/(2(e^{2t} − 1)) < ½ for t > ½ ln 2: the only fixed point of y = tanh(2βy) is 0.
+        const double t = 0.6;
+        using var a = Matrix([-1.0, 1.0], 1);
+        using var den = Exact(a);
+        using var starts = AssociativeMemory.Starts(a, t, 32, seed: 1);
+        var set = AssociativeMemory.FindFixedPoints(den, t, starts, a, 0.05, 2, new FixedPointOptions(Tolerance: 1e-10, MaxIterations: 20000));
+        var p = Assert.Single(set.Points);
+        Assert.Equal(0.0, p.Point[0], 1e-6);
+        Assert.Equal(FixedPointKind.Spurious, p.Kind);
+        Assert.Equal(32, p.Starts);
+    }
+
+    [Fact]
+    public void LabelSamples_SplitsMemorizedSpuriousAndGeneralized()
+    {
+        using var a = Matrix([0.0, 10.0], 1);
+        using var s = Matrix([0.01, 5.0, 5.02, 7.0, 9.95], 1);
+        var labels = AssociativeMemory.LabelSamples(s, a, deltaM: 0.1, deltaS: 0.1);
+        Assert.Equal(new[] { SampleKind.Memorized, SampleKind.Spurious, SampleKind.Spurious, SampleKind.Generalized, SampleKind.Memorized }, labels.Kinds);
+        Assert.Equal(0.4, labels.Share(SampleKind.Memorized), 12);
+        Assert.Equal(0.02, labels.SampleDistance[1], 1e-6);
+    }
+
+    [Fact]
+    public void BasinSize_OfOneOfTwoMemories_MatchesTheSignProbability()
+    {
+        // Two memories ±1: the PF-ODE is odd, so a re-noised +1 returns iff x(t) > 0, with probability Φ(e^{−t}/√Δ_t).
+        // That is ≥ 0.9 up to t* = ½ ln(1 + 1.2816²) ≈ 0.238: the basin on these levels is 0.15.
+        using var a = Matrix([-1.0, 1.0], 1);
+        using var den = Exact(a);
+        using var point = Matrix([1.0], 1);
+        var levels = new[] { 0.05, 0.15, 0.4, 0.8 };
+        const int trials = 400;
+        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, 0.1, new BasinOptions(levels, Trials: trials), seed: 5));
+        Assert.Equal(0.15, b.Size);
+        for (int k = 0; k < levels.Length; k++)
+        {
+            double t = levels[k], p = Phi(Math.Exp(-t) / Math.Sqrt(-double.ExpM1(-2 * t)));
+            double se = Math.Sqrt(p * (1 - p) / trials);
+            Assert.InRange(b.ReturnProbability[k], p - 4 * se - 1e-9, p + 4 * se + 1e-9); // 4 binomial standard errors
+        }
+    }
+
+    [Fact]
+    public void BasinSizes_DoNotDependOnWhichPointsShareTheBatch()
+    {
+        using var a = Matrix([-1.0, 1.0, 3.0], 1);
+        using var den = Exact(a);
+        using var both = Matrix([1.0, 3.0], 1);
+        using var first = Matrix([1.0], 1);
+        var options = new BasinOptions([0.05, 0.2, 0.5], Trials: 16);
+        var together = AssociativeMemory.BasinSizes(den, both, 0.1, options, seed: 9);
+        var alone = AssociativeMemory.BasinSizes(den, first, 0.1, options, seed: 9);
+        Assert.Equal(alone[0].ReturnProbability, together[0].ReturnProbability);
+    }
+
+    [Fact]
+    public void MedianSpacing_OfEvenlySpacedCirclePoints_IsTheChord()
+    {
+        var data = new CircleSpec(100, Evenly: true).Generate(0).Data;
+        using var a = data.ToTensor(ScalarType.Float64);
+        // chord 2 sin(π/n); float32 coordinates: 1e-6.
+        Assert.Equal(2 * Math.Sin(Math.PI / 100), AssociativeMemory.MedianSpacing(a), 1e-6);
+    }
+
+    [Fact]
+    public void Experiment_OnTheCircle_MemorizesWithFewPointsAndFormsTheRingWithMany()
+    {
+        var data = new CircleSpec(256, Evenly: false).Generate(0).Data;
+        var options = new AssociativeMemoryOptions([4, 256], Times: [0.01, 0.05, 0.6], Samples: 32, SamplerSteps: 60, BasinPoints: 4,
+            FixedPoints: new FixedPointOptions(Starts: 64), Basins: new BasinOptions([0.01, 0.1, 1.0], Trials: 8));
+        var r = AssociativeMemoryExperiment.Run(data, options, isCircle: true);
+        var few = r.Sizes[0];
+        // n = 4 at t = 0.01: kernel std 0.14 ≪ spacing ≈ 1.4: one minimum per training point, no spurious one.
+        Assert.Equal(0, few.FixedPoints[0].Spurious);
+        Assert.InRange(few.FixedPoints[0].Training, 1, 4);
+        Assert.Equal(1.0, few.Memorized);
+        var many = r.Sizes[1];
+        // n = 256 at t = 0.05 (kernel std 0.32 ≫ spacing 0.025): fixed points are spurious, at the ring radius R(β ≈ 4.8) ≈ 0.89;
+        // random (not even) angles move the radius by O(1/√n) of the kernel: tolerance 0.03.
+        var ring = many.FixedPoints[1];
+        Assert.True(ring.Spurious > 0 && ring.Training == 0);
+        Assert.Equal(ring.TheoryRingRadius!.Value, ring.MeanRadius, 0.03);
+        // t = 0.6 > ½ ln 1.5: one fixed point near the centre.
+        Assert.Equal(1, many.FixedPoints[2].Count);
+        Assert.InRange(many.FixedPoints[2].MeanRadius, 0, 0.1);
+        Assert.NotNull(r.Landscape);
+        Assert.Equal(1.0, few.Memorized + few.Spurious + few.Generalized, 12);
+    }
+
+    [Fact]
+    public void InvalidInputs_Throw_NamingTheBadValue()
+    {
+        using var a = Matrix([0.0, 1.0], 1);
+        using var x2 = Matrix([0.0, 1.0], 2);
+        using var nan = Matrix([double.NaN], 1);
+        using var den = Exact(a);
+        Assert.Contains("d = 2", Assert.Throws<ArgumentException>(() => AssociativeMemory.Energy(x2, a, 1)).Message);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => AssociativeMemory.Energy(nan, a, 1)).Message);
+        Assert.Contains("beta", Assert.Throws<ArgumentException>(() => AssociativeMemory.Energy(a, a, 0)).Message);
+        Assert.Contains("t must", Assert.Throws<ArgumentException>(() => AssociativeMemory.FindFixedPoints(den, 0, a, a, 0.1, 1)).Message);
+        Assert.Contains("n ≥ 2", Assert.Throws<ArgumentException>(() => AssociativeMemory.MedianSpacing(Matrix([1.0], 1))).Message);
+        Assert.Contains("≥ 2 samples", Assert.Throws<ArgumentException>(() => AssociativeMemory.LabelSamples(Matrix([1.0], 1), a, 0.1, 0.1)).Message);
+        Assert.Contains("deltaS", Assert.Throws<ArgumentException>(() => AssociativeMemory.LabelSamples(a, a, 0.1, -1)).Message);
+        Assert.Contains("ascending", Assert.Throws<ArgumentException>(() => new BasinOptions([0.5, 0.1]).Validate()).Message);
+        Assert.Contains("Probability", Assert.Throws<ArgumentException>(() => new BasinOptions(Probability: 1.5).Validate()).Message);
+        Assert.Contains("size", Assert.Throws<ArgumentException>(() => new AssociativeMemoryOptions([1]).Validate()).Message);
+        Assert.Contains("exceeds", Assert.Throws<ArgumentException>(() =>
+            AssociativeMemoryExperiment.Run(new CircleSpec(8).Generate(0).Data, new AssociativeMemoryOptions([16]))).Message);
+    }
+
+    [Fact]
+    public void Options_RoundTripThroughJson()
+    {
+        var o = new AssociativeMemoryOptions([4, 16], Times: [0.01, 0.1], Samples: 8, MemorizedRadius: 0.2,
+            FixedPoints: new FixedPointOptions(Starts: 7), Basins: new BasinOptions([0.01, 0.1], Trials: 3, Sampler: DiffusionDynamics.Sampling.SamplerKind.OdeEuler));
+        string json = System.Text.Json.JsonSerializer.Serialize(o, DiffusionDynamics.Reports.RunManifest.JsonOptions);
+        var back = System.Text.Json.JsonSerializer.Deserialize<AssociativeMemoryOptions>(json, DiffusionDynamics.Reports.RunManifest.JsonOptions)!;
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(back, DiffusionDynamics.Reports.RunManifest.JsonOptions));
+        Assert.Equal(o.Sizes, back.Sizes);
+        Assert.Equal(7, back.FixedPointsOrDefault.Starts);
+        Assert.Equal(DiffusionDynamics.Sampling.SamplerKind.OdeEuler, back.BasinsOrDefault.Sampler);
+    }
+
+    [Fact]
+    public void Experiment_WithTheSameSeed_ReproducesEveryNumber()
+    {
+        var data = new CircleSpec(16).Generate(2).Data;
+        var options = new AssociativeMemoryOptions([8, 16], Times: [0.01, 0.3], Samples: 8, SamplerSteps: 30, BasinPoints: 2, Seed: 11,
+            FixedPoints: new FixedPointOptions(Starts: 16), Basins: new BasinOptions([0.01, 0.1], Trials: 4));
+        var a = AssociativeMemoryExperiment.Run(data, options, isCircle: true);
+        var b = AssociativeMemoryExperiment.Run(data, options, isCircle: true);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(a.Sizes[i].Memorized, b.Sizes[i].Memorized);
+            Assert.Equal(a.Sizes[i].BasinSizes, b.Sizes[i].BasinSizes);
+            Assert.Equal(a.Sizes[i].FixedPoints.Select(f => f.MeanRadius), b.Sizes[i].FixedPoints.Select(f => f.MeanRadius));
+        }
+    }
+
+    private static double Phi(double z) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-z / Math.Sqrt(2));
+}
