@@ -69,8 +69,8 @@ public static class Figure
     public static string Save(Plot plot, string directory, string name, int width = 720, int height = 480)
     {
         plot.SavePng(Path.Combine(directory, name + ".png"), width, height);
-        // Skia's SVG canvas prints a line to native stdout for each dashed line it cannot express; keep it off the terminal.
-        NativeStdoutMute.Run(() => plot.SaveSvg(Path.Combine(directory, name + ".svg"), width, height));
+        // Skia's SVG canvas prints a line to native stderr for each dashed line it cannot express; keep it off the terminal.
+        NativeOutputMute.Run(() => plot.SaveSvg(Path.Combine(directory, name + ".svg"), width, height));
         return name + ".png";
     }
 }

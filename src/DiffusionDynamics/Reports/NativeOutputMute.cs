@@ -3,14 +3,16 @@ using System.Runtime.InteropServices;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>
-/// Silences the process's native standard output (file descriptor 1) for the duration of a call. Skia's SVG backend
-/// writes "Unsupported path effect in addPaint." to C stdout for every dashed line it cannot express; the library
-/// never prints, so that line must not reach the user's terminal. Managed writes through <see cref="Console.Out"/>
-/// are flushed before and are not affected afterwards. Linux only; elsewhere the call runs unchanged.
+/// Silences the process's native standard output and error (file descriptors 1 and 2) for the duration of a call.
+/// Skia's SVG backend writes "Unsupported path effect in addPaint." to C stderr (SkDebugf) for every dashed line it
+/// cannot express; the library never prints, so that text must not reach the user's terminal. Managed writers are
+/// flushed before and work as usual afterwards; an exception thrown by the call is reported by the caller after the
+/// descriptors are restored. Linux only; elsewhere the call runs unchanged.
 /// </summary>
-internal static partial class NativeStdoutMute
+internal static partial class NativeOutputMute
 {
     private const int StdoutFd = 1;
+    private const int StderrFd = 2;
     private const int WriteOnly = 1; // O_WRONLY
     private static readonly object Gate = new();
 
@@ -25,16 +27,17 @@ internal static partial class NativeStdoutMute
         lock (Gate)
         {
             Console.Out.Flush();
+            Console.Error.Flush();
             Flush(IntPtr.Zero);
-            int saved = Dup(StdoutFd);
-            int devNull = saved < 0 ? -1 : Open("/dev/null", WriteOnly);
+            int devNull = Open("/dev/null", WriteOnly);
             if (devNull < 0)
             {
-                if (saved >= 0) Close(saved);
                 action();
                 return;
             }
-            Dup2(devNull, StdoutFd);
+            int[] saved = [Dup(StdoutFd), Dup(StderrFd)];
+            if (saved[0] >= 0) Dup2(devNull, StdoutFd);
+            if (saved[1] >= 0) Dup2(devNull, StderrFd);
             Close(devNull);
             try
             {
@@ -43,8 +46,8 @@ internal static partial class NativeStdoutMute
             finally
             {
                 Flush(IntPtr.Zero); // push buffered C stdio text into /dev/null before restoring
-                Dup2(saved, StdoutFd);
-                Close(saved);
+                if (saved[0] >= 0) { Dup2(saved[0], StdoutFd); Close(saved[0]); }
+                if (saved[1] >= 0) { Dup2(saved[1], StderrFd); Close(saved[1]); }
             }
         }
     }
