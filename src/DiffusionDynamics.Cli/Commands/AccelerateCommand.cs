@@ -96,7 +96,7 @@ public static class AccelerateCommand
             };
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "accelerate"), p.GetValue(reference), p.GetValue(score) == "analytic", modelDir,
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
@@ -184,7 +184,7 @@ public static class AccelerateCommand
 
     private static string Bound(SavedKind kind) => kind switch { SavedKind.AtLeast => "≥", SavedKind.LessThan => "<", _ => "" };
 
-    private static string F(double v, string format = "F3") => double.IsFinite(v) ? v.ToString(format, Inv) : "—";
+    private static string F(double v, string format = "F3") => SummaryTable.Number(v, format);
 
     private static void WriteCsv(AccelerationResult r, string path)
     {

@@ -40,6 +40,13 @@ public sealed class CommonOptions
     /// <summary>True when the user gave --downsample (rather than taking its default).</summary>
     public bool DownsampleGiven(ParseResult p) => p.GetResult(Downsample) is { Implicit: false };
 
+    /// <summary>Adds the validator "NAME must be ≥ min." to an integer option.</summary>
+    public static void AtLeast(Option<int> option, int min) =>
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
+
+    /// <summary>The command line without the command token, for manifests and reports.</summary>
+    public static string[] Arguments(ParseResult p) => p.Tokens.Where(t => t.Type != System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToArray();
+
     public DataRequest DataRequest(ParseResult p) => new(
         Spec: p.GetValue(Data) ?? "builtin",
         LabelsPath: p.GetValue(Labels),

@@ -147,7 +147,7 @@ public static class CompareScoresCommand
                 Precision: p.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32,
                 HeldOut: p.GetValue(heldOut), ModelDir: modelDir);
             return Execute(request, options, common.OutputFolder(p, "compare-scores"),
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
@@ -254,7 +254,7 @@ public static class CompareScoresCommand
         }
     }
 
-    private static string F(double? v, string format = "F3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+    private static string F(double? v, string format = "F3") => SummaryTable.Number(v, format);
 
     /// <summary>Grid times closest to 0.01, 0.1, 0.3, 1 and 3 (within the grid), for the summary.</summary>
     public static double[] SummaryTimes(IReadOnlyList<double> grid) =>
@@ -305,11 +305,9 @@ public static class CompareScoresCommand
                        "data x = a e^{-t} + sqrt(1 − e^{-2t}) z (OU time t). Wang & Vastola (arXiv 2412.09726, 2311.10892): the learned score is " +
                        "dominated by its Gaussian (linear) approximation at moderate to high noise; at small noise a Gaussian mixture (coarse-grained) " +
                        "score describes it better than the exact empirical score does. Every approximation is scored on the same draws.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }));
+            .Summary(rows);
         report.Table(["approximation", "what it is", "fit time"], r.Approximations.Select(a => (IReadOnlyList<string>)new[] { a.Name, a.Description, $"{a.FitSeconds:F2} s" }));
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption);
+        report.Figures(figures);
         report.Heading("Files").Links([
             ("compare-scores.json", "every number of this page: per approximation the curve {t, ev, stderr} (OU times)"),
             ("compare-scores.csv", "one row per time: EV and its SE per approximation"),

@@ -46,7 +46,7 @@ public static class MemorizationCommand
                 ScoreSamples: p.GetValue(scoreSamples), Seed: p.GetValue(common.Seed));
             evaluation.Validate();
             return Execute(request, list, train.NetworkFor(p), training, evaluation, common.OutputFolder(p, "memorization"), p.GetValue(train.Resume),
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }

@@ -47,7 +47,7 @@ public static class MemoryCommand
         common.AddTo(command);
         foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, landscapeT, landscapeN, train, trainSteps })
             command.Options.Add(o);
-        AtLeast(samples, 2); AtLeast(steps, 1); AtLeast(starts, 1); AtLeast(basinPoints, 0); AtLeast(basinTrials, 1); AtLeast(landscapeN, 2); AtLeast(trainSteps, 1);
+        CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1);
         Positive(tMax); Positive(tMin); Positive(deltaM); Positive(deltaS); Positive(landscapeT);
         sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
         times.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
@@ -67,13 +67,11 @@ public static class MemoryCommand
             var training = p.GetValue(train) ? new TrainingOptions(Steps: p.GetValue(trainSteps), Seed: p.GetValue(common.Seed)) : null;
             training?.Validate();
             return Execute(request, options, common.OutputFolder(p, "memory"), training,
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-    private static void AtLeast(Option<int> option, int min) =>
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     private static void Positive(Option<double> option) =>
         option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
@@ -107,7 +105,7 @@ public static class MemoryCommand
                     new InlineProgress<TrainingProgress>(q => report($"n = {subset.Count}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)));
                 return Checkpoint.LoadDenoiser(dir, ema: true);
             };
-            return AssociativeMemoryExperiment.Run(data, options, isCircle, new StageProgress(report), modelFor: modelFor,
+            return AssociativeMemoryExperiment.Run(data, options, isCircle, new StageProgress<MemoryProgress>(report, v => (v.Stage, v.Done, v.Total)), modelFor: modelFor,
                 modelName: training is null ? null : $"trained {NetworkOptions.DefaultFor(data.ItemShape).Kind} per size ({training.Steps} steps, EMA)");
         });
 
@@ -133,7 +131,7 @@ public static class MemoryCommand
         return 0;
     }
 
-    private static string F(double v, string format = "F3") => double.IsFinite(v) ? v.ToString(format, Inv) : "—";
+    private static string F(double v, string format = "F3") => SummaryTable.Number(v, format);
 
     /// <summary>The summary table (terminal and report).</summary>
     public static List<(string, string)> SummaryRows(AssociativeMemoryResult r)
@@ -172,10 +170,8 @@ public static class MemoryCommand
                        "β = 1/(2(e^{2t} − 1)) (Pham, Raya, Negri, Zaki, Ambrogioni & Krotov 2025, arXiv 2505.21777). Its minima are the attracting fixed points " +
                        "of y ← D(e^{−t} y, t); they are labelled training (within δ_m of a training point) or spurious. δ_m, δ_s are multiples of h, the median " +
                        "nearest-neighbour distance of the training points.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }));
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption);
+            .Summary(rows);
+        report.Figures(figures);
         report.Heading("Files").Links([
             ("memory.json", "every number of this page (OU times), incl. fixed points of the landscape"),
             ("memory.csv", "per size: sample shares, spacing, thresholds, median basin size"),
@@ -185,8 +181,4 @@ public static class MemoryCommand
         report.Write(path);
     }
 
-    private sealed class StageProgress(Action<string, string, long, long> report) : IProgress<MemoryProgress>
-    {
-        public void Report(MemoryProgress value) => report(value.Stage, "", value.Done, value.Total);
-    }
 }

@@ -39,7 +39,7 @@ public static class RegimesCommand
         dynamics.AddTo(command);
         foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap, model, classifier })
             command.Options.Add(o);
-        AtLeast(steps, 1); AtLeast(pairs, 2); AtLeast(branches, 2); AtLeast(entropySamples, 2); AtLeast(bootstrap, 10);
+        CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(bootstrap, 10);
 
         command.SetAction(p =>
         {
@@ -57,13 +57,11 @@ public static class RegimesCommand
                 Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic);
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-    private static void AtLeast(Option<int> option, int min) =>
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     public static int Execute(DataRequest request, RegimesOptions options, string outDir, string? modelDir, string[] args, TextWriter output)
@@ -75,9 +73,9 @@ public static class RegimesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress<RegimesProgress>(report, v => ((trained is null ? "" : "model: ") + v.Stage, v.Done, v.Total)), model: trained));
         var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress<RegimesProgress>(report, v => ("exact score: " + v.Stage, v.Done, v.Total))));
 
         File.WriteAllText(run.File("regimes.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
         if (exact is not null) File.WriteAllText(run.File("regimes-exact.json"), JsonSerializer.Serialize(exact, RunManifest.JsonOptions));
@@ -112,7 +110,7 @@ public static class RegimesCommand
         return 0;
     }
 
-    private static string F(double? v, string format = "F3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+    private static string F(double? v, string format = "F3") => SummaryTable.Number(v, format);
 
     /// <summary>The summary table (shared by the terminal and the report).</summary>
     public static List<(string, string)> SummaryRows(RegimesResult r)
@@ -174,8 +172,4 @@ public static class RegimesCommand
         report.Write(path);
     }
 
-    private sealed class StageProgress(Action<string, string, long, long> report, string prefix = "") : IProgress<RegimesProgress>
-    {
-        public void Report(RegimesProgress value) => report(prefix + value.Stage, "", value.Done, value.Total);
-    }
 }

@@ -81,7 +81,7 @@ public static class SampleCommand
                 GridKind: p.GetValue(gridKind) switch { "log-snr" => SamplingGrid.LogSnr, "ddpm" => SamplingGrid.DdpmLinear, _ => SamplingGrid.UniformWithLogTail });
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");
-            return Execute(request, options, outDir, p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), output, modelDir);
+            return Execute(request, options, outDir, CommonOptions.Arguments(p), output, modelDir);
         });
         return command;
     }
@@ -163,8 +163,7 @@ public static class SampleCommand
         manifest.Write(run.File("manifest.json"));
         var report = new HtmlReport("diffdyn sample — generation with the exact empirical score")
             .Code("diffdyn sample " + string.Join(' ', args))
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
+            .Summary(rows);
         report.Heading("Figures");
         foreach (var (file, caption) in figures) report.Figure(file, caption, hasSvg: File.Exists(run.File(Path.ChangeExtension(file, ".svg"))));
         report.Heading("Files").Links([

@@ -41,7 +41,7 @@ public static class SpectrumCommand
         var command = new Command("spectrum", "Jacobian spectra of the score vs t and training-set size: tangent dimension and the loss of dimensions (Achilli et al. 2024).");
         common.AddTo(command);
         foreach (var o in new Option[] { sizes, points, count, times, tMin, tMax, gap, solver, denseLimit, topK, samplerSteps, model }) command.Options.Add(o);
-        AtLeast(count, 1); AtLeast(times, 2); AtLeast(denseLimit, 1); AtLeast(topK, 1); AtLeast(samplerSteps, 1);
+        CommonOptions.AtLeast(count, 1); CommonOptions.AtLeast(times, 2); CommonOptions.AtLeast(denseLimit, 1); CommonOptions.AtLeast(topK, 1); CommonOptions.AtLeast(samplerSteps, 1);
         tMin.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--t-min must be > 0."); });
         tMax.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is > 0 and <= 20)) r.AddError("--t-max must be in (0, 20]."); });
         gap.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is > 0 and < 1)) r.AddError("--gap must be in (0, 1)."); });
@@ -72,13 +72,11 @@ public static class SpectrumCommand
                     DenseLimit: p.GetValue(denseLimit), TopK: p.GetValue(topK), Seed: p.GetValue(common.Seed)));
             options.Validate();
             return Execute(request, ParseSizes(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDir,
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-    private static void AtLeast(Option<int> option, int min) =>
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     /// <summary>"100,1000" → [100, 1000] (distinct, ascending); null/empty → null. Each N ≥ 2.</summary>
     public static int[]? ParseSizes(string? text)
@@ -124,7 +122,7 @@ public static class SpectrumCommand
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (trained is null ? "" : $"; trained model {modelDir}"));
             var result = ProgressDisplay.RunStages(output, report =>
-                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress(report)));
+                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress<JacobianSpectrumProgress>(report, v => (v.Stage, v.Done, v.Total))));
 
             File.WriteAllText(run.File("spectrum.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
             WriteCsv(result, run.File("spectrum.csv"));
@@ -151,7 +149,7 @@ public static class SpectrumCommand
         }
     }
 
-    private static string F(double? v, string format = "G3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+    private static string F(double? v, string format = "G3") => SummaryTable.Number(v, format);
 
     /// <summary>The summary table (shared by the terminal and the report).</summary>
     public static List<(string, string)> SummaryRows(JacobianSpectrumResult r)
@@ -198,10 +196,8 @@ public static class SpectrumCommand
                        "The tangent dimension is the count of ν_k below τ. Linear-manifold theory (Achilli et al. 2024, arXiv 2410.08727): a direction of std s is lost when the " +
                        "VE noise variance σ² = e^{2t} − 1 falls below s²/(2 ln N), i.e. for OU t < ½ ln(1 + s²/(2 ln N)); it is resolved above the noise while σ² < s². " +
                        "All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }));
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption);
+            .Summary(rows);
+        report.Figures(figures);
         report.Heading("Files").Links([
             ("spectrum.json", "every number of this page (OU times)"),
             ("spectrum.csv", "per size and t: tangent dimension, prediction, ν per subspace, mean sorted spectrum"),
@@ -210,8 +206,4 @@ public static class SpectrumCommand
         report.Write(path);
     }
 
-    private sealed class StageProgress(Action<string, string, long, long> report) : IProgress<JacobianSpectrumProgress>
-    {
-        public void Report(JacobianSpectrumProgress value) => report(value.Stage, "", value.Done, value.Total);
-    }
 }

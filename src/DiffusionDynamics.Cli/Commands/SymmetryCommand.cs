@@ -48,7 +48,7 @@ public static class SymmetryCommand
             command.Options.Add(o);
         tMin.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError("--t-min must be finite and > 0."); });
         tMax.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double v && (!double.IsFinite(v) || v <= 0)) r.AddError("--t-max must be finite and > 0."); });
-        AtLeast(times, 3); AtLeast(directions, 1); AtLeast(eigenvalues, 1); AtLeast(brackets, 10);
+        CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(directions, 1); CommonOptions.AtLeast(eigenvalues, 1); CommonOptions.AtLeast(brackets, 10);
         potentials.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--potentials must be in [0, 12]."); });
 
         command.SetAction(p =>
@@ -70,13 +70,11 @@ public static class SymmetryCommand
             options.Validate();
             Precision? prec = p.GetValue(precision) switch { "float32" => Precision.Float32, "float64" => Precision.Float64, _ => null };
             return Execute(request, options, modelDir is null ? scoreKind : "model", prec, common.OutputFolder(p, "symmetry"), modelDir,
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-    private static void AtLeast(Option<int> option, int min) =>
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     /// <param name="precision">Arithmetic of the empirical score; null: float64 when n·d ≤ 10⁶, else float32.</param>
@@ -122,7 +120,7 @@ public static class SymmetryCommand
             using var run = RunDirectory.Create(outDir);
             output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {scoreName}; {options.Drift} drift, {options.Times} times");
             var result = ProgressDisplay.RunStages(output, report =>
-                SymmetryBreakingAnalysis.Run(denoiser, data, options, model, scoreName, new StageProgress(report)));
+                SymmetryBreakingAnalysis.Run(denoiser, data, options, model, scoreName, new StageProgress<SymmetryProgress>(report, v => (v.Stage, v.Done, v.Total))));
 
             File.WriteAllText(run.File("symmetry.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
             WriteCsv(result, run.File("symmetry.csv"), run.File("branches.csv"));
@@ -160,7 +158,7 @@ public static class SymmetryCommand
         _ => null,
     };
 
-    private static string F(double? v, string format = "F4") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+    private static string F(double? v, string format = "F4") => SummaryTable.Number(v, format);
 
     /// <summary>The summary table (shared by the terminal and the report).</summary>
     public static List<(string, string)> SummaryRows(SymmetryBreakingResult r)
@@ -212,10 +210,8 @@ public static class SymmetryCommand
                        (r.Centre == CentreChoice.DataMean ? "The data are centred (a − ā), so the centre at time t is e^{-t} ā; " : "The centre is the origin; ") +
                        "x*(t) is tracked by Newton continuation from the largest t, and the critical time is where the largest eigenvalue of ∂f at x*(t) crosses 0 " +
                        "(refined by bisection in t). Branches: roots of u_k·f(x* + q u_k, t) in q, stable where the slope is negative.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }));
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption);
+            .Summary(rows);
+        report.Figures(figures);
         report.Heading("Files").Links([
             ("symmetry.json", "every number of this page (OU times): critical times, eigenvalue curves, branches, potentials"),
             ("symmetry.csv", "per time: residual, |x* − c|, top eigenvalues of ∂f, projections on u_k"),
@@ -225,8 +221,4 @@ public static class SymmetryCommand
         report.Write(path);
     }
 
-    private sealed class StageProgress(Action<string, string, long, long> report) : IProgress<SymmetryProgress>
-    {
-        public void Report(SymmetryProgress value) => report(value.Stage, "", value.Done, value.Total);
-    }
 }

@@ -44,7 +44,7 @@ public static class TrainCommand
             var training = train.Training(p, p.GetValue(common.Seed));
             string outDir = common.OutputFolder(p, "train");
             return Execute(request, train.NetworkFor(p), training, outDir, p.GetValue(train.Resume), p.GetValue(samples),
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
@@ -124,8 +124,7 @@ public static class TrainCommand
         }.Write(Path.Combine(report, "manifest.json"));
         var html = new HtmlReport("diffdyn train — denoising score matching")
             .Code("diffdyn train " + string.Join(' ', args))
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
+            .Summary(rows);
         html.Heading("Figures");
         foreach (var (file, caption) in figures) html.Figure(file, caption, hasSvg: File.Exists(Path.Combine(report, Path.ChangeExtension(file, ".svg"))));
         html.Paragraph("Times are OU times t; the network predicts ε in x(t) = e^{-t} a + sqrt(1 - e^{-2t}) ε, so D = (x - sqrt(Δ_t) ε̂) e^t.");

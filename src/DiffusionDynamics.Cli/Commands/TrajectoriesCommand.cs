@@ -47,7 +47,7 @@ public static class TrajectoriesCommand
         dynamics.AddTo(command);
         foreach (var o in new Option[] { score, model, sampler, trajectories, steps, modes, perturbations, perturbTimes, epsilon, batch, bootstrap, strip })
             command.Options.Add(o);
-        AtLeast(trajectories, 2); AtLeast(steps, 2); AtLeast(modes, 1); AtLeast(perturbations, 0); AtLeast(batch, 1); AtLeast(bootstrap, 10); AtLeast(strip, 0);
+        CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(steps, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(perturbations, 0); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(bootstrap, 10); CommonOptions.AtLeast(strip, 0);
         epsilon.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double e && (!double.IsFinite(e) || e < 0)) r.AddError("--epsilon must be finite and ≥ 0."); });
 
         command.SetAction(p =>
@@ -65,13 +65,11 @@ public static class TrajectoriesCommand
                 StripTrajectories: p.GetValue(strip), Seed: p.GetValue(common.Seed));
             options.Validate();
             return Execute(request, options, p.GetValue(score) == "gaussian", modelDir, common.OutputFolder(p, "trajectories"),
-                p.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToArray(), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-    private static void AtLeast(Option<int> option, int min) =>
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
 
     private static double[]? ParseTimes(string? text)
     {
@@ -148,7 +146,7 @@ public static class TrajectoriesCommand
         return (rule.Classify, description, rule);
     }
 
-    private static string F(double? v, string format = "F3") => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
+    private static string F(double? v, string format = "F3") => SummaryTable.Number(v, format);
 
     /// <summary>The summary table (terminal and report).</summary>
     public static List<(string, string)> SummaryRows(TrajectoriesResult r, string classRule)

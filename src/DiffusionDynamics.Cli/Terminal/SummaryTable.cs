@@ -5,6 +5,10 @@ namespace DiffusionDynamics.Cli.Terminal;
 /// <summary>Prints a two-column summary (quantity, value) as a Spectre table, or aligned text when redirected.</summary>
 public static class SummaryTable
 {
+    /// <summary>A number for a summary row in the invariant culture, "—" when missing or not finite.</summary>
+    public static string Number(double? value, string format = "F3") =>
+        value is double v && double.IsFinite(v) ? v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "—";
+
     public static void Print(TextWriter output, string title, IReadOnlyList<(string Quantity, string Value)> rows)
     {
         if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))

@@ -55,6 +55,18 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>The "Summary" heading and a two-column quantity/value table (the rows the terminal summary prints).</summary>
+    public HtmlReport Summary(IEnumerable<(string Quantity, string Value)> rows) =>
+        Heading("Summary").Table(["quantity", "value"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Quantity, r.Value }));
+
+    /// <summary>The "Figures" heading and each figure with its caption (SVG twins linked).</summary>
+    public HtmlReport Figures(IEnumerable<(string File, string Caption)> figures)
+    {
+        Heading("Figures");
+        foreach (var (file, caption) in figures) Figure(file, caption);
+        return this;
+    }
+
     public HtmlReport Links(IEnumerable<(string File, string Description)> files)
     {
         body.Append("<ul>\n");
