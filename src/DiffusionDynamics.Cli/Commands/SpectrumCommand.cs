@@ -165,8 +165,9 @@ public static class SpectrumCommand
             var peak = s.Curve.MaxBy(c => c.TangentDimension)!;
             rows.Add(($"N = {s.N}: max tangent dimension", $"{peak.TangentDimension:F2} at t = {F(peak.T)}" + (peak.PredictedTangentDimension is int p ? $" (theory there: {p})" : "")));
             if (s.Losses is null) continue;
+            rows.Add(($"N = {s.N}: whole-point collapse t_C", $"{F(s.CollapseTime)} (ln N = ½ Σ ln(1 + s_i²/σ²))"));
             foreach (var l in s.Losses)
-                rows.Add(($"N = {s.N}: std {F(l.Std)} ×{l.Count} lost at t", $"measured onset (min ν) {F(l.MeasuredOnsetTime)}, ν back above τ {F(l.MeasuredLossTime)}  |  theory ½ ln(1 + s²/(2 ln N)) = {F(l.TheoryLossTime)}"));
+                rows.Add(($"N = {s.N}: std {F(l.Std)} ×{l.Count} loss, onset | lost", $"measured {F(l.MeasuredOnsetTime)} | {F(l.MeasuredLossTime)}  ·  theory t_loss = {F(l.TheoryLossTime)} | t_C = {F(s.CollapseTime)}"));
         }
         rows.Add(("time", $"{r.Seconds:F1} s"));
         return rows;
@@ -194,7 +195,11 @@ public static class SpectrumCommand
             .Paragraph("The Jacobian of the score J_s = ∂∇ln P_t at chosen points, normalized as ν_k = Δ_t σ_k(J_s) so that pure noise gives 1 and directions along " +
                        "which the learned density still spreads give ≈ 0 (for the empirical score −Δ_t J_s = I − e^{-2t} Cov_w(a)/Δ_t, the posterior-weighted covariance). " +
                        "The tangent dimension is the count of ν_k below τ. Linear-manifold theory (Achilli et al. 2024, arXiv 2410.08727): a direction of std s is lost when the " +
-                       "VE noise variance σ² = e^{2t} − 1 falls below s²/(2 ln N), i.e. for OU t < ½ ln(1 + s²/(2 ln N)); it is resolved above the noise while σ² < s². " +
+                       "VE noise variance σ² = e^{2t} − 1 falls below s²/(2 ln N), i.e. for OU t < t_loss = ½ ln(1 + s²/(2 ln N)); it is resolved above the noise while σ² < s². " +
+                       "At finite d the posterior also condenses on one training point at the collapse time t_C of the whole spectrum, the root of " +
+                       "ln N = ½ Σ_i ln(1 + s_i²/σ²) (Biroli et al. 2024), which removes every remaining direction; the predicted tangent dimension counts the " +
+                       "directions with max(t_loss, t_C) < t < ½ ln(1 + s²). Measured per subspace: the onset (the t of smallest ν, below which memorization " +
+                       "pushes ν back up), compared with t_loss, and the t where ν climbs back through τ (the loss is complete), compared with t_C. " +
                        "All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.")
             .Summary(rows);
         report.Figures(figures);

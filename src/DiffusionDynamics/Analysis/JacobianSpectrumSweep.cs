@@ -69,8 +69,11 @@ public sealed record SpectrumSubject(int Size, IDenoiser Denoiser, Dataset Train
 public sealed record JacobianSpectrumResult(string Clock, string DataName, int D, double[]? Stds, JacobianSpectrumSweepOptions Options,
     IReadOnlyList<SpectrumSizeResult> Sizes, double Seconds);
 
-/// <summary>One size: curve over t, thresholds and measured loss times per subspace (linear-manifold data only).</summary>
-public sealed record SpectrumSizeResult(int N, string Score, IReadOnlyList<ManifoldThreshold>? Thresholds, IReadOnlyList<SpectrumTimePoint> Curve,
+/// <summary>
+/// One size: curve over t, thresholds, the whole-point collapse time t_C of the manifold's spectrum (<see cref="ManifoldLoss.CollapseTime"/>)
+/// and measured loss times per subspace (linear-manifold data only).
+/// </summary>
+public sealed record SpectrumSizeResult(int N, string Score, IReadOnlyList<ManifoldThreshold>? Thresholds, double? CollapseTime, IReadOnlyList<SpectrumTimePoint> Curve,
     IReadOnlyList<SubspaceLoss>? Losses);
 
 /// <summary>
@@ -82,8 +85,9 @@ public sealed record SpectrumTimePoint(double T, double NoiseVariance, double[] 
 
 /// <summary>
 /// Measured and predicted loss of one subspace (OU t). Onset: the t where its ν(t) is smallest (log-parabolic refinement on the grid):
-/// below it memorization drives ν back towards 1 — the measurement compared with <see cref="ManifoldThreshold.LossTime"/>.
-/// Lost: where ν climbs back through τ as t decreases (log-interpolated). TangentFrom: where ν first fell below τ.
+/// below it memorization drives ν back towards 1 — the measurement compared with the per-direction <see cref="ManifoldThreshold.LossTime"/>.
+/// Lost: where ν climbs back through τ as t decreases (log-interpolated), compared with the whole-point collapse time
+/// <see cref="SpectrumSizeResult.CollapseTime"/>. TangentFrom: where ν first fell below τ.
 /// TangentFrom and Lost are null when the subspace never became tangent (ν ≥ τ throughout); Onset is null when the subspace was
 /// never resolved at all (ν ≥ 0.9 throughout, <see cref="JacobianSpectrumSweep.ResolvedLevel"/>).
 /// </summary>
@@ -177,14 +181,15 @@ public static class JacobianSpectrumSweep
             losses = [];
             for (int g = 0; g < groups.Count; g++)
             {
-                var (from, lost) = MeasuredLoss(curve.Select(c => c.T).ToArray(), curve.Select(c => c.SubspaceValues![g]).ToArray(), spectrumOptions.GapThreshold);
                 var ts = curve.Select(c => c.T).ToArray();
                 var nu = curve.Select(c => c.SubspaceValues![g]).ToArray();
+                var (from, lost) = MeasuredLoss(ts, nu, spectrumOptions.GapThreshold);
                 double? onset = nu.Min() < ResolvedLevel ? Onset(ts, nu) : null;
                 losses.Add(new SubspaceLoss(groups[g].Std, groups[g].Columns.Length, thresholds[g].LossTime, onset, lost, from));
             }
         }
-        return new SpectrumSizeResult(subject.Size, subject.Label, thresholds, curve, losses);
+        double? collapse = truth is null || subject.Size < 2 ? null : ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size);
+        return new SpectrumSizeResult(subject.Size, subject.Label, thresholds, collapse, curve, losses);
     }
 
     /// <summary>

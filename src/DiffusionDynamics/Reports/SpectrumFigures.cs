@@ -15,11 +15,13 @@ public static class SpectrumFigures
         var figures = new List<(string, string)>
         {
             (TangentDimension(result, directory), "Measured tangent dimension (count of ν_k < τ, mean ± SE over the points) against OU time t, per training-set size N; " +
-                "dashed steps: the prediction #{i : t_loss,i < t < t_vis,i}, t_loss = ½ ln(1 + s_i²/(2 ln N)), t_vis = ½ ln(1 + s_i²)."),
+                "dashed steps: the prediction #{i : max(t_loss,i, t_C) < t < t_vis,i}, t_loss = ½ ln(1 + s_i²/(2 ln N)), t_vis = ½ ln(1 + s_i²), " +
+                "t_C the whole-point collapse time (ln N = ½ Σ_i ln(1 + s_i²/σ²))."),
         };
         if (result.Stds is not null)
             figures.Add((Subspaces(result, directory), "ν along each subspace of the linear manifold (mean over its directions and the points) against t; " +
-                "dotted verticals: the predicted loss times t_loss = ½ ln(1 + s²/(2 ln N)) of each subspace and size, same colour as the subspace; below τ (dashed) the subspace is tangent; " +
+                "dotted verticals: the per-direction loss times t_loss = ½ ln(1 + s²/(2 ln N)) of each subspace and size, same colour as the subspace; " +
+                "grey verticals (line style of the size): the collapse time t_C, below which every direction is lost; below τ (dashed) the subspace is tangent; " +
                 "the measured onset of loss is the minimum of each curve."));
         foreach (var size in result.Sizes)
             figures.Add((Spectra(result, size, directory), $"N = {size.N}: sorted normalized spectrum ν_k = Δ_t σ_k(J_s) (1 = pure noise) at several t, one colour per t; " +
@@ -90,6 +92,14 @@ public static class SpectrumFigures
                     v.LinePattern = LinePattern.Dotted;
                     v.LineWidth = 1.5f;
                 }
+            }
+            if (s.CollapseTime is double tc && tc >= Math.Pow(10, xs.Min()) && tc <= Math.Pow(10, xs.Max()))
+            {
+                var v = plot.Add.VerticalLine(Math.Log10(tc));
+                v.Color = Colors.Black.WithAlpha(0.5);
+                v.LinePattern = patterns[i % patterns.Length];
+                v.LineWidth = 1.5f;
+                v.LegendText = $"collapse t_C, N = {s.N}";
             }
         }
         var tau = plot.Add.HorizontalLine(r.Options.SpectrumOptions.GapThreshold);

@@ -15,11 +15,19 @@ namespace DiffusionDynamics.Theory;
 ///   t_loss,i = ½ ln(1 + s_i²/(2 ln N))
 /// </code>
 /// and a direction is visible above the noise (tangent for the generalizing, Gaussian score) while σ² &lt; s_i²,
-/// i.e. t &lt; t_vis,i = ½ ln(1 + s_i²). The predicted tangent dimension is
+/// i.e. t &lt; t_vis,i = ½ ln(1 + s_i²).
+/// <para>
+/// The per-direction rule is an asymptotic one. At finite d the posterior over training points condenses on a single
+/// point at the collapse time t_C of the whole spectrum (Biroli et al., arXiv 2402.18491; <see cref="ExcessEntropy.AnisotropicCollapseTime"/>),
+/// the root of ln N = ½ Σ_i ln(1 + s_i²/σ²(t_C)); below it every direction is lost, whatever its own threshold. So a direction
+/// is lost, as t decreases, at t_lost,i = max(t_loss,i, t_C), and the predicted tangent dimension is
 /// <code>
-///   d_tan(t, N) = #{ i : t_loss,i &lt; t &lt; t_vis,i }
+///   d_tan(t, N) = #{ i : t_lost,i &lt; t &lt; t_vis,i }
 /// </code>
-/// so the highest-variance directions are lost first as t decreases.
+/// Higher-variance directions start to be lost first. On the standard d = 30 manifold (2 × std 1, 5 × std 0.3) the exact empirical
+/// score starts losing the std-1 directions at 1–2.5 × t_loss(1), and the collapse (t_C ≈ 0.0073 at N = 10⁴) completes the loss of
+/// both subspaces, the std-0.3 one long before its own t_loss(0.3) ≈ 0.0024 (README, spectrum).
+/// </para>
 /// </summary>
 public static class ManifoldLoss
 {
@@ -55,28 +63,40 @@ public static class ManifoldLoss
         return TimeOfNoiseVariance(std * std);
     }
 
-    /// <summary>d_tan(t, N) = #{ i : t_loss,i &lt; t &lt; t_vis,i } over the stds (zero stds never count). Range: t &gt; 0, N ≥ 2.</summary>
+    /// <summary>
+    /// t_C of the manifold's spectrum (its d = stds.Count directions with variances s_i²): the root of
+    /// ln N = ½ Σ_i ln(1 + s_i²/(e^{2t} − 1)). Range: N ≥ 2, stds ≥ 0 finite, not empty (all zero gives 0).
+    /// </summary>
+    public static double CollapseTime(IReadOnlyList<double> stds, int n)
+    {
+        RequireStds(stds);
+        return ExcessEntropy.AnisotropicCollapseTime(n, stds.Count, stds.Select(s => s * s).ToArray());
+    }
+
+    /// <summary>d_tan(t, N) = #{ i : max(t_loss,i, t_C) &lt; t &lt; t_vis,i } over the stds (zero stds never count). Range: t &gt; 0, N ≥ 2.</summary>
     public static int PredictedTangentDimension(IReadOnlyList<double> stds, int n, double t)
     {
-        ArgumentNullException.ThrowIfNull(stds);
         OuTime.RequirePositive(t);
-        int count = 0;
-        foreach (double s in stds)
-        {
-            if (!(s >= 0) || !double.IsFinite(s)) throw new ArgumentException($"std {s} must be finite and ≥ 0.", nameof(stds));
-            if (s > 0 && t > LossTime(s, n) && t < VisibilityTime(s)) count++;
-        }
-        return count;
+        double collapse = CollapseTime(stds, n);
+        return t <= collapse ? 0 : stds.Count(s => s > 0 && t > LossTime(s, n) && t < VisibilityTime(s));
     }
 
     /// <summary>The thresholds of each distinct std (largest first), with its multiplicity. Range: N ≥ 2, stds ≥ 0 finite.</summary>
     public static IReadOnlyList<ManifoldThreshold> Thresholds(IReadOnlyList<double> stds, int n)
     {
+        double collapse = CollapseTime(stds, n);
+        return stds.Where(s => s > 0).GroupBy(s => s).OrderByDescending(g => g.Key)
+            .Select(g => new ManifoldThreshold(g.Key, g.Count(), LossNoiseVariance(g.Key, n), LossTime(g.Key, n), VisibilityTime(g.Key),
+                Math.Max(LossTime(g.Key, n), collapse)))
+            .ToList();
+    }
+
+    private static void RequireStds(IReadOnlyList<double> stds)
+    {
         ArgumentNullException.ThrowIfNull(stds);
         if (stds.Count == 0) throw new ArgumentException("stds is empty.", nameof(stds));
-        return stds.Where(s => s > 0).GroupBy(s => s).OrderByDescending(g => g.Key)
-            .Select(g => new ManifoldThreshold(g.Key, g.Count(), LossNoiseVariance(g.Key, n), LossTime(g.Key, n), VisibilityTime(g.Key)))
-            .ToList();
+        foreach (double s in stds)
+            if (!(s >= 0) || !double.IsFinite(s)) throw new ArgumentException($"std {s} must be finite and ≥ 0.", nameof(stds));
     }
 
     private static void RequireStd(double std)
@@ -91,4 +111,5 @@ public static class ManifoldLoss
 /// <param name="LossNoiseVariance">σ²_loss = s²/(2 ln N) (VE noise variance).</param>
 /// <param name="LossTime">t_loss = ½ ln(1 + σ²_loss).</param>
 /// <param name="VisibilityTime">t_vis = ½ ln(1 + s²).</param>
-public sealed record ManifoldThreshold(double Std, int Count, double LossNoiseVariance, double LossTime, double VisibilityTime);
+/// <param name="LostTime">t_lost = max(t_loss, t_C): where the direction is lost as t decreases, by its own rule or by the whole-point collapse.</param>
+public sealed record ManifoldThreshold(double Std, int Count, double LossNoiseVariance, double LossTime, double VisibilityTime, double LostTime);

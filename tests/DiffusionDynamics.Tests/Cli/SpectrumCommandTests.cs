@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DiffusionDynamics.Data;
 using DiffusionDynamics.Theory;
 
 namespace DiffusionDynamics.Tests.Cli;
@@ -32,7 +33,9 @@ public class SpectrumCommandTests : CliHarness
         foreach (var key in new[] { "std", "theoryLossTime", "measuredOnsetTime", "measuredLossTime" })
             Assert.True(s.GetProperty("losses")[0].TryGetProperty(key, out _), key);
         Assert.Equal(1 + 2 * 8, File.ReadAllLines(Path.Combine(outDir, "spectrum.csv")).Length); // header + 2 sizes × 8 times
-        Assert.Contains("lost at t", stdout);
+        Assert.Equal(ManifoldLoss.CollapseTime(LinearManifoldSpec.Standard().Stds, 300), s.GetProperty("collapseTime").GetDouble(), 12);
+        Assert.Contains("whole-point collapse t_C", stdout);
+        Assert.Contains("loss, onset | lost", stdout);
         Assert.Contains("tangent-dimension.png", File.ReadAllText(Path.Combine(outDir, "index.html")));
     }
 

@@ -39,22 +39,46 @@ public class ManifoldLossTests
         Assert.All(th, x => Assert.True(x.LossTime < x.VisibilityTime));
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1000)]
+    [InlineData(10000)]
+    public void CollapseTime_SolvesLnNEqualsHalfTheSumOfLog1PlusVarianceOverNoise(int n)
+    {
+        // Independent check of the root: at σ² = e^{2 t_C} − 1, ln N = ½ Σ_i ln(1 + s_i²/σ²). The bisection stops at a few ulps
+        // of t, and the sum has slope ~ d ln σ²/dt · (resolved dims)/2 ≈ 7/t there, so the residual is round-off (≤ 1e−9).
+        var stds = LinearManifoldSpec.Standard().Stds;
+        double tc = ManifoldLoss.CollapseTime(stds, n);
+        double sigma2 = Math.Exp(2 * tc) - 1;
+        double rhs = 0.5 * stds.Sum(s => Math.Log(1 + s * s / sigma2));
+        Assert.Equal(Math.Log(n), rhs, 1e-9);
+        // It lies between the std-0.3 and std-1 per-direction thresholds for these N: the collapse, not t_loss(0.3), removes the 0.3 subspace.
+        Assert.InRange(tc, ManifoldLoss.LossTime(0.3, n), ManifoldLoss.LossTime(1, n));
+        // And one isotropic direction reduces it to the 1-D Gaussian closed form ½ ln(1 + s²/(N² − 1)).
+        Assert.Equal(0.5 * Math.Log(1 + 0.49 / ((double)n * n - 1)), ManifoldLoss.CollapseTime([0.7], n), 1e-12);
+    }
+
     [Fact]
-    public void PredictedTangentDimension_StepsThroughTheWindowsOfEachSubspace()
+    public void PredictedTangentDimension_StepsThroughTheWindowsOfEachSubspace_UntilTheCollapse()
     {
         var stds = LinearManifoldSpec.Standard().Stds;
         const int n = 1000;
         double loss1 = ManifoldLoss.LossTime(1, n), vis1 = ManifoldLoss.VisibilityTime(1);
         double loss03 = ManifoldLoss.LossTime(0.3, n), vis03 = ManifoldLoss.VisibilityTime(0.3);
-        // N = 1000: t_loss(0.3) ≈ 0.0032 < t_loss(1) ≈ 0.035 < t_vis(0.3) ≈ 0.043 < t_vis(1) ≈ 0.35.
-        Assert.True(loss03 < loss1 && loss1 < vis03 && vis03 < vis1);
+        double tc = ManifoldLoss.CollapseTime(stds, n);
+        // N = 1000: t_loss(0.3) ≈ 0.0032 < t_C ≈ 0.0155 < t_loss(1) ≈ 0.035 < t_vis(0.3) ≈ 0.043 < t_vis(1) ≈ 0.35.
+        Assert.True(loss03 < tc && tc < loss1 && loss1 < vis03 && vis03 < vis1);
         Assert.Equal(0, ManifoldLoss.PredictedTangentDimension(stds, n, 2 * vis1));
         Assert.Equal(2, ManifoldLoss.PredictedTangentDimension(stds, n, 0.5 * (vis03 + vis1)));
         Assert.Equal(7, ManifoldLoss.PredictedTangentDimension(stds, n, 0.5 * (loss1 + vis03)));
-        Assert.Equal(5, ManifoldLoss.PredictedTangentDimension(stds, n, Math.Sqrt(loss03 * loss1)));
-        // Below t_loss(0.3) only the 0.01 directions could count, and they are lost at t_loss(0.01) ≈ 3.6e−6 < t < t_vis(0.01) ≈ 5e−5 only.
-        Assert.Equal(0, ManifoldLoss.PredictedTangentDimension(stds, n, 0.5 * loss03));
-        Assert.Equal(23, ManifoldLoss.PredictedTangentDimension(stds, n, Math.Sqrt(ManifoldLoss.LossTime(0.01, n) * ManifoldLoss.VisibilityTime(0.01))));
+        Assert.Equal(5, ManifoldLoss.PredictedTangentDimension(stds, n, Math.Sqrt(tc * loss1)));
+        // Below t_C nothing survives, although t_loss(0.3) < t and the 0.01 directions would be inside their own window
+        // t_loss(0.01) ≈ 3.6e−6 < t < t_vis(0.01) ≈ 5e−5.
+        Assert.Equal(0, ManifoldLoss.PredictedTangentDimension(stds, n, Math.Sqrt(loss03 * tc)));
+        Assert.Equal(0, ManifoldLoss.PredictedTangentDimension(stds, n, Math.Sqrt(ManifoldLoss.LossTime(0.01, n) * ManifoldLoss.VisibilityTime(0.01))));
+        // The thresholds carry the same rule.
+        var th = ManifoldLoss.Thresholds(stds, n);
+        Assert.Equal([loss1, tc, tc], th.Select(x => x.LostTime));
     }
 
     [Fact]
