@@ -89,6 +89,8 @@ public static class MemorizationCommand
             output.WriteLine($"n = {n}: training a {net.Kind} on {data.Count} points ({training.Steps} steps)");
             var trained = ProgressDisplay.RunStages(output, report => Trainer.Train(data, net, training, modelDir, resume: true,
                 new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps))));
+            // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.
+            File.WriteAllText(Path.Combine(modelDir, TrainCommand.DataRequestFile), JsonSerializer.Serialize(request with { Count = n }, RunManifest.JsonOptions));
             using var model = Checkpoint.LoadDenoiser(modelDir, ema: true);
             var point = ProgressDisplay.Run(output, $"n = {n} sampling", evaluation.Steps, progress => MemorizationSweep.Evaluate(data, model, evaluation, progress))
                 with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };

@@ -36,7 +36,7 @@ public static class SpectrumCommand
         var denseLimit = new Option<int>("--dense-limit") { Description = "Largest d solved densely by --solver auto.", DefaultValueFactory = _ => 1024 };
         var topK = new Option<int>("--top-k") { Description = "Values tracked by the subspace solver (the smallest ν, tangent candidates).", DefaultValueFactory = _ => 32 };
         var samplerSteps = new Option<int>("--sampler-steps") { Description = "Euler–Maruyama steps from T = 5 for --points generated.", DefaultValueFactory = _ => 200 };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): spectra of the network's score (autograd vector–Jacobian products along random orthonormal directions; finite differences in the subspace solver) on its training set." };
+        var model = new Option<string?>("--model") { Description = "Trained model folders, comma-separated (diffdyn train folders, the n-* folders of a diffdyn memorization sweep, or the sweep folder itself for all of them): spectra of each network's score (autograd vector–Jacobian products along random orthonormal directions; finite differences in the subspace solver) on its own training set, one size per network." };
 
         var command = new Command("spectrum", "Jacobian spectra of the score vs t and training-set size: tangent dimension and the loss of dimensions (Achilli et al. 2024).");
         common.AddTo(command);
@@ -53,15 +53,17 @@ public static class SpectrumCommand
         command.Validators.Add(r =>
         {
             if (r.GetValue(tMin) is var a && r.GetValue(tMax) is var b && a > 0 && b > 0 && !(a < b)) r.AddError("--t-min must be smaller than --t-max.");
-            if (r.GetValue(model) is not null && r.GetValue(sizes) is not null) r.AddError("--sizes does not apply to --model (one network, one training set).");
+            if (r.GetValue(model) is not null && r.GetValue(sizes) is not null) r.AddError("--sizes does not apply to --model (each network has its own training set; pass one folder per size).");
         });
 
         command.SetAction(p =>
         {
             var request = common.DataRequest(p);
-            string? modelDir = p.GetValue(model);
+            var modelDirs = ModelFolders(p.GetValue(model));
             bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
-            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
+            if (modelDirs is { Count: > 1 } && dataGiven)
+                throw new ArgumentException("With several --model folders each network is analysed on its own training set; drop the data options.");
+            if (modelDirs is [var only] && !dataGiven) request = TrainedModel.DataRequestOf(only);
             var options = new JacobianSpectrumSweepOptions(
                 Points: p.GetValue(count),
                 PointKind: p.GetValue(points) switch { "generated" => SpectrumPoints.Generated, "origin" => SpectrumPoints.Origin, _ => SpectrumPoints.Data },
@@ -71,7 +73,7 @@ public static class SpectrumCommand
                     Solver: p.GetValue(solver) switch { "dense" => JacobianSolver.Dense, "subspace" => JacobianSolver.Subspace, _ => JacobianSolver.Auto },
                     DenseLimit: p.GetValue(denseLimit), TopK: p.GetValue(topK), Seed: p.GetValue(common.Seed)));
             options.Validate();
-            return Execute(request, ParseSizes(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDir,
+            return Execute(request, ParseSizes(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDirs,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
@@ -89,38 +91,83 @@ public static class SpectrumCommand
         return list;
     }
 
-    /// <summary>Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
-    public static int Execute(DataRequest request, int[]? sizes, JacobianSpectrumSweepOptions options, string outDir, string? modelDir, string[] args, TextWriter output)
+    /// <summary>
+    /// "a,b" → the model folders; a folder without a model of its own but with n-* model folders (a <c>diffdyn memorization</c>
+    /// sweep) expands to those, ordered by n. Null/empty → null.
+    /// </summary>
+    public static IReadOnlyList<string>? ModelFolders(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var list = new List<string>();
+        foreach (var dir in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--model: folder {dir} does not exist.");
+            bool isModel = File.Exists(Path.Combine(dir, TrainCommand.DataRequestFile));
+            var members = isModel ? [] : Directory.GetDirectories(dir, "n-*")
+                .Where(m => File.Exists(Path.Combine(m, TrainCommand.DataRequestFile)))
+                .Select(m => (Dir: m, N: int.TryParse(Path.GetFileName(m)[2..], NumberStyles.Integer, Inv, out int n) ? n : int.MaxValue))
+                .OrderBy(m => m.N).Select(m => m.Dir).ToList();
+            if (isModel || members.Count == 0) list.Add(dir); // a model folder, or an error from TrainedModel naming what is missing
+            else list.AddRange(members);
+        }
+        if (list.Count == 0) throw new ArgumentException("--model: no folder given.");
+        return list;
+    }
+
+    /// <summary>
+    /// Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>. With <paramref name="modelDirs"/>,
+    /// one network per size: a single folder is analysed on <paramref name="request"/> (its own training set unless data options were given),
+    /// several folders each on the training set stored beside it.
+    /// </summary>
+    public static int Execute(DataRequest request, int[]? sizes, JacobianSpectrumSweepOptions options, string outDir, IReadOnlyList<string>? modelDirs,
+        string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var (data, truth) = request.LoadWithTruth();
-        var manifold = truth as LinearManifoldData;
-        var trainings = new List<(int N, Dataset Data)>();
-        foreach (int n in sizes ?? [data.Count])
+        var trainings = new List<(int N, Dataset Data, string? ModelDir)>();
+        LinearManifoldData? manifold;
+        Dataset data;
+        if (modelDirs is { Count: > 1 })
         {
-            if (manifold is not null && request.Count is null && n != data.Count)
-                trainings.Add((n, (manifold.Spec with { N = n }).Generate(manifold.Seed).Data));
-            else if (n == data.Count) trainings.Add((n, data));
-            else if (n < data.Count) trainings.Add((n, data.Subsample(n, request.Seed)));
-            else throw new ArgumentException($"--sizes: N = {n} exceeds the {data.Count} items of the data (only linear-manifold specs are regenerated per size).");
+            var loaded = modelDirs.Select(dir => (Dir: dir, Loaded: TrainedModel.DataRequestOf(dir).LoadWithTruth())).ToList();
+            foreach (var m in loaded) trainings.Add((m.Loaded.Data.Count, m.Loaded.Data, m.Dir));
+            if (trainings.Select(x => x.N).Distinct().Count() != trainings.Count)
+                throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", trainings.Select(x => x.N))}; each size must appear once.");
+            trainings.Sort((a, b) => a.N.CompareTo(b.N));
+            data = trainings[^1].Data;
+            manifold = SharedManifold(loaded.Select(m => m.Loaded.Truth).ToList());
+        }
+        else
+        {
+            var (all, truth) = request.LoadWithTruth();
+            data = all;
+            manifold = truth as LinearManifoldData;
+            string? single = modelDirs?[0];
+            foreach (int n in sizes ?? [data.Count])
+            {
+                if (manifold is not null && request.Count is null && n != data.Count)
+                    trainings.Add((n, (manifold.Spec with { N = n }).Generate(manifold.Seed).Data, single));
+                else if (n == data.Count) trainings.Add((n, data, single));
+                else if (n < data.Count) trainings.Add((n, data.Subsample(n, request.Seed), single));
+                else throw new ArgumentException($"--sizes: N = {n} exceeds the {data.Count} items of the data (only linear-manifold specs are regenerated per size).");
+            }
         }
         if (options.PointKind == SpectrumPoints.Data && trainings.Min(x => x.N) < options.Points)
             throw new ArgumentException($"--point-count {options.Points} exceeds the smallest training set (N = {trainings.Min(x => x.N)}).");
-        using var trained = modelDir is null ? null : TrainedModel.Load(modelDir, data);
         var denoisers = new List<IDisposable>();
         try
         {
             var subjects = trainings.Select(tr =>
             {
-                if (trained is not null) return new SpectrumSubject(tr.N, trained, tr.Data, "trained network, autograd VJP");
-                var e = new EmpiricalDenoiser(tr.Data, new EmpiricalDenoiserOptions(Precision.Float64));
-                denoisers.Add(e);
-                return new SpectrumSubject(tr.N, e, tr.Data, "exact empirical score");
+                IDenoiser denoiser = tr.ModelDir is null
+                    ? new EmpiricalDenoiser(tr.Data, new EmpiricalDenoiserOptions(Precision.Float64))
+                    : TrainedModel.Load(tr.ModelDir, tr.Data);
+                if (denoiser is IDisposable owned) denoisers.Add(owned);
+                return new SpectrumSubject(tr.N, denoiser, tr.Data, tr.ModelDir is null ? "exact empirical score" : "trained network, autograd VJP");
             }).ToList();
             using var run = RunDirectory.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
-                             (trained is null ? "" : $"; trained model {modelDir}"));
+                             (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
             var result = ProgressDisplay.RunStages(output, report =>
                 JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress<JacobianSpectrumProgress>(report, v => (v.Stage, v.Done, v.Total))));
 
@@ -132,7 +179,7 @@ public static class SpectrumCommand
             {
                 Command = "spectrum",
                 Arguments = args,
-                Options = new { data = request, sizes, spectrum = options, model = modelDir },
+                Options = new { data = request, sizes, spectrum = options, models = modelDirs },
                 Seed = options.Seed,
                 DataPreprocessing = data.Preprocessing,
                 TimingsSeconds = new() { ["sweep"] = result.Seconds, ["total"] = clock.Elapsed.TotalSeconds },
@@ -147,6 +194,20 @@ public static class SpectrumCommand
         {
             foreach (var e in denoisers) e.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The linear-manifold truth shared by every model's training set (same stds and directions; only N differs), or null when
+    /// any is not linear-manifold data or they differ — the theory then does not apply to the sweep as a whole.
+    /// </summary>
+    private static LinearManifoldData? SharedManifold(IReadOnlyList<SyntheticData?> truths)
+    {
+        if (truths.Any(t => t is not LinearManifoldData)) return null;
+        var all = truths.Cast<LinearManifoldData>().ToList();
+        var first = all[0];
+        bool same = all.All(m => m.Spec.D == first.Spec.D && m.Spec.Stds.SequenceEqual(first.Spec.Stds)
+            && (m.Basis is null ? first.Basis is null : first.Basis is not null && m.Basis.SequenceEqual(first.Basis)));
+        return same ? first : null;
     }
 
     private static string F(double? v, string format = "G3") => SummaryTable.Number(v, format);

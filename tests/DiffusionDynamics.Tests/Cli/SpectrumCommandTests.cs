@@ -40,6 +40,61 @@ public class SpectrumCommandTests : CliHarness
     }
 
     [Fact]
+    public void Spectrum_WithOneNetworkPerSize_AnalysesEachOnItsOwnTrainingSet_WithTheSharedManifoldTheory()
+    {
+        // Two tiny MLPs on the same 6-d manifold (2 × std 1, 4 × std 0.1) at N = 40 and N = 80, given in reverse order.
+        var models = new[] { 80, 40 }.Select(n =>
+        {
+            string dir = Path.Combine(Root, $"model-{n}");
+            var (c, _, e) = Run("train", "--data", $"manifold:d=6,n={n},stds=2x1;4x0.1,seed=4", "--steps", "20", "--width", "16", "--depth", "2",
+                "--samples", "8", "--out", dir);
+            Assert.True(c == 0, e);
+            return dir;
+        }).ToArray();
+        string outDir = Path.Combine(Root, "spectrum-models");
+        var (code, stdout, stderr) = Run("spectrum", "--model", string.Join(',', models), "--times", "4", "--point-count", "4", "--t-min", "1e-3", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "spectrum.json")));
+        var sizes = json.RootElement.GetProperty("sizes");
+        Assert.Equal([40, 80], sizes.EnumerateArray().Select(x => x.GetProperty("n").GetInt32()));
+        var stds = new double[] { 1, 1, 0.1, 0.1, 0.1, 0.1 };
+        foreach (var s in sizes.EnumerateArray())
+        {
+            Assert.StartsWith("trained network", s.GetProperty("score").GetString());
+            Assert.Equal(ManifoldLoss.CollapseTime(stds, s.GetProperty("n").GetInt32()), s.GetProperty("collapseTime").GetDouble(), 12);
+            Assert.Equal(2, s.GetProperty("losses").GetArrayLength());
+        }
+        Assert.Contains("trained models", stdout);
+        Assert.True(File.Exists(Path.Combine(outDir, "spectra-N80.png")));
+
+        // Data options cannot apply to several networks at once, and each size must appear once.
+        var (bad, _, err) = Run("spectrum", "--model", string.Join(',', models), "--data", "manifold:d=6,n=40,stds=2x1;4x0.1", "--out", Path.Combine(Root, "bad1"));
+        Assert.NotEqual(0, bad);
+        Assert.Contains("own training set", err);
+        var (dup, _, err2) = Run("spectrum", "--model", $"{models[1]},{models[1]}", "--out", Path.Combine(Root, "bad2"));
+        Assert.NotEqual(0, dup);
+        Assert.Contains("each size must appear once", err2);
+        var (missing, _, err3) = Run("spectrum", "--model", Path.Combine(Root, "no-such-model"), "--out", Path.Combine(Root, "bad3"));
+        Assert.NotEqual(0, missing);
+        Assert.Contains("does not exist", err3);
+    }
+
+    [Fact]
+    public void ModelFolders_ExpandAMemorizationSweepIntoItsModelsOrderedByN()
+    {
+        string sweep = Path.Combine(Root, "sweep-folder");
+        foreach (int n in new[] { 256, 64, 1024 })
+        {
+            Directory.CreateDirectory(Path.Combine(sweep, $"n-{n}"));
+            File.WriteAllText(Path.Combine(sweep, $"n-{n}", DiffusionDynamics.Cli.Commands.TrainCommand.DataRequestFile), "{}");
+        }
+        Directory.CreateDirectory(Path.Combine(sweep, "n-7-unfinished")); // no stored training set: not a model
+        var dirs = DiffusionDynamics.Cli.Commands.SpectrumCommand.ModelFolders(sweep)!;
+        Assert.Equal(new[] { "n-64", "n-256", "n-1024" }, dirs.Select(Path.GetFileName));
+        Assert.Null(DiffusionDynamics.Cli.Commands.SpectrumCommand.ModelFolders(" "));
+    }
+
+    [Fact]
     public void Spectrum_AtTheOrigin_OnGenericData_RunsWithoutTheory()
     {
         string outDir = Path.Combine(Root, "origin");
