@@ -225,8 +225,9 @@ public static class SpectrumCommand
         {
             var peak = s.Curve.MaxBy(c => c.TangentDimension)!;
             rows.Add(($"N = {s.N}: max tangent dimension", $"{peak.TangentDimension:F2} at t = {F(peak.T)}" + (peak.PredictedTangentDimension is int p ? $" (theory there: {p})" : "")));
+            if (s.CollapseTime is not null)
+                rows.Add(($"N = {s.N}: whole-point collapse t_C", $"{F(s.CollapseTime)} (ln N = ½ Σ ln(1 + s_i²/σ²), {(r.Stds is null ? "Gaussian with the data's spectrum" : "the manifold's stds")})"));
             if (s.Losses is null) continue;
-            rows.Add(($"N = {s.N}: whole-point collapse t_C", $"{F(s.CollapseTime)} (ln N = ½ Σ ln(1 + s_i²/σ²))"));
             foreach (var l in s.Losses)
                 rows.Add(($"N = {s.N}: std {F(l.Std)} ×{l.Count} loss, onset | lost", $"measured {F(l.MeasuredOnsetTime)} | {F(l.MeasuredLossTime)}  ·  theory t_loss = {F(l.TheoryLossTime)} | t_C = {F(s.CollapseTime)}"));
         }

@@ -70,8 +70,10 @@ public sealed record JacobianSpectrumResult(string Clock, string DataName, int D
     IReadOnlyList<SpectrumSizeResult> Sizes, double Seconds);
 
 /// <summary>
-/// One size: curve over t, thresholds, the whole-point collapse time t_C of the manifold's spectrum (<see cref="ManifoldLoss.CollapseTime"/>)
-/// and measured loss times per subspace (linear-manifold data only).
+/// One size: curve over t, thresholds and measured loss times per subspace (linear-manifold data only), and the whole-point
+/// collapse time t_C: of the manifold's spectrum (<see cref="ManifoldLoss.CollapseTime"/>) for linear-manifold data, else of the
+/// Gaussian with the training set's covariance spectrum (<see cref="ExcessEntropy.AnisotropicCollapseTime"/>; null above
+/// d = <see cref="CovarianceSpectrum.FullSpectrumMaxDimension"/>).
 /// </summary>
 public sealed record SpectrumSizeResult(int N, string Score, IReadOnlyList<ManifoldThreshold>? Thresholds, double? CollapseTime, IReadOnlyList<SpectrumTimePoint> Curve,
     IReadOnlyList<SubspaceLoss>? Losses);
@@ -188,7 +190,11 @@ public static class JacobianSpectrumSweep
                 losses.Add(new SubspaceLoss(groups[g].Std, groups[g].Columns.Length, thresholds[g].LossTime, onset, lost, from));
             }
         }
-        double? collapse = truth is null || subject.Size < 2 ? null : ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size);
+        double? collapse = subject.Size < 2 ? null
+            : truth is not null ? ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size)
+            : d <= CovarianceSpectrum.FullSpectrumMaxDimension && subject.Training.Count >= 2
+                ? ExcessEntropy.AnisotropicCollapseTime(subject.Size, d, TrainingSpectrum(subject.Training))
+                : null;
         return new SpectrumSizeResult(subject.Size, subject.Label, thresholds, collapse, curve, losses);
     }
 
@@ -241,6 +247,12 @@ public static class JacobianSpectrumSweep
     {
         double f = (level - values[i]) / (values[i + 1] - values[i]);
         return Math.Exp(Math.Log(times[i]) + f * (Math.Log(times[i + 1]) - Math.Log(times[i])));
+    }
+
+    private static double[] TrainingSpectrum(Dataset training)
+    {
+        using var scope = NewDisposeScope();
+        return CovarianceSpectrum.Eigenvalues(training.ToTensor(ScalarType.Float64));
     }
 
     /// <summary>Clean base points [P, d] and their fixed unit noise [P, d], float64.</summary>

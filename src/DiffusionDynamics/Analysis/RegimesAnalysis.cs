@@ -200,10 +200,7 @@ public static class RegimesAnalysis
         var centred = x - x.mean([0]);
         long n = x.shape[0], d = x.shape[1];
         double meanVariance = centred.square().sum().item<double>() / (n * d);
-        if (d > 2048) return (meanVariance, null);
-        var cov = centred.t().mm(centred) / n;
-        var eig = torch.linalg.eigvalsh(cov).clamp_min(0.0).data<double>().ToArray();
-        return (meanVariance, eig.Reverse().ToArray());
+        return (meanVariance, d > CovarianceSpectrum.FullSpectrumMaxDimension ? null : CovarianceSpectrum.Eigenvalues(x));
     }
 
     /// <summary>Bootstrap over clone pairs (the same resample at every branch time, since pairs share parents).</summary>

@@ -6,6 +6,9 @@ namespace DiffusionDynamics.Reports;
 /// <summary>Figure recipes for a <see cref="JacobianSpectrumResult"/>; each draws from the result alone.</summary>
 public static class SpectrumFigures
 {
+    /// <summary>Ranks shown in a spectrum figure (the smallest ν; all of them for d ≤ this).</summary>
+    public const int RanksShown = 64;
+
     /// <summary>Spectra shown per figure (evenly spread over the grid of t).</summary>
     private const int SpectraShown = 7;
 
@@ -16,7 +19,8 @@ public static class SpectrumFigures
         {
             (TangentDimension(result, directory), "Measured tangent dimension (count of ν_k < τ, mean ± SE over the points) against OU time t, per training-set size N; " +
                 "dashed steps: the prediction #{i : max(t_loss,i, t_C) < t < t_vis,i}, t_loss = ½ ln(1 + s_i²/(2 ln N)), t_vis = ½ ln(1 + s_i²), " +
-                "t_C the whole-point collapse time (ln N = ½ Σ_i ln(1 + s_i²/σ²))."),
+                "t_C the whole-point collapse time (ln N = ½ Σ_i ln(1 + s_i²/σ²)), dotted vertical of the size's colour (for other data: the Gaussian " +
+                "with the training set's covariance spectrum)."),
         };
         if (result.Stds is not null)
             figures.Add((Subspaces(result, directory), "ν along each subspace of the linear manifold (mean over its directions and the points) against t; " +
@@ -25,7 +29,7 @@ public static class SpectrumFigures
                 "the measured onset of loss is the minimum of each curve."));
         foreach (var size in result.Sizes)
             figures.Add((Spectra(result, size, directory), $"N = {size.N}: sorted normalized spectrum ν_k = Δ_t σ_k(J_s) (1 = pure noise) at several t, one colour per t; " +
-                "dashed vertical of the same colour: the predicted gap position d − d_tan(t); horizontal dashed: the gap threshold τ."));
+                "sorted smallest first (at most the 64 smallest); dashed vertical of the same colour: the predicted gap position d_tan(t); horizontal dashed: the gap threshold τ."));
         return figures;
     }
 
@@ -46,6 +50,14 @@ public static class SpectrumFigures
             line.MarkerSize = 5;
             line.MarkerShape = MarkerShape.FilledCircle;
             line.LegendText = $"measured, N = {s.N}";
+            if (s.CollapseTime is double tc && tc >= Math.Pow(10, xs.Min()) && tc <= Math.Pow(10, xs.Max()))
+            {
+                var v = plot.Add.VerticalLine(Math.Log10(tc));
+                v.Color = color.WithAlpha(0.7);
+                v.LinePattern = LinePattern.Dotted;
+                v.LineWidth = 1.5f;
+                v.LegendText = $"collapse t_C, N = {s.N}";
+            }
             if (s.Thresholds is not null)
             {
                 // Theory is piecewise constant with steps at the t_loss and t_vis of each subspace: draw it on a fine grid.
@@ -116,21 +128,24 @@ public static class SpectrumFigures
     public static string Spectra(JacobianSpectrumResult r, SpectrumSizeResult s, string directory, string? name = null)
     {
         name ??= $"spectra-N{s.N}";
-        var plot = Figure.Create($"Normalized spectrum of the score Jacobian, N = {s.N} ({s.Score})", "rank k (sorted, largest first)", "ν_k = Δ_t σ_k(J_s)");
+        // Smallest first: the tangent candidates (ν ≈ 0) sit at the left; beyond RanksShown values only noise-level ν ≈ 1 follow.
+        int shown = Math.Min(RanksShown, s.Curve[0].MeanSpectrum.Length);
+        string axis = shown < r.D ? $"rank k (smallest first; the {shown} smallest of d = {r.D})" : "rank k (smallest first)";
+        var plot = Figure.Create($"Normalized spectrum of the score Jacobian, N = {s.N} ({s.Score})", axis, "ν_k = Δ_t σ_k(J_s)");
         var palette = new ScottPlot.Palettes.Category10();
         int count = Math.Min(SpectraShown, s.Curve.Count);
         for (int j = 0; j < count; j++)
         {
             var c = s.Curve[(int)Math.Round((double)j * (s.Curve.Count - 1) / Math.Max(count - 1, 1))];
             var color = palette.GetColor(j);
-            var ranks = Enumerable.Range(1, c.MeanSpectrum.Length).Select(k => (double)k).ToArray();
-            var line = plot.Add.ScatterLine(ranks, c.MeanSpectrum);
+            var ranks = Enumerable.Range(1, shown).Select(k => (double)k).ToArray();
+            var line = plot.Add.ScatterLine(ranks, c.MeanSpectrum.Reverse().Take(shown).ToArray());
             line.Color = color;
             line.MarkerSize = 4;
             line.LegendText = $"t = {c.T:G3} (σ² = {c.NoiseVariance:G2})" + (c.PredictedTangentDimension is int p ? $", predicted d_tan = {p}" : "");
-            if (c.PredictedTangentDimension is int pd && pd > 0)
+            if (c.PredictedTangentDimension is int pd && pd > 0 && pd < shown)
             {
-                var v = plot.Add.VerticalLine(r.D - pd + 0.5);
+                var v = plot.Add.VerticalLine(pd + 0.5);
                 v.Color = color.WithAlpha(0.7);
                 v.LinePattern = LinePattern.Dashed;
             }
@@ -139,7 +154,7 @@ public static class SpectrumFigures
         tau.Color = Colors.Gray;
         tau.LinePattern = LinePattern.Dashed;
         tau.LegendText = $"τ = {r.Options.SpectrumOptions.GapThreshold:G3}";
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Alignment.LowerRight);
         return Figure.Save(plot, directory, name, 820, 540);
     }
 }

@@ -65,6 +65,33 @@ public static class CovarianceSpectrum
         return new CovarianceEigenpairs(values, vecs, residuals, method, iterations, n, d);
     }
 
+    /// <summary>Largest d for which <see cref="Eigenvalues"/> forms and diagonalizes the d×d covariance.</summary>
+    public const int FullSpectrumMaxDimension = 2048;
+
+    /// <summary>
+    /// Every eigenvalue of the covariance of the rows of <paramref name="data"/> ([n, d], any floating type; float64 arithmetic),
+    /// descending, with round-off negatives clamped to 0: the spectrum of the Gaussian with the data's covariance, e.g. for
+    /// <see cref="ExcessEntropy.AnisotropicCollapseTime"/>. Forms C (d² memory). Range: n ≥ 2, 1 ≤ d ≤ <see cref="FullSpectrumMaxDimension"/>, finite data.
+    /// </summary>
+    public static double[] Eigenvalues(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.dim() != 2) throw new ArgumentException($"Data must be [n, d] (got shape [{string.Join(", ", data.shape)}]).", nameof(data));
+        long n = data.shape[0], d = data.shape[1];
+        if (n < 2) throw new ArgumentException($"A covariance needs n ≥ 2 points (got n = {n}).", nameof(data));
+        if (d < 1 || d > FullSpectrumMaxDimension)
+            throw new ArgumentException($"The full spectrum is formed for 1 ≤ d ≤ {FullSpectrumMaxDimension} (got d = {d}); use Top(k) beyond.", nameof(data));
+        Backend.TorchRuntime.EnsureInitialized();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var x = data.to_type(ScalarType.Float64);
+        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("Data contain NaN or infinite values.", nameof(data));
+        x = x - x.mean([0], keepdim: true);
+        var ascending = torch.linalg.eigvalsh(x.T.matmul(x) / n).clamp_min(0.0).data<double>().ToArray();
+        Array.Reverse(ascending);
+        return ascending;
+    }
+
     // C v for v: [d] or [d, b], without forming C.
     private static Tensor Apply(Tensor x, Tensor v) => x.T.matmul(x.matmul(v)) / x.shape[0];
 

@@ -54,6 +54,26 @@ public class CovarianceSpectrumTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Eigenvalues_AreTheWholeSpectrum_DescendingWithTheTraceAndTheTopPairs()
+    {
+        using var scope = NewDisposeScope();
+        var x = AnisotropicData(300, 40, 3);
+        var all = CovarianceSpectrum.Eigenvalues(x);
+        Assert.Equal(40, all.Length);
+        for (int i = 1; i < all.Length; i++) Assert.True(all[i] <= all[i - 1]);
+        Assert.All(all, v => Assert.True(v >= 0));
+        // Σ λ = tr C = mean squared deviation summed over coordinates (an independent float64 sum); eigh is backward stable, so
+        // both sides agree to ~d·ε·‖C‖.
+        var c = x - x.mean([0], keepdim: true);
+        double trace = c.square().sum().item<double>() / 300;
+        Assert.Equal(trace, all.Sum(), 1e-12 * trace);
+        var top = CovarianceSpectrum.Top(x, 3, new SpectrumOptions(Method: SpectrumMethod.Exact));
+        for (int i = 0; i < 3; i++) Assert.Equal(top.Eigenvalues[i], all[i], 1e-12 * all[0]);
+        Assert.ThrowsAny<ArgumentException>(() => CovarianceSpectrum.Eigenvalues(x.narrow(0, 0, 1)));
+        Assert.ThrowsAny<ArgumentException>(() => CovarianceSpectrum.Eigenvalues(zeros(3, CovarianceSpectrum.FullSpectrumMaxDimension + 1)));
+    }
+
+    [Fact]
     public void LargeDimension_UsesLanczos_AndMatchesGramMatrixEigenvalues()
     {
         using var scope = NewDisposeScope();
