@@ -17,10 +17,20 @@ public sealed record FixedPointSummary(double T, double Beta, int Count, int Tra
     double MeanRadius, double? TheoryRingRadius);
 
 /// <summary>One training-set size: sample shares, fixed points over t, basin sizes.</summary>
+/// <param name="N">Training-set size (the first N points).</param>
+/// <param name="Spacing">h: median nearest-neighbour distance of the training points.</param>
+/// <param name="DeltaM">δ_m = MemorizedRadius · h.</param>
+/// <param name="DeltaS">δ_s = SpuriousRadius · h.</param>
+/// <param name="Memorized">Share of generated samples within δ_m of a training point.</param>
+/// <param name="Spurious">Share of the others within δ_s of another generated sample.</param>
+/// <param name="Generalized">Share of the rest.</param>
+/// <param name="ShareStderrMax">Bound √(0.25/m) on the binomial standard error of each share.</param>
+/// <param name="FixedPoints">Fixed-point counts of ln P_t^e at each time.</param>
 /// <param name="Basins">Basin sizes of the first generated samples (<see cref="AssociativeMemory.BasinSizes"/>), in sample order.</param>
 /// <param name="BasinKinds">The label of each of those samples.</param>
 /// <param name="BasinAll">Censoring-aware summary over all of them.</param>
 /// <param name="BasinMemorized">The same over the memorized ones only (Count 0 when none).</param>
+/// <param name="Seconds">Wall time of this size.</param>
 public sealed record MemorySizePoint(int N, double Spacing, double DeltaM, double DeltaS,
     double Memorized, double Spurious, double Generalized, double ShareStderrMax,
     IReadOnlyList<FixedPointSummary> FixedPoints, IReadOnlyList<BasinSize> Basins, SampleKind[] BasinKinds,

@@ -41,7 +41,9 @@ public sealed class SweepState<TPoint>
     /// <paramref name="sweepOptions"/> (compared as JSON; <see cref="ArgumentException"/> naming the first difference).
     /// The state (options, no points yet) is written at once, so a run killed before its first point still refuses other options.
     /// </summary>
+    /// <param name="outDir">The run folder (created when missing).</param>
     /// <param name="sweepOptions">Everything that determines a point's result except the sweep axis itself.</param>
+    /// <param name="resume">Continue a sweep in the folder instead of starting one in an empty folder.</param>
     public static SweepState<TPoint> Open(string outDir, object sweepOptions, bool resume)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
