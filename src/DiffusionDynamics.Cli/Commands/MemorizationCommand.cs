@@ -19,7 +19,7 @@ namespace DiffusionDynamics.Cli.Commands;
 public static class MemorizationCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private const string SweepFile = "sweep.json";
+    private const string SweepFile = SweepState<MemorizationPoint>.FileName;
 
     public static Command Build()
     {
@@ -66,19 +66,13 @@ public static class MemorizationCommand
     {
         var clock = Stopwatch.StartNew();
         outDir = Path.GetFullPath(outDir);
-        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
-            throw new IOException($"Output folder {outDir} already exists and is not empty; choose another --out, or pass --resume to continue the sweep.");
         // Load every training set first, so a bad size fails before any work.
         var datasets = sizes.ToDictionary(n => n, n => (request with { Count = n }).Load());
-        Directory.CreateDirectory(outDir);
-        string sweepPath = Path.Combine(outDir, SweepFile);
-        var done = resume && File.Exists(sweepPath)
-            ? JsonSerializer.Deserialize<List<MemorizationPoint>>(File.ReadAllText(sweepPath), RunManifest.JsonOptions)!
-            : [];
-        var points = new List<MemorizationPoint>(done.Where(p => sizes.Contains(p.N)));
+        // Sizes may be added on resume; everything else must match the finished sizes.
+        var sweep = SweepState<MemorizationPoint>.Open(outDir, new { data = request, network = networkFor(datasets[sizes[0]]), training, evaluation }, resume);
         foreach (int n in sizes)
         {
-            if (points.Any(p => p.N == n))
+            if (sweep.TryGet(n, out _))
             {
                 output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})");
                 continue;
@@ -94,12 +88,9 @@ public static class MemorizationCommand
             using var model = Checkpoint.LoadDenoiser(modelDir, ema: true);
             var point = ProgressDisplay.Run(output, $"n = {n} sampling", evaluation.Steps, progress => MemorizationSweep.Evaluate(data, model, evaluation, progress))
                 with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };
-            points.Add(point);
-            points.Sort((a, b) => a.N.CompareTo(b.N));
-            string temp = sweepPath + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(points, RunManifest.JsonOptions));
-            File.Move(temp, sweepPath, overwrite: true);
+            sweep.Add(n, point);
         }
+        var points = sizes.Select(n => sweep.TryGet(n, out var p) ? p : throw new InvalidOperationException($"size {n} missing from the sweep")).ToList();
 
         var first = datasets[sizes[0]];
         var result = new MemorizationResult("OU time t", first.Name, first.Dimension, points);

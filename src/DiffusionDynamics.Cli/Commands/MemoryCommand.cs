@@ -32,25 +32,32 @@ public static class MemoryCommand
         var samples = new Option<int>("--samples") { Description = "Generated samples per size (SDE from --t-max to --t-min).", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "SDE steps of the generation.", DefaultValueFactory = _ => 200 };
         var tMax = new Option<double>("--t-max") { Description = "Start time T of the generation.", DefaultValueFactory = _ => 5.0 };
-        var tMin = new Option<double>("--t-min") { Description = "End time of the generation and of the basin re-denoising.", DefaultValueFactory = _ => 1e-3 };
+        var tMin = new Option<double>("--t-min") { Description = "End time of the generation (then one D jump).", DefaultValueFactory = _ => 1e-3 };
         var deltaM = new Option<double>("--delta-m") { Description = "δ_m in units of the data's median nearest-neighbour spacing h: memorized if within δ_m of a training point.", DefaultValueFactory = _ => 0.1 };
         var deltaS = new Option<double>("--delta-s") { Description = "δ_s in units of h: a non-memorized sample within δ_s of another sample is spurious.", DefaultValueFactory = _ => 0.1 };
         var starts = new Option<int>("--starts") { Description = "Starts of the fixed-point search per time.", DefaultValueFactory = _ => 256 };
         var basinPoints = new Option<int>("--basin-points") { Description = "Generated samples per size whose basin size is measured (0: none).", DefaultValueFactory = _ => 32 };
         var basinTrials = new Option<int>("--basin-trials") { Description = "Re-noisings per sample and noise level for the basin size.", DefaultValueFactory = _ => 32 };
+        var basinTMin = new Option<double>("--basin-t-min") { Description = "End time of the basin re-denoising, below the smallest level (the denoiser's own attractors decide, not the smoothing of the stopped generation).", DefaultValueFactory = _ => 1e-8 };
+        var basinLevels = new Option<string?>("--basin-levels") { Description = "Re-noising levels (OU t, > --basin-t-min), comma-separated (default 4 per decade from 10·basin-t-min to 1)." };
+        var basinReturn = new Option<double>("--basin-return") { Description = "Return radius as a fraction of the distance from the sample to the nearest training point other than the one it copies (0.5: returning = not landing on a neighbour, i.e. staying on its side of the midpoint).", DefaultValueFactory = _ => 0.5 };
         var landscapeT = new Option<double>("--landscape-t") { Description = "OU time of the energy-landscape figure (2-D data).", DefaultValueFactory = _ => 0.002 };
         var landscapeN = new Option<int>("--landscape-n") { Description = "Training-set size of the energy-landscape figure (the nearest of --sizes).", DefaultValueFactory = _ => 32 };
 
         var train = new Option<bool>("--train") { Description = "Train a small network (MLP for vectors) per size and generate with it; fixed points stay those of the exact score." };
         var trainSteps = new Option<int>("--train-steps") { Description = "Training steps per size with --train (batch 128).", DefaultValueFactory = _ => 2000 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Training steps between checkpoints of each network with --train.", DefaultValueFactory = _ => 500 };
+        var resume = new Option<bool>("--resume") { Description = "Continue the sweep in --out: finished sizes (sweep.json) are kept, a network in training resumes from its checkpoint (same options required)." };
         var command = new Command("memory", "Associative-memory view: energy minima, spurious fixed points, basins and sample labels vs training-set size (exact empirical score).");
         common.AddTo(command);
-        foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, landscapeT, landscapeN, train, trainSteps })
+        foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume })
             command.Options.Add(o);
-        CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1);
-        Positive(tMax); Positive(tMin); Positive(deltaM); Positive(deltaS); Positive(landscapeT);
+        CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
+        Positive(tMax); Positive(tMin); Positive(deltaM); Positive(deltaS); Positive(landscapeT); Positive(basinTMin); Positive(basinReturn);
+        basinReturn.Validators.Add(r => { if (r.GetValueOrDefault<double>() > 1) r.AddError($"--basin-return must be ≤ 1 (got {r.GetValueOrDefault<double>()})."); });
         sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
         times.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        basinLevels.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
         command.SetAction(p =>
         {
@@ -62,11 +69,14 @@ public static class MemoryCommand
                 MemorizedRadius: p.GetValue(deltaM), SpuriousRadius: p.GetValue(deltaS), BasinPoints: p.GetValue(basinPoints),
                 LandscapeSize: p.GetValue(landscapeN), LandscapeTime: p.GetValue(landscapeT), Seed: p.GetValue(common.Seed),
                 FixedPoints: new FixedPointOptions(Starts: p.GetValue(starts)),
-                Basins: new BasinOptions(Trials: p.GetValue(basinTrials), TMin: p.GetValue(tMin)));
+                Basins: new BasinOptions(Levels: ParseTimes(p.GetValue(basinLevels), "--basin-levels"), Trials: p.GetValue(basinTrials),
+                    TMin: p.GetValue(basinTMin), ReturnFraction: p.GetValue(basinReturn)));
             options.Validate();
-            var training = p.GetValue(train) ? new TrainingOptions(Steps: p.GetValue(trainSteps), Seed: p.GetValue(common.Seed)) : null;
+            var training = p.GetValue(train)
+                ? new TrainingOptions(Steps: p.GetValue(trainSteps), CheckpointEvery: p.GetValue(checkpointEvery), Seed: p.GetValue(common.Seed))
+                : null;
             training?.Validate();
-            return Execute(request, options, common.OutputFolder(p, "memory"), training,
+            return Execute(request, options, common.OutputFolder(p, "memory"), training, p.GetValue(resume),
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
@@ -76,58 +86,82 @@ public static class MemoryCommand
     private static void Positive(Option<double> option) =>
         option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
 
-    private static double[]? ParseTimes(string? text)
+    private static double[]? ParseTimes(string? text, string option = "--times")
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
             double.TryParse(s, NumberStyles.Float, Inv, out double v) && v > 0 && double.IsFinite(v)
-                ? v : throw new ArgumentException($"--times: '{s}' is not a finite time > 0.")).Order().ToArray();
+                ? v : throw new ArgumentException($"{option}: '{s}' is not a finite time > 0.")).Order().ToArray();
+        if (values.Distinct().Count() != values.Length) throw new ArgumentException($"{option}: times must be distinct.");
+        return values;
     }
 
-    /// <summary>Runs the experiment and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
+    /// <summary>
+    /// Runs the experiment as a resumable sweep over the sizes and writes the results folder; exceptions propagate to <see cref="CliApp"/>.
+    /// Each finished size (<see cref="MemorySizeResult"/>) is kept in sweep.json (<see cref="SweepState{TPoint}"/>), each network
+    /// checkpoints in models/n-N/, so with <paramref name="resume"/> a killed run continues where it stopped and writes the same result.
+    /// </summary>
     /// <param name="training">When given, a network per size (<see cref="NetworkOptions.DefaultFor"/>) is trained with these options into the run folder and generates the samples.</param>
-    public static int Execute(DataRequest request, AssociativeMemoryOptions options, string outDir, TrainingOptions? training, string[] args, TextWriter output)
+    /// <param name="resume">Continue the sweep in <paramref name="outDir"/> (same options); without it a non-empty folder is refused.</param>
+    public static int Execute(DataRequest request, AssociativeMemoryOptions options, string outDir, TrainingOptions? training, bool resume,
+        string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         if (options.Sizes.Max() > data.Count)
             throw new ArgumentException($"--sizes: the largest size {options.Sizes.Max()} exceeds the data's {data.Count} points.");
-        using var run = RunDirectory.Create(outDir);
+        outDir = Path.GetFullPath(outDir);
+        var network = training is null ? null : NetworkOptions.DefaultFor(data.ItemShape);
+        var sweep = SweepState<MemorySizeResult>.Open(outDir, new { data = request, memory = options, training, network }, resume);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
                          $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size");
         bool isCircle = truth is CircleData;
-        var result = ProgressDisplay.RunStages(output, report =>
+        string? modelName = training is null ? null : $"trained {network!.Kind} per size ({training.Steps} steps, EMA)";
+        foreach (int n in options.Sizes)
         {
-            Func<Dataset, IDenoiser>? modelFor = training is null ? null : subset =>
+            if (sweep.TryGet(n, out _))
             {
-                string dir = run.File(Path.Combine("models", $"n-{subset.Count}"));
-                Trainer.Train(subset, NetworkOptions.DefaultFor(subset.ItemShape), training, dir, resume: false,
-                    new InlineProgress<TrainingProgress>(q => report($"n = {subset.Count}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)));
-                return Checkpoint.LoadDenoiser(dir, ema: true);
-            };
-            return AssociativeMemoryExperiment.Run(data, options, isCircle, new StageProgress<MemoryProgress>(report, v => (v.Stage, v.Done, v.Total)), modelFor: modelFor,
-                modelName: training is null ? null : $"trained {NetworkOptions.DefaultFor(data.ItemShape).Kind} per size ({training.Steps} steps, EMA)");
-        });
+                output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})");
+                continue;
+            }
+            var size = ProgressDisplay.RunStages(output, report =>
+            {
+                Func<Dataset, IDenoiser>? modelFor = training is null ? null : subset =>
+                {
+                    string dir = Path.Combine(outDir, "models", $"n-{subset.Count}");
+                    Trainer.Train(subset, NetworkOptions.DefaultFor(subset.ItemShape), training, dir, resume: true,
+                        new InlineProgress<TrainingProgress>(q => report($"n = {subset.Count}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken);
+                    return Checkpoint.LoadDenoiser(dir, ema: true);
+                };
+                return AssociativeMemoryExperiment.RunSize(data, options, n, isCircle,
+                    new StageProgress<MemoryProgress>(report, v => (v.Stage, v.Done, v.Total)), cancellationToken, modelFor);
+            });
+            sweep.Add(n, size);
+            output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
+        }
+        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle,
+            options.Sizes.Select(n => sweep.TryGet(n, out var r) ? r : throw new InvalidOperationException($"size {n} missing from the sweep")).ToList(),
+            modelName, sweep.Points.Sum(r => r.Point.Seconds));
 
-        File.WriteAllText(run.File("memory.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-        WriteCsv(result, run.File("memory.csv"));
-        WriteFixedPointCsv(result, run.File("fixed-points.csv"));
-        var figures = MemoryFigures.WriteAll(result, run.Staging);
+        File.WriteAllText(Path.Combine(outDir, "memory.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
+        WriteCsv(result, Path.Combine(outDir, "memory.csv"));
+        WriteFixedPointCsv(result, Path.Combine(outDir, "fixed-points.csv"));
+        WriteBasinCsv(result, Path.Combine(outDir, "basins.csv"));
+        var figures = MemoryFigures.WriteAll(result, outDir);
         var rows = SummaryRows(result);
         new RunManifest
         {
             Command = "memory",
             Arguments = args,
-            Options = new { data = request, memory = options, training },
+            Options = new { data = request, memory = options, training, network, resume },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["analysis"] = result.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds },
-        }.Write(run.File("manifest.json"));
-        WriteReport(result, rows, figures, args, run.File("index.html"));
-        run.Commit();
+        }.Write(Path.Combine(outDir, "manifest.json"));
+        WriteReport(result, rows, figures, args, Path.Combine(outDir, "index.html"));
 
         SummaryTable.Print(output, "diffdyn memory (times in OU t)", rows);
-        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
+        output.WriteLine($"results: {outDir}{Path.DirectorySeparatorChar}index.html");
         return 0;
     }
 
@@ -146,15 +180,29 @@ public static class MemoryCommand
             rows.Add(($"n = {s.N}: fixed points at t = {F(s.FixedPoints[0].T, "G3")} (training / spurious)", $"{s.FixedPoints[0].Training} / {s.FixedPoints[0].Spurious}"));
             rows.Add(($"n = {s.N}: most spurious fixed points", $"{peak.Spurious} at t = {F(peak.T, "G3")}" +
                 (peak.TheoryRingRadius is double R ? $" (radius {F(peak.MeanRadius)}, theory {F(R)})" : "")));
-            if (s.BasinSizes.Length > 0) rows.Add(($"n = {s.N}: median basin size", $"t = {F(s.BasinMedian, "G3")} ({s.BasinSizes.Length} samples)"));
+            if (s.Basins.Count > 0)
+                rows.Add(($"n = {s.N}: median basin size (memorized / all samples)",
+                    $"{s.BasinMemorized.MedianText()} ({s.BasinMemorized.Count} memorized) / {s.BasinAll.MedianText()} ({s.BasinAll.Count}; " +
+                    $"{s.BasinAll.BelowSmallest} below the smallest level {F(r.BasinLevels[0], "G2")})"));
         }
         rows.Add(("time", $"{r.TotalSeconds:F1} s"));
         return rows;
     }
 
+    /// <summary>Censoring as a number for the CSV files: −1 below the smallest level, 0 measured, +1 at or above the largest.</summary>
+    private static double Code(BasinCensoring c) => c switch { BasinCensoring.BelowSmallest => -1, BasinCensoring.AboveLargest => 1, _ => 0 };
+
     private static void WriteCsv(AssociativeMemoryResult r, string path) =>
-        Csv.WriteTable(path, ["n", "spacing", "deltaM", "deltaS", "memorized", "spurious", "generalized", "shareStderrMax", "basinMedian", "seconds"],
-            r.Sizes.Select(s => new[] { s.N, s.Spacing, s.DeltaM, s.DeltaS, s.Memorized, s.Spurious, s.Generalized, s.ShareStderrMax, s.BasinMedian, s.Seconds }));
+        Csv.WriteTable(path, ["n", "spacing", "deltaM", "deltaS", "memorized", "spurious", "generalized", "shareStderrMax",
+                "basinMedian", "basinMedianCensored", "basinBelowSmallest", "basinCount",
+                "memorizedBasinMedian", "memorizedBasinMedianCensored", "memorizedBasinBelowSmallest", "memorizedBasinCount", "seconds"],
+            r.Sizes.Select(s => new[] { s.N, s.Spacing, s.DeltaM, s.DeltaS, s.Memorized, s.Spurious, s.Generalized, s.ShareStderrMax,
+                s.BasinAll.Median, Code(s.BasinAll.MedianCensoring), s.BasinAll.BelowSmallest, s.BasinAll.Count,
+                s.BasinMemorized.Median, Code(s.BasinMemorized.MedianCensoring), s.BasinMemorized.BelowSmallest, s.BasinMemorized.Count, s.Seconds }));
+
+    private static void WriteBasinCsv(AssociativeMemoryResult r, string path) =>
+        Csv.WriteTable(path, ["n", "sample", "memorized", "returnRadius", "basin", "censored"],
+            r.Sizes.SelectMany(s => s.Basins.Select((b, i) => new[] { s.N, i, s.BasinKinds[i] == SampleKind.Memorized ? 1 : 0, b.ReturnRadius, b.Size, Code(b.Censoring) })));
 
     private static void WriteFixedPointCsv(AssociativeMemoryResult r, string path) =>
         Csv.WriteTable(path, ["n", "t", "beta", "count", "training", "spurious", "stable", "converged", "starts", "meanRadius", "theoryRingRadius"],
@@ -169,12 +217,18 @@ public static class MemoryCommand
                        "training points, so −ln P_t^e = β E(y) + const with the associative-memory energy E(y) = −(1/β) ln Σ_μ exp(−β|y − ξ_μ|²), " +
                        "β = 1/(2(e^{2t} − 1)) (Pham, Raya, Negri, Zaki, Ambrogioni & Krotov 2025, arXiv 2505.21777). Its minima are the attracting fixed points " +
                        "of y ← D(e^{−t} y, t); they are labelled training (within δ_m of a training point) or spurious. δ_m, δ_s are multiples of h, the median " +
-                       "nearest-neighbour distance of the training points.")
+                       "nearest-neighbour distance of the training points. The basin size of a generated sample a is the largest re-noising level t " +
+                       "from which PF-ODE denoising (down to a time below the smallest level) ends within ρ(a) of a with probability ≥ 0.9 at that and " +
+                       "every smaller level; ρ(a) is a fraction (default ½) of the distance from a to the nearest training point other than the one it " +
+                       "copies, so returning means not landing on a neighbour. Basins failing even at the smallest level are censored (\"< smallest level\"); " +
+                       "medians are lower medians with censored values ordered first. For two points at distance s the basin is ½ ln(1 + (s/2)²/Φ⁻¹(0.9)²) ≈ s²/13.")
             .Summary(rows);
         report.Figures(figures);
         report.Heading("Files").Links([
             ("memory.json", "every number of this page (OU times), incl. fixed points of the landscape"),
-            ("memory.csv", "per size: sample shares, spacing, thresholds, median basin size"),
+            ("memory.csv", "per size: sample shares, spacing, thresholds, median basin sizes (all / memorized; censored: −1 below the smallest level)"),
+            ("basins.csv", "per basin sample: size n, sample index, memorized (1/0), return radius, basin size, censored (−1 below the smallest level, +1 at the largest)"),
+            ("sweep.json", "finished sizes with every number (resume state of --resume)"),
             ("fixed-points.csv", "per size and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
             ("manifest.json", "command, options, seeds, version, runtime, timings"),
         ]);

@@ -37,7 +37,40 @@ public sealed record SampleLabels(SampleKind[] Kinds, double[] TrainingDistance,
 }
 
 /// <summary>The basin size of one point, with the return probability at each level.</summary>
-public sealed record BasinSize(double Size, double[] ReturnProbability);
+/// <param name="Size">The largest level t_k with return probability ≥ p at every level ≤ t_k (the basin lies in [Size, next level));
+/// with <see cref="BasinCensoring.BelowSmallest"/> the smallest level, an upper bound (basin &lt; Size).</param>
+/// <param name="Censoring">Whether the level grid bounds the basin from above or below.</param>
+/// <param name="ReturnRadius">ρ(a) used for this point.</param>
+/// <param name="ReturnProbability">Share of returning trials at each level.</param>
+public sealed record BasinSize(double Size, BasinCensoring Censoring, double ReturnRadius, double[] ReturnProbability);
+
+/// <summary>
+/// Summary of censored basin sizes. The median is the lower median of the sizes ordered with left-censored ones (&lt; smallest level)
+/// first and right-censored ones (≥ largest level) last, so it is a level of the grid or a censored bound: when the middle sample is
+/// left-censored, more than half the basins are below the smallest level and the median is "&lt; smallest level"
+/// (<see cref="MedianCensoring"/> = <see cref="BasinCensoring.BelowSmallest"/>), never a silent 0. NaN with no samples.
+/// </summary>
+public sealed record BasinSummary(int Count, int BelowSmallest, int AboveLargest, double Median, BasinCensoring MedianCensoring)
+{
+    /// <summary>Summary of the given basins.</summary>
+    public static BasinSummary Of(IEnumerable<BasinSize> basins)
+    {
+        var sorted = basins.OrderBy(b => b.Censoring switch { BasinCensoring.BelowSmallest => 0, BasinCensoring.None => 1, _ => 2 })
+            .ThenBy(b => b.Size).ToArray();
+        if (sorted.Length == 0) return new BasinSummary(0, 0, 0, double.NaN, BasinCensoring.None);
+        var mid = sorted[(sorted.Length - 1) / 2];
+        return new BasinSummary(sorted.Length, sorted.Count(b => b.Censoring == BasinCensoring.BelowSmallest),
+            sorted.Count(b => b.Censoring == BasinCensoring.AboveLargest), mid.Size, mid.Censoring);
+    }
+
+    /// <summary>The median as text: "t = 0.0032", "&lt; 1e-07" or "≥ 1" (format for the numbers).</summary>
+    public string MedianText(string format = "G2") => Count == 0 ? "n/a" : MedianCensoring switch
+    {
+        BasinCensoring.BelowSmallest => "< " + Median.ToString(format, System.Globalization.CultureInfo.InvariantCulture),
+        BasinCensoring.AboveLargest => "≥ " + Median.ToString(format, System.Globalization.CultureInfo.InvariantCulture),
+        _ => "t = " + Median.ToString(format, System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
 
 /// <summary>
 /// The associative-memory view of a denoiser (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025, arXiv 2505.21777; science.md §6):
@@ -190,24 +223,58 @@ public static class AssociativeMemory
     }
 
     /// <summary>
+    /// Return radii ρ(a) = <paramref name="fraction"/> · r(a) of <paramref name="points"/> [P, d] (<see cref="BasinOptions"/>): r(a) is the
+    /// distance from a to the nearest training point other than the one a copies — the second-nearest when the nearest lies within
+    /// δ_m = <paramref name="deltaM"/> (a is memorized), else the nearest. So a memorized sample returns when it ends closer to it than
+    /// the midpoint to the neighbouring training point; any other sample returns when it stays closer to itself than to halfway
+    /// towards the nearest training point, i.e. when it is an attractor of its own. trainingSet: [n, d], n ≥ 2; deltaM ≥ 0;
+    /// fraction in (0, 1].
+    /// </summary>
+    public static double[] ReturnRadii(Tensor points, Tensor trainingSet, double deltaM, double fraction = 0.5)
+    {
+        RequireMatrix(trainingSet, nameof(trainingSet), -1);
+        RequireMatrix(points, nameof(points), trainingSet.shape[1]);
+        if (trainingSet.shape[0] < 2) throw new ArgumentException($"return radii need n ≥ 2 training points (got n = {trainingSet.shape[0]}).", nameof(trainingSet));
+        if (!(deltaM >= 0) || double.IsInfinity(deltaM)) throw new ArgumentException($"deltaM must be finite and ≥ 0 (got {deltaM}).", nameof(deltaM));
+        if (!(fraction > 0 && fraction <= 1)) throw new ArgumentException($"fraction must be in (0, 1] (got {fraction}).", nameof(fraction));
+        if (points.shape[0] == 0) return [];
+        // Float64: the direct expansion |x|² − 2x·a + |a|² loses small distances in float32.
+        var nn = NearestNeighbours.Find(points.to_type(ScalarType.Float64), trainingSet.to_type(ScalarType.Float64));
+        var radii = new double[nn.Nearest.Length];
+        for (int i = 0; i < radii.Length; i++)
+        {
+            double r = nn.NearestDistance[i] <= deltaM ? nn.SecondDistance[i] : nn.NearestDistance[i];
+            if (!(r > 0)) throw new ArgumentException($"point {i} has no other training point at a distance > 0 (duplicate training points?).", nameof(trainingSet));
+            radii[i] = fraction * r;
+        }
+        return radii;
+    }
+
+    /// <summary>
     /// Basin sizes of <paramref name="points"/> [P, d] (see <see cref="BasinOptions"/>): trial j of point p at level k re-noises with
     /// stream (seed + k·7919, p·Trials + j), so results do not depend on how points are batched. A trial returns when the denoised
-    /// end point lies within <paramref name="returnRadius"/> of the point.
+    /// end point lies within <paramref name="returnRadii"/>[p] of the point (one radius per point, &gt; 0; see <see cref="ReturnRadii"/>).
+    /// A point failing at the smallest level is <see cref="BasinCensoring.BelowSmallest"/>; one passing every level is
+    /// <see cref="BasinCensoring.AboveLargest"/>.
     /// </summary>
-    public static BasinSize[] BasinSizes(IDenoiser denoiser, Tensor points, double returnRadius, BasinOptions? options = null, long seed = 0,
+    public static BasinSize[] BasinSizes(IDenoiser denoiser, Tensor points, IReadOnlyList<double> returnRadii, BasinOptions? options = null, long seed = 0,
         IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(returnRadii);
         options ??= new BasinOptions();
         options.Validate();
         RequireMatrix(points, nameof(points), denoiser.Dimension);
-        if (!(returnRadius > 0) || double.IsInfinity(returnRadius)) throw new ArgumentException($"returnRadius must be finite and > 0 (got {returnRadius}).", nameof(returnRadius));
         int p = (int)points.shape[0], d = denoiser.Dimension, m = options.Trials;
+        if (returnRadii.Count != p) throw new ArgumentException($"returnRadii has {returnRadii.Count} entries for {p} points.", nameof(returnRadii));
+        for (int i = 0; i < p; i++)
+            if (!(returnRadii[i] > 0) || double.IsInfinity(returnRadii[i])) throw new ArgumentException($"returnRadii[{i}] must be finite and > 0 (got {returnRadii[i]}).", nameof(returnRadii));
         var levels = options.LevelsOrDefault;
         var prob = new double[p][];
         for (int i = 0; i < p; i++) prob[i] = new double[levels.Length];
         if (p == 0) return [];
         var rep = points.to_type(ScalarType.Float32).repeat_interleave(m, 0); // [P·m, d]
+        var radius = torch.tensor(returnRadii.ToArray()).repeat_interleave(m, 0); // [P·m], float64
         try
         {
             for (int k = 0; k < levels.Length; k++)
@@ -220,18 +287,23 @@ public static class AssociativeMemory
                 var grid = TimeGrid.LogUniform(t, options.TMin, options.Steps);
                 var noise = Samplers.IsStochastic(options.Sampler) ? NoiseSource.ForSamples(seed + 7919L * k + 1, 0, p * m, d) : null;
                 var end = Samplers.Run(options.Sampler, denoiser, x, grid, noise, cancellationToken: cancellationToken);
-                var back = (end.to_type(ScalarType.Float32) - rep).pow(2).sum(1).sqrt().le(returnRadius).to_type(ScalarType.Float64)
+                var back = (end.to_type(ScalarType.Float64) - rep.to_type(ScalarType.Float64)).pow(2).sum(1).sqrt().le(radius).to_type(ScalarType.Float64)
                     .reshape(p, m).mean([1]).data<double>().ToArray();
                 for (int i = 0; i < p; i++) prob[i][k] = back[i];
                 progress?.Report(k + 1);
             }
         }
-        finally { rep.Dispose(); }
-        return prob.Select(pr =>
+        finally
         {
-            double size = 0;
-            for (int k = 0; k < levels.Length && pr[k] >= options.Probability; k++) size = levels[k];
-            return new BasinSize(size, pr);
+            rep.Dispose();
+            radius.Dispose();
+        }
+        return prob.Select((pr, i) =>
+        {
+            int passed = 0;
+            while (passed < levels.Length && pr[passed] >= options.Probability) passed++;
+            return passed == 0 ? new BasinSize(levels[0], BasinCensoring.BelowSmallest, returnRadii[i], pr)
+                : new BasinSize(levels[passed - 1], passed == levels.Length ? BasinCensoring.AboveLargest : BasinCensoring.None, returnRadii[i], pr);
         }).ToArray();
     }
 

@@ -17,31 +17,53 @@ public sealed record FixedPointSummary(double T, double Beta, int Count, int Tra
     double MeanRadius, double? TheoryRingRadius);
 
 /// <summary>One training-set size: sample shares, fixed points over t, basin sizes.</summary>
+/// <param name="N">Training-set size (the first N points).</param>
+/// <param name="Spacing">h: median nearest-neighbour distance of the training points.</param>
+/// <param name="DeltaM">δ_m = MemorizedRadius · h.</param>
+/// <param name="DeltaS">δ_s = SpuriousRadius · h.</param>
+/// <param name="Memorized">Share of generated samples within δ_m of a training point.</param>
+/// <param name="Spurious">Share of the others within δ_s of another generated sample.</param>
+/// <param name="Generalized">Share of the rest.</param>
+/// <param name="ShareStderrMax">Bound √(0.25/m) on the binomial standard error of each share.</param>
+/// <param name="FixedPoints">Fixed-point counts of ln P_t^e at each time.</param>
+/// <param name="Basins">Basin sizes of the first generated samples (<see cref="AssociativeMemory.BasinSizes"/>), in sample order.</param>
+/// <param name="BasinKinds">The label of each of those samples.</param>
+/// <param name="BasinAll">Censoring-aware summary over all of them.</param>
+/// <param name="BasinMemorized">The same over the memorized ones only (Count 0 when none).</param>
+/// <param name="Seconds">Wall time of this size.</param>
 public sealed record MemorySizePoint(int N, double Spacing, double DeltaM, double DeltaS,
     double Memorized, double Spurious, double Generalized, double ShareStderrMax,
-    IReadOnlyList<FixedPointSummary> FixedPoints, double[] BasinSizes, double BasinMedian, double Seconds);
+    IReadOnlyList<FixedPointSummary> FixedPoints, IReadOnlyList<BasinSize> Basins, SampleKind[] BasinKinds,
+    BasinSummary BasinAll, BasinSummary BasinMemorized, double Seconds);
 
 /// <summary>The 2-D energy landscape at one size and time, for the figure (only for d = 2).</summary>
 public sealed record MemoryLandscape(int N, double T, double Beta, double[] Xs, double[] Ys, double[] Energy,
     float[] Training, IReadOnlyList<FixedPoint> FixedPoints, float[] Samples);
 
+/// <summary>Everything measured at one size: the point and, at the landscape size of 2-D data, the landscape. This is what a resumable sweep persists.</summary>
+public sealed record MemorySizeResult(MemorySizePoint Point, MemoryLandscape? Landscape);
+
 /// <summary>Everything <c>diffdyn memory</c> measures.</summary>
 public sealed record AssociativeMemoryResult(string Clock, string Data, int D, string Score, AssociativeMemoryOptions Options,
     double[] BasinLevels, IReadOnlyList<MemorySizePoint> Sizes, MemoryLandscape? Landscape, double? CriticalTime, double TotalSeconds);
 
-/// <summary>Progress of the experiment: size index, stage name, units done / total.</summary>
+/// <summary>Progress of the experiment at one size: stage name, units done / total (<see cref="AssociativeMemoryExperiment.UnitsPerSize"/>).</summary>
 public readonly record struct MemoryProgress(string Stage, long Done, long Total);
 
 /// <summary>
 /// The associative-memory experiment on the exact empirical score (Pham et al. 2025, arXiv 2505.21777): for each training-set size n,
 /// (1) the fixed points of ln P_t^e over a grid of t (training vs spurious, stability), (2) generated samples labelled memorized /
 /// spurious / generalized, (3) basin sizes of generated samples. On the circle the ring radius is compared with
-/// <see cref="CircleEnergy.MinimumRadius"/>.
+/// <see cref="CircleEnergy.MinimumRadius"/>. Each size depends on the options and the first n points only (<see cref="RunSize"/>),
+/// so a sweep can persist sizes one by one and assemble them later (<see cref="Assemble"/>).
 /// </summary>
 public static class AssociativeMemoryExperiment
 {
     /// <summary>Units of progress per size (for a progress bar's total).</summary>
     public static long UnitsPerSize(AssociativeMemoryOptions o) => o.TimesOrDefault.Length + 1 + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0);
+
+    /// <summary>The size whose energy landscape is drawn: the one of <see cref="AssociativeMemoryOptions.Sizes"/> nearest to LandscapeSize in log n.</summary>
+    public static int LandscapeSizeOf(AssociativeMemoryOptions o) => o.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / o.LandscapeSize)));
 
     /// <summary>
     /// Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.
@@ -52,88 +74,109 @@ public static class AssociativeMemoryExperiment
         IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default,
         Func<Dataset, IDenoiser>? modelFor = null, string? modelName = null)
     {
+        var clock = Stopwatch.StartNew();
+        CheckSizes(data, options);
+        var sizes = options.Sizes.Select(n => RunSize(data, options, n, isCircle, progress, cancellationToken, modelFor)).ToList();
+        return Assemble(data, options, isCircle, sizes, modelName, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// One size n (one of options.Sizes): fixed points, generated samples and their labels, basin sizes, and the landscape when n is
+    /// <see cref="LandscapeSizeOf"/> and d = 2. Deterministic given (data, options, n) for the exact score, and for a model that is.
+    /// </summary>
+    public static MemorySizeResult RunSize(Dataset data, AssociativeMemoryOptions options, int n, bool isCircle = false,
+        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default, Func<Dataset, IDenoiser>? modelFor = null)
+    {
+        CheckSizes(data, options);
+        if (!options.Sizes.Contains(n)) throw new ArgumentException($"size n = {n} is not one of the options' sizes [{string.Join(", ", options.Sizes)}].", nameof(n));
+        var sizeClock = Stopwatch.StartNew();
+        long total = UnitsPerSize(options), done = 0;
+        string stage = $"n = {n}";
+        using var scope = NewDisposeScope();
+        var train = data.ToTensor(ScalarType.Float64).narrow(0, 0, n);
+        using var exact = new EmpiricalDenoiser(train, new EmpiricalDenoiserOptions(Precision.Float64));
+        double h = AssociativeMemory.MedianSpacing(train);
+        if (!(h > 0)) throw new ArgumentException($"the first {n} points contain duplicates only (median spacing 0).", nameof(data));
+        double deltaM = options.MemorizedRadius * h, deltaS = options.SpuriousRadius * h;
+
+        // (1) Fixed points of ln P_t^e.
+        var summaries = new List<FixedPointSummary>();
+        FixedPointSet? landscapeSet = null;
+        foreach (var t in options.TimesOrDefault)
+        {
+            var starts = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
+            var set = AssociativeMemory.FindFixedPoints(exact, t, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
+            summaries.Add(Summary(set, isCircle));
+            progress?.Report(new MemoryProgress(stage + ": fixed points", ++done, total));
+        }
+        if (data.Dimension == 2 && n == LandscapeSizeOf(options))
+        {
+            var starts = AssociativeMemory.Starts(train, options.LandscapeTime, options.FixedPointsOrDefault.Starts, options.Seed);
+            landscapeSet = AssociativeMemory.FindFixedPoints(exact, options.LandscapeTime, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
+        }
+
+        IDenoiser generator = exact;
+        IDisposable? owned = null;
+        if (modelFor is not null)
+        {
+            progress?.Report(new MemoryProgress(stage + ": training", done, total));
+            generator = modelFor(Subset(data, n));
+            owned = generator as IDisposable;
+        }
+        using var ownedModel = owned;
+
+        // (2) Generated samples, SDE from N(0, I) at TMax down to TMin, then D.
+        var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
+        var x0 = Start.FromNoise(noise, ScalarType.Float64);
+        var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
+        var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
+        var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
+        progress?.Report(new MemoryProgress(stage + ": samples", ++done, total));
+
+        // (3) Basin sizes of the first generated samples, each with its own return radius.
+        BasinSize[] basins = [];
+        SampleKind[] kinds = [];
+        if (options.BasinPoints > 0)
+        {
+            int p = Math.Min(options.BasinPoints, options.Samples);
+            long before = done;
+            var points = samples.narrow(0, 0, p);
+            var radii = AssociativeMemory.ReturnRadii(points, train, deltaM, options.BasinsOrDefault.ReturnFraction);
+            basins = AssociativeMemory.BasinSizes(generator, points, radii, options.BasinsOrDefault, options.Seed + 1,
+                new Progress(v => progress?.Report(new MemoryProgress(stage + ": basins", before + v, total))), cancellationToken);
+            kinds = labels.Kinds[..p];
+        }
+
+        var landscape = landscapeSet is null ? null : Landscape(train, landscapeSet, samples, n);
+        double se = Math.Sqrt(0.25 / options.Samples);
+        var point = new MemorySizePoint(n, h, deltaM, deltaS, labels.Share(SampleKind.Memorized), labels.Share(SampleKind.Spurious),
+            labels.Share(SampleKind.Generalized), se, summaries, basins, kinds, BasinSummary.Of(basins),
+            BasinSummary.Of(basins.Where((_, i) => kinds[i] == SampleKind.Memorized)), sizeClock.Elapsed.TotalSeconds);
+        return new MemorySizeResult(point, landscape);
+    }
+
+    /// <summary>The result from per-size results (any order; one per size of the options).</summary>
+    public static AssociativeMemoryResult Assemble(Dataset data, AssociativeMemoryOptions options, bool isCircle, IReadOnlyList<MemorySizeResult> sizes,
+        string? modelName, double totalSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sizes);
+        var ordered = sizes.OrderBy(s => s.Point.N).ToList();
+        if (!ordered.Select(s => s.Point.N).SequenceEqual(options.Sizes.Order()))
+            throw new ArgumentException($"the per-size results [{string.Join(", ", ordered.Select(s => s.Point.N))}] do not match the sizes [{string.Join(", ", options.Sizes)}].", nameof(sizes));
+        return new AssociativeMemoryResult("OU time t", data.Name, data.Dimension, modelName ?? "exact empirical score", options,
+            options.BasinPoints > 0 ? options.BasinsOrDefault.LevelsOrDefault : [], ordered.Select(s => s.Point).ToList(),
+            ordered.Select(s => s.Landscape).FirstOrDefault(l => l is not null), isCircle ? CircleEnergy.CriticalTime : null, totalSeconds);
+    }
+
+    private static void CheckSizes(Dataset data, AssociativeMemoryOptions options)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         foreach (var n in options.Sizes)
             if (n > data.Count) throw new ArgumentException($"size n = {n} exceeds the data's {data.Count} points.", nameof(options));
-        var clock = Stopwatch.StartNew();
-        var sizes = new List<MemorySizePoint>();
-        MemoryLandscape? landscape = null;
-        long perSize = UnitsPerSize(options), total = perSize * options.Sizes.Length, done = 0;
-        var all = data.ToTensor(ScalarType.Float64);
-        int landscapeSize = options.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / options.LandscapeSize)));
-        try
-        {
-            foreach (var n in options.Sizes)
-            {
-                var sizeClock = Stopwatch.StartNew();
-                string stage = $"n = {n}";
-                using var scope = NewDisposeScope();
-                var train = all.narrow(0, 0, n);
-                using var exact = new EmpiricalDenoiser(train, new EmpiricalDenoiserOptions(Precision.Float64));
-                double h = AssociativeMemory.MedianSpacing(train);
-                if (!(h > 0)) throw new ArgumentException($"the first {n} points contain duplicates only (median spacing 0).", nameof(data));
-                double deltaM = options.MemorizedRadius * h, deltaS = options.SpuriousRadius * h;
-
-                // (1) Fixed points of ln P_t^e.
-                var summaries = new List<FixedPointSummary>();
-                FixedPointSet? landscapeSet = null;
-                foreach (var t in options.TimesOrDefault)
-                {
-                    var starts = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
-                    var set = AssociativeMemory.FindFixedPoints(exact, t, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
-                    summaries.Add(Summary(set, isCircle));
-                    progress?.Report(new MemoryProgress(stage + ": fixed points", ++done, total));
-                }
-                if (data.Dimension == 2 && n == landscapeSize)
-                {
-                    var starts = AssociativeMemory.Starts(train, options.LandscapeTime, options.FixedPointsOrDefault.Starts, options.Seed);
-                    landscapeSet = AssociativeMemory.FindFixedPoints(exact, options.LandscapeTime, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
-                }
-
-                IDenoiser generator = exact;
-                IDisposable? owned = null;
-                if (modelFor is not null)
-                {
-                    progress?.Report(new MemoryProgress(stage + ": training", done, total));
-                    generator = modelFor(Subset(data, n));
-                    owned = generator as IDisposable;
-                }
-                using var ownedModel = owned;
-
-                // (2) Generated samples, SDE from N(0, I) at TMax down to TMin, then D.
-                var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
-                var x0 = Start.FromNoise(noise, ScalarType.Float64);
-                var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
-                var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
-                var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
-                progress?.Report(new MemoryProgress(stage + ": samples", ++done, total));
-
-                // (3) Basin sizes of the first generated samples.
-                double[] basins = [];
-                if (options.BasinPoints > 0)
-                {
-                    int p = Math.Min(options.BasinPoints, options.Samples);
-                    long before = done;
-                    var result = AssociativeMemory.BasinSizes(generator, samples.narrow(0, 0, p), deltaM, options.BasinsOrDefault, options.Seed + 1,
-                        new Progress(v => progress?.Report(new MemoryProgress(stage + ": basins", before + v, total))), cancellationToken);
-                    basins = result.Select(b => b.Size).ToArray();
-                    done = before + options.BasinsOrDefault.LevelsOrDefault.Length;
-                }
-
-                if (landscapeSet is not null)
-                    landscape = Landscape(train, landscapeSet, samples, n);
-
-                double se = Math.Sqrt(0.25 / options.Samples);
-                sizes.Add(new MemorySizePoint(n, h, deltaM, deltaS, labels.Share(SampleKind.Memorized), labels.Share(SampleKind.Spurious),
-                    labels.Share(SampleKind.Generalized), se, summaries, basins, Median(basins), sizeClock.Elapsed.TotalSeconds));
-            }
-        }
-        finally { all.Dispose(); }
-        return new AssociativeMemoryResult("OU time t", data.Name, data.Dimension, modelName ?? "exact empirical score", options,
-            options.BasinPoints > 0 ? options.BasinsOrDefault.LevelsOrDefault : [], sizes, landscape,
-            isCircle ? CircleEnergy.CriticalTime : null, clock.Elapsed.TotalSeconds);
     }
 
     private static FixedPointSummary Summary(FixedPointSet set, bool isCircle)
@@ -165,13 +208,6 @@ public static class AssociativeMemoryExperiment
 
     private static Dataset Subset(Dataset data, int n) =>
         new(data.Values[..(n * data.Dimension)].ToArray(), n, data.Dimension, itemShape: data.ItemShape, name: $"{data.Name} (first {n})");
-
-    private static double Median(double[] v)
-    {
-        if (v.Length == 0) return double.NaN;
-        var s = v.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
 
     private sealed class Progress(Action<long> report) : IProgress<long>
     {

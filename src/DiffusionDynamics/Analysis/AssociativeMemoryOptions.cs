@@ -45,26 +45,63 @@ public sealed record FixedPointOptions(int Starts = 256, int MaxIterations = 300
     }
 }
 
+/// <summary>How a basin size is bounded by the level grid.</summary>
+public enum BasinCensoring
+{
+    /// <summary>Measured: the basin lies in [Size, next level).</summary>
+    None,
+    /// <summary>Left-censored: even the smallest level fails, the basin is below Levels[0] (Size holds that bound).</summary>
+    BelowSmallest,
+    /// <summary>Right-censored: every level passes, the basin is at least the largest level (Size).</summary>
+    AboveLargest,
+}
+
 /// <summary>
-/// Options of the basin-size measurement: the basin size of a point a is the largest noise level t_k of <paramref name="Levels"/>
-/// such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> ends within the return radius of a
-/// with probability ≥ <paramref name="Probability"/> for every level t_j ≤ t_k (0 when the smallest level fails).
+/// Options of the basin-size measurement (science.md §6): the basin size of a point a is the largest noise level t_k of
+/// <paramref name="Levels"/> such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> (then one
+/// D jump) ends within the return radius ρ(a) of a with probability ≥ <paramref name="Probability"/> at every level t_j ≤ t_k.
+/// A point that fails at the smallest level is reported as censored (<see cref="BasinCensoring.BelowSmallest"/>), never as 0.
+/// The return radius is ρ(a) = <paramref name="ReturnFraction"/> · r(a) with r(a) the distance from a to the nearest training point
+/// other than the one a copies (<see cref="AssociativeMemory.ReturnRadii"/>): with the default ½, "returns to a" means "ends closer to a
+/// than the midpoint to any other attractor", i.e. it does not land on a neighbour. A fixed radius (such as δ_m = 0.1 h) is no
+/// basin measure: the noise std √(2t) at any level that is not tiny re-noises far beyond it, and the end point, snapped to the
+/// nearest attractor, is either a (distance ≈ 0) or a neighbour (distance ≥ r(a)), so only the midpoint matters.
+/// For two points at distance s in 1-D the return probability is Φ((s/2)/√(e^{2t} − 1)), so the basin is
+/// t* = ½ ln(1 + (s/2)²/Φ⁻¹(p)²) ≈ s²/(8 Φ⁻¹(p)²): basins scale with the spacing squared.
 /// </summary>
-/// <param name="Levels">Ascending OU times, all &gt; TMin (default 16 levels log-spaced from 2·TMin to 2, or to 20·TMin when TMin (default 16 levels log-spaced from 2·TMin to 2)gt; 0.1).</param>
+/// <param name="Levels">Ascending OU times, all &gt; TMin (default: log-spaced from 10·TMin to 1, 4 per decade (a factor 1.78 apart),
+/// 29 levels at the default TMin: noise stds √Δ_t from 4.5e-4 to 0.93, well under the return radius ≈ h/2 ≈ 0.002 even at the circle
+/// demo's densest size n = 512, and up to the scale of the data).</param>
 /// <param name="Trials">Re-noisings per point and level (binomial error √(p(1−p)/Trials)). Range ≥ 1.</param>
 /// <param name="Probability">Return probability required (the paper's 0.9). Range (0, 1].</param>
 /// <param name="Steps">Sampler steps from each level down to TMin (log-uniform grid). Range ≥ 1.</param>
-/// <param name="TMin">End time of the denoising run (then a final D jump). Range &gt; 0.</param>
+/// <param name="TMin">End time of the denoising run (then a final D jump), below the smallest level (default 1e-8, kernel width
+/// √(e^{2·TMin} − 1) ≈ 1.4e-4: the denoiser's own attractors, not the smoothing of a stopped generation, decide the return). Range &gt; 0.</param>
+/// <param name="ReturnFraction">ρ(a) / r(a). Range (0, 1].</param>
 /// <param name="Sampler">Sampler used to denoise (deterministic PF-ODE Heun by default).</param>
-public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, double Probability = 0.9, int Steps = 24, double TMin = 1e-3,
-    SamplerKind Sampler = SamplerKind.OdeHeun)
+public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, double Probability = 0.9, int Steps = 32, double TMin = 1e-8,
+    double ReturnFraction = 0.5, SamplerKind Sampler = SamplerKind.OdeHeun)
 {
-    /// <summary>The levels in use.</summary>
-    public double[] LevelsOrDefault => Levels ?? Enumerable.Range(0, 16).Select(i => 2 * TMin * Math.Pow(Math.Max(1 / TMin, 10), i / 15.0)).ToArray();
+    /// <summary>Default levels per decade.</summary>
+    public const int LevelsPerDecade = 4;
+
+    /// <summary>The levels in use (the default needs TMin &lt; 0.1; see <see cref="Validate"/>).</summary>
+    public double[] LevelsOrDefault
+    {
+        get
+        {
+            if (Levels is not null) return Levels;
+            double lo = 10 * TMin;
+            int count = Math.Max(2, (int)Math.Ceiling(LevelsPerDecade * Math.Log10(1 / lo) - 1e-9) + 1);
+            return Enumerable.Range(0, count).Select(i => lo * Math.Pow(1 / lo, i / (count - 1.0))).ToArray();
+        }
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
+        if (!(TMin > 0) || double.IsInfinity(TMin)) throw new ArgumentException($"TMin must be finite and > 0 (got {TMin}).", nameof(TMin));
+        if (Levels is null && !(TMin < 0.1)) throw new ArgumentException($"the default levels run from 10·TMin to 1 and need TMin < 0.1 (got {TMin}); give Levels.", nameof(TMin));
         var levels = LevelsOrDefault;
         if (levels.Length == 0) throw new ArgumentException("Levels must not be empty.", nameof(Levels));
         for (int i = 0; i < levels.Length; i++)
@@ -75,7 +112,7 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
         if (Trials < 1) throw new ArgumentException($"Trials must be ≥ 1 (got {Trials}).", nameof(Trials));
         if (!(Probability > 0 && Probability <= 1)) throw new ArgumentException($"Probability must be in (0, 1] (got {Probability}).", nameof(Probability));
         if (Steps < 1) throw new ArgumentException($"Steps must be ≥ 1 (got {Steps}).", nameof(Steps));
-        if (!(TMin > 0) || double.IsInfinity(TMin)) throw new ArgumentException($"TMin must be finite and > 0 (got {TMin}).", nameof(TMin));
+        if (!(ReturnFraction > 0 && ReturnFraction <= 1)) throw new ArgumentException($"ReturnFraction must be in (0, 1] (got {ReturnFraction}).", nameof(ReturnFraction));
     }
 }
 
@@ -90,7 +127,8 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
 /// <param name="Samples">Generated samples per size (SDE from T to TMin).</param>
 /// <param name="SamplerSteps">Euler–Maruyama steps of the generation (uniform grid with a log tail near TMin).</param>
 /// <param name="TMax">Start time T of the generation (x_T ~ N(0, I)).</param>
-/// <param name="TMin">End time of the generation (then one D jump); the exact score stopped at TMin is a kernel smoother of width √(e^{2TMin} − 1) ≈ 0.045.</param>
+/// <param name="TMin">End time of the generation (then one D jump); the exact score stopped at TMin is a kernel smoother of width √(e^{2TMin} − 1) ≈ 0.045.
+/// The basin re-denoising has its own, smaller end time (<see cref="BasinOptions.TMin"/>).</param>
 /// <param name="MemorizedRadius">δ_m / h.</param>
 /// <param name="SpuriousRadius">δ_s / h.</param>
 /// <param name="Seed">Run seed: sample i uses stream (Seed, i).</param>
@@ -110,7 +148,7 @@ public sealed record AssociativeMemoryOptions(int[] Sizes, double[]? Times = nul
     public FixedPointOptions FixedPointsOrDefault => FixedPoints ?? new FixedPointOptions();
 
     /// <summary>Basin options in use.</summary>
-    public BasinOptions BasinsOrDefault => Basins ?? new BasinOptions(TMin: TMin);
+    public BasinOptions BasinsOrDefault => Basins ?? new BasinOptions();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()

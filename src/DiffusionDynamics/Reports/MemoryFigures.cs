@@ -27,9 +27,15 @@ public static class MemoryFigures
         if (r.Landscape is not null)
             figures.Add((Landscape(r.Landscape, directory), $"Energy E(y) = −(1/β) ln Σ_μ exp(−β|y − ξ_μ|²) at t = {r.Landscape.T.ToString("G3", Inv)} " +
                 $"(β = {r.Landscape.Beta.ToString("G3", Inv)}), n = {r.Landscape.N}: training points, fixed points (training / spurious) and generated samples."));
-        if (r.Sizes.Any(s => s.BasinSizes.Length > 0))
-            figures.Add((Basins(r, directory), "Basin sizes of generated samples: the largest re-noising time t from which the denoiser returns within δ_m " +
-                "with probability ≥ 0.9, one histogram per n."));
+        if (r.Sizes.Any(s => s.Basins.Count > 0))
+        {
+            figures.Add((Basins(r, directory), "Basin sizes of generated samples: the largest re-noising time t from which denoising returns within ρ(a) " +
+                "(half the distance to the nearest training point other than the one a copies) with probability ≥ 0.9 at that and every smaller level, " +
+                "one histogram per n; the first bin holds the censored basins below the smallest level."));
+            figures.Add((BasinsVsRadius(r, directory), "Basin size against return radius ρ, one point per sample (filled: memorized; open: spurious or " +
+                "generalized; triangles at the smallest level: censored, basin below it). The line is the two-point law t* = ½ ln(1 + ρ²/Φ⁻¹(0.9)²) " +
+                "(re-noise crosses the midpoint to the neighbour): memorized basins follow the spacing squared."));
+        }
         return figures;
     }
 
@@ -133,15 +139,20 @@ public static class MemoryFigures
         return Figure.Save(plot, directory, name, 760, 640);
     }
 
-    /// <summary>Histogram of basin sizes (log t), one series per n.</summary>
+    /// <summary>Histogram of basin sizes over the level grid, one series per n; the first bin holds the left-censored basins.</summary>
     public static string Basins(AssociativeMemoryResult r, string directory, string name = "basins")
     {
         var plot = Figure.Create("Basin sizes of generated samples", "basin size: largest re-noising time t with return prob. ≥ 0.9", "number of samples");
         var levels = r.BasinLevels;
         double w = 0.8 / Math.Max(1, r.Sizes.Count);
         var palette = new ScottPlot.Palettes.Category10();
-        var ticks = new List<Tick> { new(0, "none") };
-        for (int k = 0; k < levels.Length; k++) ticks.Add(new Tick(k + 1, levels[k].ToString("G2", Inv)));
+        var ticks = new List<Tick> { new(0, "< " + levels[0].ToString("G2", Inv)) };
+        // Label every level up to 12, else about 8 of them (every 4th: the decades of the default grid; not the first, which the
+        // censored bin beside it names) and the last.
+        int every = levels.Length <= 12 ? 1 : (int)Math.Ceiling(levels.Length / 8.0);
+        for (int k = 0; k < levels.Length; k++)
+            if (every == 1 || (k > 0 && k % every == 0) || k == levels.Length - 1)
+                ticks.Add(new Tick(k + 1, (k == levels.Length - 1 ? "≥ " : "") + levels[k].ToString("G2", Inv)));
         int j = 0;
         foreach (var s in r.Sizes)
         {
@@ -149,18 +160,55 @@ public static class MemoryFigures
             var bars = new List<Bar>();
             for (int k = 0; k <= levels.Length; k++)
             {
-                double level = k == 0 ? 0 : levels[k - 1];
-                int count = s.BasinSizes.Count(b => b == level);
+                int count = k == 0 ? s.Basins.Count(b => b.Censoring == BasinCensoring.BelowSmallest)
+                    : s.Basins.Count(b => b.Censoring != BasinCensoring.BelowSmallest && b.Size == levels[k - 1]);
                 bars.Add(new Bar { Position = k - 0.4 + w * (j + 0.5), Value = count, Size = w * 0.95, FillColor = color, LineWidth = 0 });
             }
             plot.Add.Bars(bars);
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"n = {s.N} (median {s.BasinMedian.ToString("G3", Inv)})", FillColor = color });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"n = {s.N}: median {s.BasinAll.MedianText()}, memorized {s.BasinMemorized.MedianText()}", FillColor = color });
             j++;
         }
+        var cut = plot.Add.VerticalLine(0.5);
+        cut.Color = Colors.Gray; cut.LinePattern = LinePattern.Dashed;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Margins(bottom: 0);
         plot.Legend.Alignment = Alignment.UpperRight;
-        return Figure.Save(plot, directory, name, 820, 480);
+        return Figure.Save(plot, directory, name, 960, 480);
+    }
+
+    /// <summary>Basin size vs return radius (log–log), with the two-point law t* = ½ ln(1 + ρ²/Φ⁻¹(0.9)²).</summary>
+    public static string BasinsVsRadius(AssociativeMemoryResult r, string directory, string name = "basins-vs-radius")
+    {
+        var plot = Figure.Create("Basin size against return radius", "return radius ρ (log scale)", "basin size t (log scale)");
+        var palette = new ScottPlot.Palettes.Category10();
+        var all = r.Sizes.SelectMany(s => s.Basins).ToArray();
+        double lo = all.Min(b => b.ReturnRadius) / 1.5, hi = all.Max(b => b.ReturnRadius) * 1.5;
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, r.Options.BasinsOrDefault.Probability);
+        var rho = Enumerable.Range(0, 100).Select(i => lo * Math.Pow(hi / lo, i / 99.0)).ToArray();
+        var law = plot.Add.ScatterLine(rho.Select(Math.Log10).ToArray(), rho.Select(x => Math.Log10(0.5 * Math.Log(1 + x * x / (z * z)))).ToArray());
+        law.Color = Colors.Black; law.LineWidth = 2; law.LegendText = "two points: t* = ½ ln(1 + ρ²/Φ⁻¹(0.9)²)";
+        int j = 0;
+        foreach (var s in r.Sizes)
+        {
+            var color = palette.GetColor(j++);
+            void Add(Func<int, bool> keep, MarkerShape shape, string? label)
+            {
+                var idx = Enumerable.Range(0, s.Basins.Count).Where(keep).ToArray();
+                if (idx.Length == 0) return;
+                var pts = plot.Add.ScatterPoints(idx.Select(i => Math.Log10(s.Basins[i].ReturnRadius)).ToArray(), idx.Select(i => Math.Log10(s.Basins[i].Size)).ToArray());
+                pts.Color = color; pts.MarkerShape = shape; pts.MarkerSize = 7;
+                if (label is not null) pts.LegendText = label;
+            }
+            Add(i => s.Basins[i].Censoring != BasinCensoring.BelowSmallest && s.BasinKinds[i] == SampleKind.Memorized, MarkerShape.FilledCircle, $"n = {s.N}");
+            Add(i => s.Basins[i].Censoring != BasinCensoring.BelowSmallest && s.BasinKinds[i] != SampleKind.Memorized, MarkerShape.OpenCircle, null);
+            Add(i => s.Basins[i].Censoring == BasinCensoring.BelowSmallest, MarkerShape.FilledTriangleDown, null);
+        }
+        var floor = plot.Add.HorizontalLine(Math.Log10(r.BasinLevels[0]));
+        floor.Color = Colors.Gray; floor.LinePattern = LinePattern.Dashed; floor.LegendText = "smallest level (▼: basin below it)";
+        Figure.LogAxis(plot.Axes.Bottom);
+        Figure.LogAxis(plot.Axes.Left);
+        plot.Legend.Alignment = Alignment.UpperLeft;
+        return Figure.Save(plot, directory, name, 820, 560);
     }
 
     private static void MarkCritical(Plot plot, double? tc)

@@ -96,14 +96,112 @@ public class AssociativeMemoryTests
         using var point = Matrix([1.0], 1);
         var levels = new[] { 0.05, 0.15, 0.4, 0.8 };
         const int trials = 400;
-        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, 0.1, new BasinOptions(levels, Trials: trials), seed: 5));
+        var radii = AssociativeMemory.ReturnRadii(point, a, deltaM: 0.05);
+        Assert.Equal(1.0, radii[0], 12); // half the distance 2 to the other memory
+        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, radii, new BasinOptions(levels, Trials: trials), seed: 5));
         Assert.Equal(0.15, b.Size);
+        Assert.Equal(BasinCensoring.None, b.Censoring);
         for (int k = 0; k < levels.Length; k++)
         {
             double t = levels[k], p = Phi(Math.Exp(-t) / Math.Sqrt(-double.ExpM1(-2 * t)));
             double se = Math.Sqrt(p * (1 - p) / trials);
             Assert.InRange(b.ReturnProbability[k], p - 4 * se - 1e-9, p + 4 * se + 1e-9); // 4 binomial standard errors
         }
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(0.2)]
+    [InlineData(0.02)]
+    [InlineData(0.002)]
+    public void BasinSize_OfTwoPointsAtSpacing_s_IsWhereReNoiseCrossesTheMidpoint_t_Star_Eq_HalfLn1PlusSHalfSquaredOverZ2(double s)
+    {
+        // Two memories ±s/2 in 1-D, the point +s/2, return radius s/2 (half the distance to the other memory). The exact PF-ODE is odd
+        // and its Heun steps (ratio ≈ 1.8 in t, each step < Δ_t) keep the sign, and the end D jump lands in (0, s/2] for x > 0: a trial
+        // returns iff e^{−t}s/2 + √Δ_t z > 0, with probability P(t) = Φ((s/2)/√(e^{2t} − 1)). P = q at t*(q) = ½ ln(1 + (s/2)²/Φ⁻¹(q)²),
+        // so the basin (P ≥ 0.9) is t*(0.9) ≈ s²/13: it scales with the spacing squared.
+        using var a = Matrix([-s / 2, s / 2], 1);
+        using var den = Exact(a);
+        using var point = Matrix([s / 2], 1);
+        const int trials = 1600;
+        var options = new BasinOptions(Trials: trials);
+        var levels = options.LevelsOrDefault;
+        var radii = AssociativeMemory.ReturnRadii(point, a, deltaM: 1e-3 * s);
+        Assert.Equal(s / 2, radii[0], 1e-12 * s);
+        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, radii, options, seed: 17));
+
+        // Per level: within 4 binomial SE, plus 1/trials for the binomial's discreteness where P is within 1e-4 of 1.
+        for (int k = 0; k < levels.Length; k++)
+        {
+            double p = Phi(s / 2 / Math.Sqrt(double.ExpM1(2 * levels[k])));
+            Assert.InRange(b.ReturnProbability[k], p - 4 * Math.Sqrt(p * (1 - p) / trials) - 1.0 / trials, p + 4 * Math.Sqrt(p * (1 - p) / trials) + 1.0 / trials);
+        }
+
+        // The basin: every level with P ≥ 0.9 + 4 SE passes, every level with P < 0.9 − 4 SE fails (SE = √(0.9·0.1/trials) = 0.0075),
+        // so the measured size is the grid level at or below t* somewhere in [t*(0.93), t*(0.87)].
+        double se = Math.Sqrt(0.09 / trials);
+        double TStar(double q) => 0.5 * Math.Log(1 + s * s / 4 / Math.Pow(MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, q), 2));
+        double lo = TStar(0.9 + 4 * se), hi = TStar(0.9 - 4 * se);
+        Assert.Equal(BasinCensoring.None, b.Censoring);
+        double Floor(double t) => levels.Where(l => l <= t).DefaultIfEmpty(double.NaN).Max();
+        Assert.InRange(b.Size, Floor(lo), Floor(hi));
+    }
+
+    [Fact]
+    public void BasinSize_BelowTheSmallestLevel_IsCensored_NotZero()
+    {
+        // s = 4e-4: t*(0.9) = ½ ln(1 + (2e-4)²/1.28²) ≈ 1.2e-8 ≪ the smallest level 1e-7, where P = Φ(2e-4/4.5e-4) ≈ 0.67.
+        using var a = Matrix([-2e-4, 2e-4], 1);
+        using var den = Exact(a);
+        using var point = Matrix([2e-4], 1);
+        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, AssociativeMemory.ReturnRadii(point, a, 1e-6), new BasinOptions(Trials: 400), seed: 2));
+        Assert.Equal(BasinCensoring.BelowSmallest, b.Censoring);
+        Assert.Equal(1e-7, b.Size, 1e-15);
+        var summary = BasinSummary.Of([b]);
+        Assert.Equal(BasinCensoring.BelowSmallest, summary.MedianCensoring);
+        Assert.Equal("< 1E-07", summary.MedianText());
+    }
+
+    [Fact]
+    public void BasinSummary_OrdersCensoredBasinsBelowEveryMeasuredOne_AndTakesTheLowerMedian()
+    {
+        BasinSize B(double size, BasinCensoring c = BasinCensoring.None) => new(size, c, 0.1, []);
+        var mostlyCensored = BasinSummary.Of([B(0.01), B(1e-7, BasinCensoring.BelowSmallest), B(1e-7, BasinCensoring.BelowSmallest), B(0.1)]);
+        Assert.Equal((4, 2, 0, BasinCensoring.BelowSmallest), (mostlyCensored.Count, mostlyCensored.BelowSmallest, mostlyCensored.AboveLargest, mostlyCensored.MedianCensoring));
+        var measured = BasinSummary.Of([B(0.01), B(1e-7, BasinCensoring.BelowSmallest), B(1.0, BasinCensoring.AboveLargest), B(0.1), B(0.001)]);
+        Assert.Equal(0.01, measured.Median); // order: < 1e-7, 0.001, 0.01, 0.1, ≥ 1
+        Assert.Equal(BasinCensoring.None, measured.MedianCensoring);
+        Assert.Equal(0.001, BasinSummary.Of([B(0.01), B(0.001)]).Median); // lower median stays on the grid
+        Assert.True(double.IsNaN(BasinSummary.Of([]).Median));
+        Assert.Equal("≥ 1", BasinSummary.Of([B(1.0, BasinCensoring.AboveLargest)]).MedianText());
+    }
+
+    [Fact]
+    public void ReturnRadii_AreHalfTheDistanceToTheNearestTrainingPointOtherThanTheCopiedOne()
+    {
+        using var a = Matrix([0.0, 1.0, 3.0], 1);
+        using var p = Matrix([0.001, 2.2, 2.95], 1);
+        // 0.001 copies 0 (within δ_m = 0.01): the other is 1 at 0.999. 2.2 copies nothing: nearest 3 at 0.8. 2.95 is no copy at δ_m = 0.01
+        // (0.05 away), so its radius is half of 0.05: landing on 3 is no return.
+        var r = AssociativeMemory.ReturnRadii(p, a, deltaM: 0.01);
+        Assert.Equal(new[] { 0.4995, 0.4, 0.025 }, r.Select(v => Math.Round(v, 12)));
+        Assert.Equal(0.2, AssociativeMemory.ReturnRadii(p, a, 0.01, fraction: 0.25)[1], 12);
+        Assert.Contains("n ≥ 2", Assert.Throws<ArgumentException>(() => AssociativeMemory.ReturnRadii(p, Matrix([1.0], 1), 0.01)).Message);
+        Assert.Contains("fraction", Assert.Throws<ArgumentException>(() => AssociativeMemory.ReturnRadii(p, a, 0.01, 0)).Message);
+    }
+
+    [Fact]
+    public void DefaultBasinLevels_RunFrom10TMinTo1_FourPerDecade_AboveTMin()
+    {
+        var o = new BasinOptions();
+        var levels = o.LevelsOrDefault;
+        Assert.Equal(29, levels.Length);
+        Assert.Equal(1e-7, levels[0], 1e-20);
+        Assert.Equal(1.0, levels[^1], 1e-12);
+        for (int k = 1; k < levels.Length; k++) Assert.Equal(Math.Pow(10, 0.25), levels[k] / levels[k - 1], 1e-9);
+        Assert.True(levels[0] > o.TMin);
+        Assert.Contains("TMin < 0.1", Assert.Throws<ArgumentException>(() => new BasinOptions(TMin: 0.2).Validate()).Message);
+        Assert.Contains("ReturnFraction", Assert.Throws<ArgumentException>(() => new BasinOptions(ReturnFraction: 1.5).Validate()).Message);
     }
 
     [Fact]
@@ -114,8 +212,8 @@ public class AssociativeMemoryTests
         using var both = Matrix([1.0, 3.0], 1);
         using var first = Matrix([1.0], 1);
         var options = new BasinOptions([0.05, 0.2, 0.5], Trials: 16);
-        var together = AssociativeMemory.BasinSizes(den, both, 0.1, options, seed: 9);
-        var alone = AssociativeMemory.BasinSizes(den, first, 0.1, options, seed: 9);
+        var together = AssociativeMemory.BasinSizes(den, both, [0.5, 0.5], options, seed: 9);
+        var alone = AssociativeMemory.BasinSizes(den, first, [0.5], options, seed: 9);
         Assert.Equal(alone[0].ReturnProbability, together[0].ReturnProbability);
     }
 
@@ -151,6 +249,15 @@ public class AssociativeMemoryTests
         Assert.InRange(many.FixedPoints[2].MeanRadius, 0, 0.1);
         Assert.NotNull(r.Landscape);
         Assert.Equal(1.0, few.Memorized + few.Spurious + few.Generalized, 12);
+        // Basins: the n = 4 samples are copies, each with radius half the distance from its training point to the nearest other one;
+        // the n = 256 samples are smoothings of the stopped score (kernel 0.045 ≫ h), no attractors of the exact score: censored below 0.01.
+        Assert.Equal(4, few.BasinMemorized.Count);
+        using var first4 = data.ToTensor(ScalarType.Float64).narrow(0, 0, 4);
+        var spacing = DiffusionDynamics.Analysis.NearestNeighbours.Find(first4, first4).SecondDistance;
+        // A copy lies within δ_m of its training point, so its distance to the other one differs from the spacing by ≤ δ_m: radius ± δ_m/2.
+        Assert.All(few.Basins, b => Assert.Contains(spacing, h => Math.Abs(b.ReturnRadius - h / 2) <= 0.5 * few.DeltaM));
+        Assert.Equal(BasinCensoring.BelowSmallest, many.BasinAll.MedianCensoring);
+        Assert.Equal(0.01, many.BasinAll.Median);
     }
 
     [Fact]
@@ -198,7 +305,8 @@ public class AssociativeMemoryTests
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal(a.Sizes[i].Memorized, b.Sizes[i].Memorized);
-            Assert.Equal(a.Sizes[i].BasinSizes, b.Sizes[i].BasinSizes);
+            Assert.Equal(a.Sizes[i].Basins.Select(x => x.Size), b.Sizes[i].Basins.Select(x => x.Size));
+            Assert.Equal(a.Sizes[i].Basins.Select(x => x.ReturnRadius), b.Sizes[i].Basins.Select(x => x.ReturnRadius));
             Assert.Equal(a.Sizes[i].FixedPoints.Select(f => f.MeanRadius), b.Sizes[i].FixedPoints.Select(f => f.MeanRadius));
         }
     }

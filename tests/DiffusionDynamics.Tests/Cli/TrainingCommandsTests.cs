@@ -56,6 +56,11 @@ public class TrainingCommandsTests : CliHarness
         var (code2, stdout2, _) = Run([.. args, "--resume"]);
         Assert.Equal(0, code2);
         Assert.Contains("done in an earlier run", stdout2);
+        // The shared sweep state refuses a resume with other options, naming the first one that differs.
+        var (code3, _, stderr3) = Run([.. args.Select(a => a == "20" ? "30" : a), "--resume"]);
+        Assert.Equal(2, code3);
+        Assert.Contains("Cannot resume", stderr3);
+        Assert.Contains("options.training.steps", stderr3);
     }
 
     [Theory]
