@@ -120,7 +120,7 @@ public static class AccelerateCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
         var result = ProgressDisplay.RunStages(output, report =>
-            AccelerationSweep.Run(data, reference, options, score, scoreName, new InlineProgress<AccelerationProgress>(v => report(v.Stage, "", v.Done, v.Total))));
+            AccelerationSweep.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
         File.WriteAllText(run.File("accelerate.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
         WriteCsv(result, run.File("accelerate.csv"));

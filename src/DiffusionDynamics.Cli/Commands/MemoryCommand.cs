@@ -134,7 +134,7 @@ public static class MemoryCommand
                     return Checkpoint.LoadDenoiser(dir, ema: true);
                 };
                 return AssociativeMemoryExperiment.RunSize(data, options, n, isCircle,
-                    new StageProgress<MemoryProgress>(report, v => (v.Stage, v.Done, v.Total)), cancellationToken, modelFor);
+                    new StageProgress(report), cancellationToken, modelFor);
             });
             sweep.Add(n, size);
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");

@@ -73,9 +73,9 @@ public static class RegimesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress<RegimesProgress>(report, v => ((trained is null ? "" : "model: ") + v.Stage, v.Done, v.Total)), model: trained));
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
         var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress<RegimesProgress>(report, v => ("exact score: " + v.Stage, v.Done, v.Total))));
+            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
 
         File.WriteAllText(run.File("regimes.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
         if (exact is not null) File.WriteAllText(run.File("regimes-exact.json"), JsonSerializer.Serialize(exact, RunManifest.JsonOptions));

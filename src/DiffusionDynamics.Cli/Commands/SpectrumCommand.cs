@@ -169,7 +169,7 @@ public static class SpectrumCommand
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
             var result = ProgressDisplay.RunStages(output, report =>
-                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress<JacobianSpectrumProgress>(report, v => (v.Stage, v.Done, v.Total))));
+                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress(report)));
 
             File.WriteAllText(run.File("spectrum.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
             WriteCsv(result, run.File("spectrum.csv"));

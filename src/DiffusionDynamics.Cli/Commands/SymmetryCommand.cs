@@ -120,7 +120,7 @@ public static class SymmetryCommand
             using var run = RunDirectory.Create(outDir);
             output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {scoreName}; {options.Drift} drift, {options.Times} times");
             var result = ProgressDisplay.RunStages(output, report =>
-                SymmetryBreakingAnalysis.Run(denoiser, data, options, model, scoreName, new StageProgress<SymmetryProgress>(report, v => (v.Stage, v.Done, v.Total))));
+                SymmetryBreakingAnalysis.Run(denoiser, data, options, model, scoreName, new StageProgress(report)));
 
             File.WriteAllText(run.File("symmetry.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
             WriteCsv(result, run.File("symmetry.csv"), run.File("branches.csv"));

@@ -102,7 +102,7 @@ public static class TrajectoriesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {options.Sampler}, {options.Steps} steps " +
                          $"from T = {options.TMax.ToString(Inv)}; score: {scoreName}");
         var result = ProgressDisplay.RunStages(output, report =>
-            ModeEmergenceAnalysis.Run(data, denoiser, options, classify, scoreName, new InlineProgress<TrajectoriesProgress>(v => report(v.Stage, "", v.Done, v.Total))));
+            ModeEmergenceAnalysis.Run(data, denoiser, options, classify, scoreName, new StageProgress(report)));
 
         File.WriteAllText(run.File("trajectories.json"), JsonSerializer.Serialize(new
         {

@@ -1,16 +1,12 @@
+using DiffusionDynamics.Analysis;
+
 namespace DiffusionDynamics.Cli.Terminal;
 
-/// <summary>
-/// Forwards a library's staged progress records (stage, done, total) to a <see cref="ProgressDisplay"/> report callback.
-/// </summary>
+/// <summary>Forwards an analysis's <see cref="AnalysisProgress"/> to a <see cref="ProgressDisplay"/> report callback.</summary>
 /// <param name="report">The display's callback: (stage, detail, done, total).</param>
-/// <param name="read">Reads (stage, done, total) from a record (and may prefix the stage).</param>
-public sealed class StageProgress<T>(Action<string, string, long, long> report, Func<T, (string Stage, long Done, long Total)> read) : IProgress<T>
+/// <param name="prefix">Put before every stage name (e.g. "model: ").</param>
+public sealed class StageProgress(Action<string, string, long, long> report, string prefix = "") : IProgress<AnalysisProgress>
 {
     /// <inheritdoc />
-    public void Report(T value)
-    {
-        var (stage, done, total) = read(value);
-        report(stage, "", done, total);
-    }
+    public void Report(AnalysisProgress value) => report(prefix + value.Stage, "", value.Done, value.Total);
 }

@@ -93,5 +93,3 @@ public sealed record AccelerationResult(
     [JsonIgnore] public int[] ItemShape { get; init; } = [];
 }
 
-/// <summary>Progress of a sweep: a stage name and units done/total within it.</summary>
-public readonly record struct AccelerationProgress(string Stage, long Done, long Total);

@@ -41,7 +41,7 @@ public static class AccelerationSweep
     /// <param name="score">The sampling denoiser; null: the exact empirical score of <paramref name="training"/>.</param>
     /// <param name="scoreName">How the report names the denoiser.</param>
     public static AccelerationResult Run(Dataset training, Dataset reference, AccelerationOptions options, IDenoiser? score = null,
-        string scoreName = "exact empirical score", IProgress<AccelerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        string scoreName = "exact empirical score", IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(reference);
@@ -71,7 +71,7 @@ public static class AccelerationSweep
         {
             skip = AccelerationStarts.ExplainedVarianceRule(denoiser, gaussian, trainingSet, options.TMax, options.TMin,
                 options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, seed: options.Seed,
-                progress: progress is null ? null : new Relay(progress, "t_skip (explained variance)", 24));
+                progress: AnalysisProgress.Relay(progress, "t_skip (explained variance)", 24));
             if (options.SkipRule == SkipRule.Emergence)
             {
                 double t = AccelerationStarts.EmergenceTime(gaussian, options.TMax, options.TMin);
@@ -83,13 +83,13 @@ public static class AccelerationSweep
 
         // Features, reference moments, floor.
         sw.Restart();
-        progress?.Report(new AccelerationProgress("features and FD floor", 0, 1));
+        progress?.Report(new AnalysisProgress("features and FD floor", 0, 1));
         using var features = FeatureSpace.Create(options.Features, training, reference);
         using var refFeatures = FeatureSpace.MapAll(features, reference);
         using var refMoments = FeatureMoments.Of(refFeatures);
         var floor = Floor(features, trainingSet, refMoments, options);
         double featureSeconds = sw.Elapsed.TotalSeconds;
-        progress?.Report(new AccelerationProgress("features and FD floor", 1, 1));
+        progress?.Report(new AnalysisProgress("features and FD floor", 1, 1));
 
         // The sweep.
         var starts = new[] { AccelerationStart.Baseline }.Concat(options.Accelerations.Distinct()).ToArray();
@@ -107,7 +107,7 @@ public static class AccelerationSweep
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var run = RunOne(denoiser, gaussian, trainingSet, features, refMoments, kind, start, nfe, skip.Value, options,
-                        units => progress?.Report(new AccelerationProgress("sampling", done + units, work)), cancellationToken);
+                        units => progress?.Report(new AnalysisProgress("sampling", done + units, work)), cancellationToken);
                     done += (long)run.Nfe * options.Samples;
                     runs.Add(run);
                 }
@@ -227,8 +227,4 @@ public static class AccelerationSweep
         }
     }
 
-    private sealed class Relay(IProgress<AccelerationProgress> target, string stage, long total) : IProgress<long>
-    {
-        public void Report(long value) => target.Report(new AccelerationProgress(stage, value, total));
-    }
 }

@@ -47,8 +47,6 @@ public sealed record MemorySizeResult(MemorySizePoint Point, MemoryLandscape? La
 public sealed record AssociativeMemoryResult(string Clock, string Data, int D, string Score, AssociativeMemoryOptions Options,
     double[] BasinLevels, IReadOnlyList<MemorySizePoint> Sizes, MemoryLandscape? Landscape, double? CriticalTime, double TotalSeconds);
 
-/// <summary>Progress of the experiment at one size: stage name, units done / total (<see cref="AssociativeMemoryExperiment.UnitsPerSize"/>).</summary>
-public readonly record struct MemoryProgress(string Stage, long Done, long Total);
 
 /// <summary>
 /// The associative-memory experiment on the exact empirical score (Pham et al. 2025, arXiv 2505.21777): for each training-set size n,
@@ -71,7 +69,7 @@ public static class AssociativeMemoryExperiment
     /// disposed after use); the samples and basins then come from it, while the fixed points stay those of the exact ln P_t^e (the baseline).
     /// </summary>
     public static AssociativeMemoryResult Run(Dataset data, AssociativeMemoryOptions options, bool isCircle = false,
-        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default,
+        IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default,
         Func<Dataset, IDenoiser>? modelFor = null, string? modelName = null)
     {
         var clock = Stopwatch.StartNew();
@@ -85,7 +83,7 @@ public static class AssociativeMemoryExperiment
     /// <see cref="LandscapeSizeOf"/> and d = 2. Deterministic given (data, options, n) for the exact score, and for a model that is.
     /// </summary>
     public static MemorySizeResult RunSize(Dataset data, AssociativeMemoryOptions options, int n, bool isCircle = false,
-        IProgress<MemoryProgress>? progress = null, CancellationToken cancellationToken = default, Func<Dataset, IDenoiser>? modelFor = null)
+        IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default, Func<Dataset, IDenoiser>? modelFor = null)
     {
         CheckSizes(data, options);
         if (!options.Sizes.Contains(n)) throw new ArgumentException($"size n = {n} is not one of the options' sizes [{string.Join(", ", options.Sizes)}].", nameof(n));
@@ -107,7 +105,7 @@ public static class AssociativeMemoryExperiment
             var starts = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
             var set = AssociativeMemory.FindFixedPoints(exact, t, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
             summaries.Add(Summary(set, isCircle));
-            progress?.Report(new MemoryProgress(stage + ": fixed points", ++done, total));
+            progress?.Report(new AnalysisProgress(stage + ": fixed points", ++done, total));
         }
         if (data.Dimension == 2 && n == LandscapeSizeOf(options))
         {
@@ -119,7 +117,7 @@ public static class AssociativeMemoryExperiment
         IDisposable? owned = null;
         if (modelFor is not null)
         {
-            progress?.Report(new MemoryProgress(stage + ": training", done, total));
+            progress?.Report(new AnalysisProgress(stage + ": training", done, total));
             generator = modelFor(Subset(data, n));
             owned = generator as IDisposable;
         }
@@ -131,7 +129,7 @@ public static class AssociativeMemoryExperiment
         var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
         var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
         var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
-        progress?.Report(new MemoryProgress(stage + ": samples", ++done, total));
+        progress?.Report(new AnalysisProgress(stage + ": samples", ++done, total));
 
         // (3) Basin sizes of the first generated samples, each with its own return radius.
         BasinSize[] basins = [];
@@ -143,7 +141,7 @@ public static class AssociativeMemoryExperiment
             var points = samples.narrow(0, 0, p);
             var radii = AssociativeMemory.ReturnRadii(points, train, deltaM, options.BasinsOrDefault.ReturnFraction);
             basins = AssociativeMemory.BasinSizes(generator, points, radii, options.BasinsOrDefault, options.Seed + 1,
-                new Progress(v => progress?.Report(new MemoryProgress(stage + ": basins", before + v, total))), cancellationToken);
+                AnalysisProgress.Relay(progress, stage + ": basins", total, before), cancellationToken);
             kinds = labels.Kinds[..p];
         }
 
@@ -209,8 +207,4 @@ public static class AssociativeMemoryExperiment
     private static Dataset Subset(Dataset data, int n) =>
         new(data.Values[..(n * data.Dimension)].ToArray(), n, data.Dimension, itemShape: data.ItemShape, name: $"{data.Name} (first {n})");
 
-    private sealed class Progress(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
-    }
 }

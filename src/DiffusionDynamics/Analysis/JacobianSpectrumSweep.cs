@@ -55,8 +55,6 @@ public sealed record JacobianSpectrumSweepOptions(int Points = 32, SpectrumPoint
         .Select(i => Math.Exp(Math.Log(TMax) + (Math.Log(TMin) - Math.Log(TMax)) * i / (Times - 1))).ToArray();
 }
 
-/// <summary>Progress of a sweep: size index, time index done of total.</summary>
-public sealed record JacobianSpectrumProgress(string Stage, long Done, long Total);
 
 /// <summary>One training-set size of a sweep: its denoiser and (optionally) the linear-manifold ground truth.</summary>
 /// <param name="Size">N.</param>
@@ -110,7 +108,7 @@ public static class JacobianSpectrumSweep
     /// per-subspace values), or null.
     /// </summary>
     public static JacobianSpectrumResult Run(IReadOnlyList<SpectrumSubject> subjects, JacobianSpectrumSweepOptions options, LinearManifoldData? truth = null,
-        IProgress<JacobianSpectrumProgress>? progress = null)
+        IProgress<AnalysisProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(subjects);
         ArgumentNullException.ThrowIfNull(options);
@@ -130,8 +128,8 @@ public static class JacobianSpectrumSweep
         {
             var subject = subjects[si];
             var stage = $"N = {subject.Size}";
-            progress?.Report(new JacobianSpectrumProgress(stage, 0, grid.Length));
-            sizes.Add(RunSize(subject, options, grid, truth, done => progress?.Report(new JacobianSpectrumProgress(stage, done, grid.Length))));
+            progress?.Report(new AnalysisProgress(stage, 0, grid.Length));
+            sizes.Add(RunSize(subject, options, grid, truth, done => progress?.Report(new AnalysisProgress(stage, done, grid.Length))));
         }
         return new JacobianSpectrumResult("OU time t", subjects[0].Training.Name, d, truth?.Spec.Stds, options, sizes, clock.Elapsed.TotalSeconds);
     }

@@ -85,8 +85,6 @@ public sealed record TrajectoriesOptions(
     public double ResolvedEpsilon(int dimension) => Epsilon ?? 0.1 * Math.Sqrt(dimension);
 }
 
-/// <summary>Stage and count of work done, for progress display.</summary>
-public readonly record struct TrajectoriesProgress(string Stage, long Done, long Total);
 
 /// <summary>The data as the analysis saw them.</summary>
 public sealed record TrajectoriesData(string Name, int N, int D, int[] ItemShape, double MeanNormSquared, double TraceCovariance, IReadOnlyList<string> Preprocessing);
@@ -127,7 +125,7 @@ public static class ModeEmergenceAnalysis
     /// <param name="progress">Receives (stage, sampler steps done, total) during the runs.</param>
     /// <param name="cancellationToken">Stops between sampler steps.</param>
     public static TrajectoriesResult Run(Dataset data, IDenoiser denoiser, TrajectoriesOptions options, Func<Tensor, int[]>? classify = null,
-        string scoreName = "denoiser", IProgress<TrajectoriesProgress>? progress = null, CancellationToken cancellationToken = default)
+        string scoreName = "denoiser", IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(denoiser);
@@ -144,7 +142,7 @@ public static class ModeEmergenceAnalysis
         using var scope = NewDisposeScope();
 
         // Modes and the Gaussian theory of the data.
-        progress?.Report(new TrajectoriesProgress("modes of the data", 0, 1));
+        progress?.Report(new AnalysisProgress("modes of the data", 0, 1));
         var trainingSet = data.ToTensor();
         var pairs = CovarianceSpectrum.Top(trainingSet, options.Modes);
         int K = options.Modes;
@@ -176,7 +174,7 @@ public static class ModeEmergenceAnalysis
         int batches = (options.Trajectories + options.Batch - 1) / options.Batch;
         long total = perBatch * batches, done = 0;
         string stage = "trajectories and perturbations";
-        progress?.Report(new TrajectoriesProgress(stage, 0, total));
+        progress?.Report(new AnalysisProgress(stage, 0, total));
 
         var coordinates = new List<double[,]>();
         var residuals = new List<double[]>();
@@ -193,7 +191,7 @@ public static class ModeEmergenceAnalysis
             var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
             var x0 = StartBatch(options, trainingSet, noise, dtype);
             var recorder = new Recorder(batch, S, d, K, meanT, basisT, dtype, stripIndex, Math.Max(0, Math.Min(stripImages.Length - first, batch)),
-                progress is null ? null : k => progress.Report(new TrajectoriesProgress(stage, done + k, total)));
+                progress is null ? null : k => progress.Report(new AnalysisProgress(stage, done + k, total)));
             var final = Samplers.Run(options.Sampler, denoiser, x0, grid, noise, recorder, true, cancellationToken);
             done += grid.Steps;
 
@@ -240,7 +238,7 @@ public static class ModeEmergenceAnalysis
                 if (cls is not null) classChanged[p].AddRange(cls);
                 nearestChanged[p].AddRange(near);
                 done += grid.Steps - kp;
-                progress?.Report(new TrajectoriesProgress(stage, done, total));
+                progress?.Report(new AnalysisProgress(stage, done, total));
             }
         }
 

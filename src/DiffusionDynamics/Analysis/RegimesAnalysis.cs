@@ -41,8 +41,6 @@ public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int Branch
     }
 }
 
-/// <summary>Stage and count of work done, for progress display.</summary>
-public readonly record struct RegimesProgress(string Stage, long Done, long Total);
 
 /// <summary>
 /// The headline measurement of Biroli, Bonnaire, De Bortoli &amp; Mézard (arXiv 2402.18491): where the three regimes
@@ -60,7 +58,7 @@ public static class RegimesAnalysis
     /// empirical score (the excess entropy and the theory remain properties of the data). Null: the exact empirical score.
     /// </param>
     public static RegimesResult Run(Dataset data, RegimesOptions options, TwoClusterData? truth = null,
-        IProgress<RegimesProgress>? progress = null, CancellationToken cancellationToken = default, IDenoiser? model = null)
+        IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default, IDenoiser? model = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,7 +71,7 @@ public static class RegimesAnalysis
         var trainingSet = data.ToTensor();
 
         // Theory: Λ, t_S, per-direction variance, spectrum for the anisotropic t_C.
-        progress?.Report(new RegimesProgress("theory", 0, 1));
+        progress?.Report(new AnalysisProgress("theory", 0, 1));
         var speciationTheory = SpeciationTime.Estimate(trainingSet);
         double lambdaMax = speciationTheory.LargestEigenvalue;
         var (meanVariance, spectrum) = CovarianceSpectrumOf(trainingSet);
@@ -94,17 +92,17 @@ public static class RegimesAnalysis
         var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed);
         var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
         long total = CloningExperiment.TotalSteps(grid, branchTimes, options.Pairs, options.Batch);
-        var cloningProgress = progress is null ? null : new Relay(progress, "trajectories and clones", total);
+        var cloningProgress = AnalysisProgress.Relay(progress, "trajectories and clones", total);
         var cloning = CloningExperiment.Run(denoiser, trainingSet, branchTimes, classRule.Classify ?? (x => new int[x.shape[0]]),
             cloningOptions, cloningProgress, cancellationToken);
 
         // Excess entropy on the same times (float64 log-densities).
-        progress?.Report(new RegimesProgress("excess entropy", 0, (long)branchTimes.Length * options.EntropySamples));
+        progress?.Report(new AnalysisProgress("excess entropy", 0, (long)branchTimes.Length * options.EntropySamples));
         var entropyClock = Stopwatch.StartNew();
         using var density = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(Precision.Float64));
         var entropy = ExcessEntropyEstimator.Estimate(density, branchTimes,
             new ExcessEntropyOptions(options.EntropySamples, options.Seed, LeaveOneOut: true),
-            progress is null ? null : new Relay(progress, "excess entropy", (long)branchTimes.Length * options.EntropySamples), cancellationToken);
+            AnalysisProgress.Relay(progress, "excess entropy", (long)branchTimes.Length * options.EntropySamples), cancellationToken);
         double entropySeconds = entropyClock.Elapsed.TotalSeconds;
 
         // Speciation measurement.
@@ -228,8 +226,4 @@ public static class RegimesAnalysis
         return (Math.Sqrt(crossings.Sum(c => (c - mean) * (c - mean)) / (crossings.Count - 1)), crossings.Count);
     }
 
-    private sealed class Relay(IProgress<RegimesProgress> target, string stage, long total) : IProgress<long>
-    {
-        public void Report(long value) => target.Report(new RegimesProgress(stage, value, total));
-    }
 }

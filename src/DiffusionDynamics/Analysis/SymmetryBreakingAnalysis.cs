@@ -42,7 +42,7 @@ public static class SymmetryBreakingAnalysis
     /// <param name="scoreName">How the score is described in the result.</param>
     /// <param name="progress">Stage progress.</param>
     public static SymmetryBreakingResult Run(IDenoiser denoiser, Dataset data, SymmetryBreakingOptions? options = null,
-        TwoClusterModel? model = null, string scoreName = "exact empirical score", IProgress<SymmetryProgress>? progress = null)
+        TwoClusterModel? model = null, string scoreName = "exact empirical score", IProgress<AnalysisProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(data);
@@ -95,7 +95,7 @@ public static class SymmetryBreakingAnalysis
             y = yi.MoveToOuterDisposeScope();
             ys.Add(y);
             centre.Add(point);
-            progress?.Report(new SymmetryProgress("centre fixed point and spectrum", i + 1, count));
+            progress?.Report(new AnalysisProgress("centre fixed point and spectrum", i + 1, count));
         }
 
         // 3. Critical time: first crossing of the largest eigenvalue from < 0 (large t) to ≥ 0.
@@ -119,7 +119,7 @@ public static class SymmetryBreakingAnalysis
                     var (ym, pm) = problem.Solve(mid, yHi);
                     if (pm.Eigenvalues[0] < 0) { tHi = mid; yHi = ym.MoveToOuterDisposeScope(); }
                     else tLo = mid;
-                    progress?.Report(new SymmetryProgress("refining the critical time", ++steps, Math.Max(total, steps)));
+                    progress?.Report(new AnalysisProgress("refining the critical time", ++steps, Math.Max(total, steps)));
                 }
                 critical = 0.5 * (tHi + tLo);
             }
@@ -151,7 +151,7 @@ public static class SymmetryBreakingAnalysis
             {
                 using var step = NewDisposeScope();
                 branches.AddRange(problem.Roots(times[i], ys[i], j, problem.Range(times[i], extents[j], ys[i], j)));
-                progress?.Report(new SymmetryProgress("fixed-point branches", i * k + j + 1, (long)count * k));
+                progress?.Report(new AnalysisProgress("fixed-point branches", i * k + j + 1, (long)count * k));
             }
         }
 

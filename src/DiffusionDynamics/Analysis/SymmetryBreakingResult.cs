@@ -87,5 +87,3 @@ public sealed record SymmetryBreakingResult(
     IReadOnlyList<PotentialCurve> Potentials,
     SymmetryRunInfo Run);
 
-/// <summary>Progress of a symmetry-breaking analysis: stage name and units done of total.</summary>
-public sealed record SymmetryProgress(string Stage, long Done, long Total);
