@@ -96,13 +96,13 @@ public static class MemorizationCommand
         var result = new MemorizationResult("OU time t", first.Name, first.Dimension, points);
         File.WriteAllText(Path.Combine(outDir, "memorization.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
         Csv.WriteTable(Path.Combine(outDir, "memorization.csv"),
-            ["n", "memorizedFraction", "memorizedStderr", "lastChangeMean", "lastChangeStd", "gaussianCollapseTime", "finalLoss", "trainingSeconds"],
-            points.Select(p => new[] { p.N, p.MemorizedFraction, p.MemorizedStderr, p.LastChangeMean, p.LastChangeStd, p.GaussianCollapseTime,
+            ["n", "memorizedFraction", "memorizedStderr", "lastChangeMean", "lastChangeStd", "gaussianCollapseTime", "spectrumCollapseTime", "finalLoss", "trainingSeconds"],
+            points.Select(p => new[] { p.N, p.MemorizedFraction, p.MemorizedStderr, p.LastChangeMean, p.LastChangeStd, p.GaussianCollapseTime, p.SpectrumCollapseTime ?? double.NaN,
                 p.Training?.FinalLoss ?? double.NaN, p.Training?.Seconds ?? double.NaN }));
         var figures = MemorizationFigures.WriteAll(result, outDir);
         var rows = points.Select(p => ($"n = {p.N}",
             $"memorized {p.MemorizedFraction.ToString("P0", Inv)} ± {p.MemorizedStderr.ToString("P0", Inv)}, t̂_C {p.LastChangeMean:F3}, " +
-            $"Gaussian t_C {p.GaussianCollapseTime:F3}, score distance at t = {p.ScoreDistance[0].T:G2}: {p.ScoreDistance[0].RelativeError:F3}")).ToList();
+            $"t_C Gaussian {p.GaussianCollapseTime:F3} / with the data's spectrum {SummaryTable.Number(p.SpectrumCollapseTime, "F3")}, score distance at t = {p.ScoreDistance[0].T:G2}: {p.ScoreDistance[0].RelativeError:F3}")).ToList();
         new RunManifest
         {
             Command = "memorization",
@@ -115,7 +115,8 @@ public static class MemorizationCommand
             .Code("diffdyn memorization " + string.Join(' ', args))
             .Paragraph("A network trained on few data reproduces the exact empirical score and copies training points; on many data it generalizes " +
                        "(Biroli et al. 2024, arXiv 2402.18491). Per size: the share of generated samples that copy a training point, the last change " +
-                       "of the nearest training point along trajectories (t̂_C) beside the Gaussian-data t_C(n), and the distance of the learned score " +
+                       "of the nearest training point along trajectories (t̂_C) beside the Gaussian-data t_C(n) (isotropic, and with the training set's covariance " +
+                       "spectrum, the root of ln n = ½ Σ_k ln(1 + λ_k/(e^{2t} − 1))), and the distance of the learned score " +
                        "to the exact empirical score. Times are OU times t.")
             .Heading("Summary")
             .Table(["size", "result"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));

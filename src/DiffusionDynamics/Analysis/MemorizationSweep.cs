@@ -38,11 +38,14 @@ public sealed record MemorizationOptions(int Samples = 64, int Steps = 200, doub
 /// <param name="MemorizedStderr">Binomial standard error.</param>
 /// <param name="LastChangeMean">Mean t̂_C (last change of the nearest training point along trajectories).</param>
 /// <param name="LastChangeStd">Its spread over trajectories.</param>
-/// <param name="GaussianCollapseTime">t_C predicted for Gaussian data with this n, d and σ² = tr C/d.</param>
+/// <param name="GaussianCollapseTime">t_C predicted for isotropic Gaussian data with this n, d and σ² = tr C/d.</param>
 /// <param name="ScoreDistance">E|s_θ − s_e|²/E|s_e|² over t: how far the learned score is from the exact empirical one.</param>
 /// <param name="Training">Training summary (steps, loss, seconds), filled by the caller.</param>
+/// <param name="SpectrumCollapseTime">t_C of the Gaussian with the training set's covariance spectrum (<see cref="ExcessEntropy.AnisotropicCollapseTime"/>;
+/// null above d = <see cref="CovarianceSpectrum.FullSpectrumMaxDimension"/>). For anisotropic data it is the relevant prediction: the isotropic
+/// one spreads the variance over all d directions.</param>
 public sealed record MemorizationPoint(int N, double MemorizedFraction, double MemorizedStderr, double LastChangeMean, double LastChangeStd,
-    double GaussianCollapseTime, IReadOnlyList<ScoreDistancePoint> ScoreDistance, MemorizationTraining? Training = null);
+    double GaussianCollapseTime, IReadOnlyList<ScoreDistancePoint> ScoreDistance, MemorizationTraining? Training = null, double? SpectrumCollapseTime = null);
 
 /// <summary>Training summary of one model of a sweep.</summary>
 public sealed record MemorizationTraining(int Steps, double FinalLoss, double Seconds, long Parameters, string Checkpoint);
@@ -89,6 +92,10 @@ public static class MemorizationSweep
 
         double meanVariance = (a - a.mean([0])).square().mean().item<float>();
         double tC = training.Count >= 2 ? ExcessEntropy.GaussianCollapseTime(training.Count, d, Math.Sqrt(meanVariance)) : double.PositiveInfinity;
-        return new MemorizationPoint(training.Count, memorized, Math.Sqrt(memorized * (1 - memorized) / options.Samples), lcMean, lcStd, tC, distance);
+        double? tCSpectrum = training.Count >= 2 && d <= CovarianceSpectrum.FullSpectrumMaxDimension
+            ? ExcessEntropy.AnisotropicCollapseTime(training.Count, d, CovarianceSpectrum.Eigenvalues(a))
+            : null;
+        return new MemorizationPoint(training.Count, memorized, Math.Sqrt(memorized * (1 - memorized) / options.Samples), lcMean, lcStd, tC, distance,
+            SpectrumCollapseTime: tCSpectrum);
     }
 }

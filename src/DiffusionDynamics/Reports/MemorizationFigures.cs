@@ -32,8 +32,14 @@ public static class MemorizationFigures
         Figure.PointsWithErrors(plot, xs, r.Points.Select(p => p.LastChangeMean).ToArray(), r.Points.Select(p => p.LastChangeStd).ToArray(),
             "mean last-change time ± sd (trained network)", connect: true);
         var theory = plot.Add.ScatterLine(xs, r.Points.Select(p => p.GaussianCollapseTime).ToArray());
-        theory.LegendText = "Gaussian-data t_C(n)";
+        theory.LegendText = "Gaussian-data t_C(n), isotropic";
         theory.LinePattern = LinePattern.Dashed;
+        if (r.Points.All(p => p.SpectrumCollapseTime is not null))
+        {
+            var spectrum = plot.Add.ScatterLine(xs, r.Points.Select(p => p.SpectrumCollapseTime!.Value).ToArray());
+            spectrum.LegendText = "Gaussian-data t_C(n), the data's covariance spectrum";
+            spectrum.LinePattern = LinePattern.DenselyDashed;
+        }
         Figure.LogAxis(plot.Axes.Bottom);
         plot.ShowLegend(Alignment.UpperRight);
         return Figure.Save(plot, directory, name);
