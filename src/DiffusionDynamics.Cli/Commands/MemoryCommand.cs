@@ -180,6 +180,13 @@ public static class MemoryCommand
             rows.Add(($"n = {s.N}: fixed points at t = {F(s.FixedPoints[0].T, "G3")} (training / spurious)", $"{s.FixedPoints[0].Training} / {s.FixedPoints[0].Spurious}"));
             rows.Add(($"n = {s.N}: most spurious fixed points", $"{peak.Spurious} at t = {F(peak.T, "G3")}" +
                 (peak.TheoryRingRadius is double R ? $" (radius {F(peak.MeanRadius)}, theory {F(R)})" : "")));
+            if (s.ModelFixedPoints is { Count: > 0 } net)
+            {
+                var first = net[0];
+                var most = net.MaxBy(f => f.Spurious)!;
+                rows.Add(($"n = {s.N}: network fixed points at t = {F(first.T, "G3")} (training / spurious)",
+                    $"{first.Training} / {first.Spurious}; most spurious {most.Spurious} at t = {F(most.T, "G3")}"));
+            }
             if (s.Basins.Count > 0)
                 rows.Add(($"n = {s.N}: median basin size (memorized / all samples)",
                     $"{s.BasinMemorized.MedianText()} ({s.BasinMemorized.Count} memorized) / {s.BasinAll.MedianText()} ({s.BasinAll.Count}; " +
@@ -204,10 +211,12 @@ public static class MemoryCommand
         Csv.WriteTable(path, ["n", "sample", "memorized", "returnRadius", "basin", "censored"],
             r.Sizes.SelectMany(s => s.Basins.Select((b, i) => new[] { s.N, i, s.BasinKinds[i] == SampleKind.Memorized ? 1 : 0, b.ReturnRadius, b.Size, Code(b.Censoring) })));
 
+    /// <summary>One row per size, map (0 = exact ln P_t^e, 1 = the network's own map) and time.</summary>
     private static void WriteFixedPointCsv(AssociativeMemoryResult r, string path) =>
-        Csv.WriteTable(path, ["n", "t", "beta", "count", "training", "spurious", "stable", "converged", "starts", "meanRadius", "theoryRingRadius"],
-            r.Sizes.SelectMany(s => s.FixedPoints.Select(f => new[] { s.N, f.T, f.Beta, f.Count, f.Training, f.Spurious, f.Stable, f.Converged, f.Starts,
-                f.MeanRadius, f.TheoryRingRadius ?? double.NaN })));
+        Csv.WriteTable(path, ["n", "network", "t", "beta", "count", "training", "spurious", "stable", "converged", "starts", "meanRadius", "theoryRingRadius"],
+            r.Sizes.SelectMany(s => s.FixedPoints.Select(f => (Network: 0, F: f)).Concat((s.ModelFixedPoints ?? []).Select(f => (Network: 1, F: f)))
+                .Select(x => new[] { s.N, x.Network, x.F.T, x.F.Beta, x.F.Count, x.F.Training, x.F.Spurious, x.F.Stable, x.F.Converged, x.F.Starts,
+                    x.F.MeanRadius, x.F.TheoryRingRadius ?? double.NaN })));
 
     private static void WriteReport(AssociativeMemoryResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption)> figures, string[] args, string path)
     {
@@ -229,7 +238,7 @@ public static class MemoryCommand
             ("memory.csv", "per size: sample shares, spacing, thresholds, median basin sizes (all / memorized; censored: −1 below the smallest level)"),
             ("basins.csv", "per basin sample: size n, sample index, memorized (1/0), return radius, basin size, censored (−1 below the smallest level, +1 at the largest)"),
             ("sweep.json", "finished sizes with every number (resume state of --resume)"),
-            ("fixed-points.csv", "per size and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
+            ("fixed-points.csv", "per size, map (network 0: exact ln P_t^e, 1: the trained network's own map) and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
             ("manifest.json", "command, options, seeds, version, runtime, timings"),
         ]);
         report.Write(path);

@@ -31,10 +31,12 @@ public sealed record FixedPointSummary(double T, double Beta, int Count, int Tra
 /// <param name="BasinAll">Censoring-aware summary over all of them.</param>
 /// <param name="BasinMemorized">The same over the memorized ones only (Count 0 when none).</param>
 /// <param name="Seconds">Wall time of this size.</param>
+/// <param name="ModelFixedPoints">With a model: fixed points of the model's own map y ← D_θ(e^{−t} y, t) at the times ≥ the generation's
+/// t_min (inside the network's training range), from the same starts, labelled against the same training set; null for the exact score.</param>
 public sealed record MemorySizePoint(int N, double Spacing, double DeltaM, double DeltaS,
     double Memorized, double Spurious, double Generalized, double ShareStderrMax,
     IReadOnlyList<FixedPointSummary> FixedPoints, IReadOnlyList<BasinSize> Basins, SampleKind[] BasinKinds,
-    BasinSummary BasinAll, BasinSummary BasinMemorized, double Seconds);
+    BasinSummary BasinAll, BasinSummary BasinMemorized, double Seconds, IReadOnlyList<FixedPointSummary>? ModelFixedPoints = null);
 
 /// <summary>The 2-D energy landscape at one size and time, for the figure (only for d = 2).</summary>
 public sealed record MemoryLandscape(int N, double T, double Beta, double[] Xs, double[] Ys, double[] Energy,
@@ -57,8 +59,18 @@ public sealed record AssociativeMemoryResult(string Clock, string Data, int D, s
 /// </summary>
 public static class AssociativeMemoryExperiment
 {
-    /// <summary>Units of progress per size (for a progress bar's total).</summary>
-    public static long UnitsPerSize(AssociativeMemoryOptions o) => o.TimesOrDefault.Length + 1 + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0);
+    /// <summary>Units of progress per size (for a progress bar's total); <paramref name="model"/>: a model also searches its own fixed points.</summary>
+    public static long UnitsPerSize(AssociativeMemoryOptions o, bool model = false) => o.TimesOrDefault.Length + 1
+        + (o.BasinPoints > 0 ? o.BasinsOrDefault.LevelsOrDefault.Length : 0) + (model ? ModelTimes(o).Length : 0);
+
+    /// <summary>The times at which a model's own fixed points are searched: those of the grid at or above the generation's t_min.</summary>
+    public static double[] ModelTimes(AssociativeMemoryOptions o) => o.TimesOrDefault.Where(t => t >= o.TMin).ToArray();
+
+    /// <summary>
+    /// The fixed-point options for a float32 network: its map moves a converged point by rounding noise ≈ 10⁻⁷·|y| per step, so the
+    /// convergence tolerance is raised to at least 10⁻³ h (the exact score's 10⁻⁶ h would never be met).
+    /// </summary>
+    public static FixedPointOptions ModelFixedPointOptions(FixedPointOptions o) => o with { Tolerance = Math.Max(o.Tolerance, 1e-3) };
 
     /// <summary>The size whose energy landscape is drawn: the one of <see cref="AssociativeMemoryOptions.Sizes"/> nearest to LandscapeSize in log n.</summary>
     public static int LandscapeSizeOf(AssociativeMemoryOptions o) => o.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / o.LandscapeSize)));
@@ -88,7 +100,7 @@ public static class AssociativeMemoryExperiment
         CheckSizes(data, options);
         if (!options.Sizes.Contains(n)) throw new ArgumentException($"size n = {n} is not one of the options' sizes [{string.Join(", ", options.Sizes)}].", nameof(n));
         var sizeClock = Stopwatch.StartNew();
-        long total = UnitsPerSize(options), done = 0;
+        long total = UnitsPerSize(options, modelFor is not null), done = 0;
         string stage = $"n = {n}";
         using var scope = NewDisposeScope();
         var train = data.ToTensor(ScalarType.Float64).narrow(0, 0, n);
@@ -123,6 +135,20 @@ public static class AssociativeMemoryExperiment
         }
         using var ownedModel = owned;
 
+        // (1b) The model's own fixed points, where it was trained.
+        List<FixedPointSummary>? modelSummaries = null;
+        if (modelFor is not null)
+        {
+            modelSummaries = [];
+            var modelOptions = ModelFixedPointOptions(options.FixedPointsOrDefault);
+            foreach (var t in ModelTimes(options))
+            {
+                var starts = AssociativeMemory.Starts(train, t, modelOptions.Starts, options.Seed);
+                modelSummaries.Add(Summary(AssociativeMemory.FindFixedPoints(generator, t, starts, train, deltaM, h, modelOptions, cancellationToken), isCircle));
+                progress?.Report(new AnalysisProgress(stage + ": network fixed points", ++done, total));
+            }
+        }
+
         // (2) Generated samples, SDE from N(0, I) at TMax down to TMin, then D.
         var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
         var x0 = Start.FromNoise(noise, ScalarType.Float64);
@@ -149,7 +175,7 @@ public static class AssociativeMemoryExperiment
         double se = Math.Sqrt(0.25 / options.Samples);
         var point = new MemorySizePoint(n, h, deltaM, deltaS, labels.Share(SampleKind.Memorized), labels.Share(SampleKind.Spurious),
             labels.Share(SampleKind.Generalized), se, summaries, basins, kinds, BasinSummary.Of(basins),
-            BasinSummary.Of(basins.Where((_, i) => kinds[i] == SampleKind.Memorized)), sizeClock.Elapsed.TotalSeconds);
+            BasinSummary.Of(basins.Where((_, i) => kinds[i] == SampleKind.Memorized)), sizeClock.Elapsed.TotalSeconds, modelSummaries);
         return new MemorySizeResult(point, landscape);
     }
 

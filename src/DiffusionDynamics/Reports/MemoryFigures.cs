@@ -20,6 +20,10 @@ public static class MemoryFigures
             (FixedPointCounts(r, directory), "Fixed points of ln P_t^e (the exact empirical score) found from many starts, against t: " +
                 "training-point minima (solid) and spurious ones (dashed), one colour per n. Counts are lower bounds (each start finds one minimum; default 256 starts)."),
         };
+        if (r.Sizes.All(s => s.ModelFixedPoints is { Count: > 0 }))
+            figures.Add((FixedPointCounts(r, directory, "network-fixed-points", model: true), $"Fixed points of the network's own map y ← D_θ(e^{{−t}} y, t) " +
+                $"({r.Score}) at the times ≥ the generation's t_min, from the same starts as the exact baseline and labelled against the same training points: " +
+                "training (solid) and spurious (dashed), one colour per n."));
         if (r.CriticalTime is not null)
             figures.Add((RingRadius(r, directory), "Mean radius |y*| of the fixed points (rescaled coordinates y = e^t x) against t, beside the continuum " +
                 "theory R = I₁(2βR)/I₀(2βR), β = 1/(2(e^{2t} − 1)) (uniform points, n → ∞); the ring collapses to the centre at t_c = ½ ln 1.5. " +
@@ -54,19 +58,24 @@ public static class MemoryFigures
         return Figure.Save(plot, directory, name);
     }
 
-    /// <summary>Counts of training and spurious fixed points vs t, per n; t_c marked for the circle.</summary>
-    public static string FixedPointCounts(AssociativeMemoryResult r, string directory, string name = "fixed-points")
+    /// <summary>
+    /// Counts of training and spurious fixed points vs t, per n, of the exact ln P_t^e (or, with <paramref name="model"/>, of the model's
+    /// own map); t_c marked for the circle.
+    /// </summary>
+    public static string FixedPointCounts(AssociativeMemoryResult r, string directory, string name = "fixed-points", bool model = false)
     {
-        var plot = Figure.Create("Fixed points of ln P_t^e (exact empirical score)", "OU time t (log scale)", "number of fixed points (log scale)");
+        var plot = Figure.Create(model ? $"Fixed points of the network map ({r.Score})" : "Fixed points of ln P_t^e (exact empirical score)",
+            "OU time t (log scale)", "number of fixed points (log scale)");
         var palette = new ScottPlot.Palettes.Category10();
         int k = 0;
         foreach (var s in r.Sizes)
         {
             var color = palette.GetColor(k++);
-            var xs = s.FixedPoints.Select(f => Math.Log10(f.T)).ToArray();
-            var train = plot.Add.ScatterLine(xs, s.FixedPoints.Select(f => Math.Log10(f.Training + 0.5)).ToArray());
+            var points = model ? s.ModelFixedPoints ?? [] : s.FixedPoints;
+            var xs = points.Select(f => Math.Log10(f.T)).ToArray();
+            var train = plot.Add.ScatterLine(xs, points.Select(f => Math.Log10(f.Training + 0.5)).ToArray());
             train.Color = color; train.MarkerSize = 6; train.LegendText = $"n = {s.N}: training";
-            var spur = plot.Add.ScatterLine(xs, s.FixedPoints.Select(f => Math.Log10(f.Spurious + 0.5)).ToArray());
+            var spur = plot.Add.ScatterLine(xs, points.Select(f => Math.Log10(f.Spurious + 0.5)).ToArray());
             spur.Color = color; spur.MarkerSize = 6; spur.LinePattern = LinePattern.Dashed; spur.LegendText = $"n = {s.N}: spurious";
         }
         MarkCritical(plot, r.CriticalTime);

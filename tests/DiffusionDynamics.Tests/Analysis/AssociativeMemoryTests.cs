@@ -311,5 +311,29 @@ public class AssociativeMemoryTests
         }
     }
 
+    [Fact]
+    public void ModelFixedPoints_OfTheExactScoreAsTheModel_MatchTheBaseline_AtTheTimesAboveTMin()
+    {
+        // The "model" is the exact empirical score of the subset itself: its own map has the baseline's fixed points. Only the times
+        // ≥ TMin are searched, and the looser model tolerance (10⁻³ h against 10⁻⁶ h) is far below the dedup radius 0.05 h, so the
+        // counts of training and spurious points agree exactly.
+        var data = new CircleSpec(64, Evenly: false).Generate(1).Data;
+        var options = new AssociativeMemoryOptions([8, 64], Times: [1e-4, 0.003, 0.05], TMin: 1e-3, Samples: 8, SamplerSteps: 30, BasinPoints: 0,
+            FixedPoints: new FixedPointOptions(Starts: 64));
+        var r = AssociativeMemoryExperiment.Run(data, options, isCircle: true, modelFor: subset => new EmpiricalDenoiser(subset.ToTensor(ScalarType.Float64),
+            new EmpiricalDenoiserOptions(Precision.Float64)), modelName: "exact score as a model");
+        foreach (var s in r.Sizes)
+        {
+            Assert.NotNull(s.ModelFixedPoints);
+            Assert.Equal([0.003, 0.05], s.ModelFixedPoints!.Select(f => f.T));
+            for (int i = 0; i < 2; i++)
+            {
+                Assert.Equal(s.FixedPoints[i + 1].Training, s.ModelFixedPoints[i].Training);
+                Assert.Equal(s.FixedPoints[i + 1].Spurious, s.ModelFixedPoints[i].Spurious);
+            }
+        }
+        Assert.Null(AssociativeMemoryExperiment.Run(data, options with { Sizes = [8] }, isCircle: true).Sizes[0].ModelFixedPoints);
+    }
+
     private static double Phi(double z) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-z / Math.Sqrt(2));
 }

@@ -41,7 +41,7 @@ public class MemoryCommandTests : CliHarness
         Assert.Equal(64, r.GetProperty("landscape").GetProperty("n").GetInt32());
         Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "memory.csv")).Length); // header + 2 sizes
         Assert.Equal(9, File.ReadAllLines(Path.Combine(outDir, "basins.csv")).Length); // header + 2 sizes × 4 samples
-        Assert.Equal(7, File.ReadAllLines(Path.Combine(outDir, "fixed-points.csv")).Length); // header + 2 × 3 times
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(outDir, "fixed-points.csv")).Length); // header + 2 × 3 times (exact score only: no network rows)
         Assert.Contains("samples memorized / spurious / generalized", stdout);
         Assert.Contains("energy-landscape.png", File.ReadAllText(Path.Combine(outDir, "index.html")));
     }
@@ -62,13 +62,21 @@ public class MemoryCommandTests : CliHarness
     public void Memory_WithTrain_TrainsOneNetworkPerSizeAndGeneratesWithIt()
     {
         string outDir = Path.Combine(Root, "train");
-        var (code, _, stderr) = Run("memory", "--data", "circle:n=16", "--sizes", "4,16", "--times", "0.01,0.5", "--samples", "8",
+        var (code, stdout, stderr) = Run("memory", "--data", "circle:n=16", "--sizes", "4,16", "--times", "0.01,0.5", "--samples", "8",
             "--steps", "20", "--starts", "8", "--basin-points", "2", "--basin-trials", "2", "--train", "--train-steps", "20", "--out", outDir);
         Assert.True(code == 0, stderr);
         Assert.True(Directory.Exists(Path.Combine(outDir, "models", "n-4")));
         Assert.True(Directory.Exists(Path.Combine(outDir, "models", "n-16")));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "memory.json")));
         Assert.StartsWith("trained", json.RootElement.GetProperty("score").GetString());
+        // The networks' own fixed points, searched at the times ≥ t_min, in the JSON, the CSV (network = 1) and their figure.
+        var net = json.RootElement.GetProperty("sizes")[0].GetProperty("modelFixedPoints");
+        Assert.True(net.GetArrayLength() > 0);
+        Assert.True(File.Exists(Path.Combine(outDir, "network-fixed-points.png")));
+        var rows = File.ReadAllLines(Path.Combine(outDir, "fixed-points.csv"));
+        Assert.Equal("n,network", string.Join(',', rows[0].Split(',').Take(2)));
+        Assert.Contains(rows.Skip(1), r => r.Split(',')[1] == "1");
+        Assert.Contains("network fixed points", stdout);
     }
 
     private static DataRequest Circle16 => new("circle:n=16");
