@@ -81,7 +81,7 @@ public static class MemoryFigures
         MarkCritical(plot, r.CriticalTime);
         Figure.LogAxis(plot.Axes.Bottom);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            new[] { 0, 1, 10, 100, 1000 }.Select(c => new Tick(Math.Log10(c + 0.5), c.ToString(Inv))).ToArray());
+            new[] { 0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 }.Select(c => new Tick(Math.Log10(c + 0.5), c.ToString(Inv))).ToArray());
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, name, 960, 520);
     }
