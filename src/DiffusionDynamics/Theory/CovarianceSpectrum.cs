@@ -41,13 +41,9 @@ public static class CovarianceSpectrum
         if (options.MaxIterations < k)
             throw new ArgumentException($"MaxIterations = {options.MaxIterations} must be ≥ k = {k}.", nameof(options));
 
-        Backend.TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        // x: [n, d] float64, centred with the sample mean.
-        var x = data.to_type(ScalarType.Float64);
-        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("Data contain NaN or infinite values.", nameof(data));
-        x = x - x.mean([0], keepdim: true);
+        var x = Centred(data);
 
         var method = options.Method == SpectrumMethod.Auto
             ? (d <= options.ExactMaxDimension ? SpectrumMethod.Exact : SpectrumMethod.Lanczos)
@@ -81,15 +77,21 @@ public static class CovarianceSpectrum
         if (n < 2) throw new ArgumentException($"A covariance needs n ≥ 2 points (got n = {n}).", nameof(data));
         if (d < 1 || d > FullSpectrumMaxDimension)
             throw new ArgumentException($"The full spectrum is formed for 1 ≤ d ≤ {FullSpectrumMaxDimension} (got d = {d}); use Top(k) beyond.", nameof(data));
-        Backend.TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = data.to_type(ScalarType.Float64);
-        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("Data contain NaN or infinite values.", nameof(data));
-        x = x - x.mean([0], keepdim: true);
+        var x = Centred(data);
         var ascending = torch.linalg.eigvalsh(x.T.matmul(x) / n).clamp_min(0.0).data<double>().ToArray();
         Array.Reverse(ascending);
         return ascending;
+    }
+
+    /// <summary>[n, d] float64, centred with the sample mean (in the caller's dispose scope); throws on NaN or infinite values.</summary>
+    private static Tensor Centred(Tensor data)
+    {
+        Backend.TorchRuntime.EnsureInitialized();
+        var x = data.to_type(ScalarType.Float64);
+        if (!x.isfinite().all().item<bool>()) throw new ArgumentException("Data contain NaN or infinite values.", nameof(data));
+        return x - x.mean([0], keepdim: true);
     }
 
     // C v for v: [d] or [d, b], without forming C.
