@@ -132,7 +132,9 @@ public static class ExcessEntropyEstimator
         ExcessEntropyOptions options, CancellationToken ct, Action<long> reportBatch)
     {
         int total = options.SamplesPerTime, d = density.Dimension;
-        long runSeed = (long)Xoshiro.Mix((ulong)options.Seed, (ulong)BitConverter.DoubleToInt64Bits(t));
+        // The draws at t are keyed on t rounded to float32: a computed t (e.g. from ½ ln Λ, whose eigensolver rounds differently
+        // on different vector units) then keeps its draws when only its last bits change, so results do not depend on the CPU.
+        long runSeed = (long)Xoshiro.Mix((ulong)options.Seed, (ulong)BitConverter.SingleToInt32Bits((float)t));
         double decay = OuTime.Decay(t), sqrtDelta = Math.Sqrt(OuTime.Delta(t));
         double? shift = null;
         double sum = 0, sumSq = 0;

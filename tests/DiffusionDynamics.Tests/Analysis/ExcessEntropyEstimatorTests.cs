@@ -137,6 +137,21 @@ public class ExcessEntropyEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Estimate_KeepsItsDraws_WhenOnlyTheLastBitsOfTChange()
+    {
+        // A computed t (e.g. ½ ln Λ) can differ in its last bits between CPUs; the draws must not be reseeded by that. The density
+        // itself changes by O(ε) with t, so f agrees to round-off (1e-12), not merely within the Monte-Carlo error.
+        using var density = GaussianDensity(200);
+        double t = 0.5 * Math.Log(2.718281828);
+        double nudged = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(t) + 3);
+        Assert.NotEqual(t, nudged);
+        var a = ExcessEntropyEstimator.Estimate(density, [t], new ExcessEntropyOptions(200, Seed: 7));
+        var b = ExcessEntropyEstimator.Estimate(density, [nudged], new ExcessEntropyOptions(200, Seed: 7));
+        Assert.Equal(a.Points[0].F, b.Points[0].F, 12);
+        Assert.Equal(a.Points[0].StdErr, b.Points[0].StdErr, 12);
+    }
+
+    [Fact]
     public void Estimate_ReportsProgress_InDraws()
     {
         using var density = GaussianDensity(50);
