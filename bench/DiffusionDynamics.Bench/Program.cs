@@ -10,11 +10,11 @@ using static TorchSharp.torch;
 
 // Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
 // of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
-//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train,samplers] [--figures dir]
+//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train,samplers,spectrum] [--figures dir]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? jsonPath = OptionValue("--json");
-var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train,samplers").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train,samplers,spectrum").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
 TorchRuntime.EnsureInitialized();
 int warmups = quick ? 1 : 3, repeats = quick ? 5 : 15;
@@ -182,6 +182,9 @@ if (only.Contains("samplers")) report.Samplers.AddRange(SamplerBench.Run(quick))
 if (only.Contains("samplers") || only.Contains("convergence"))
     report.SamplerConvergence.AddRange(SamplerBench.Convergence(OptionValue("--figures")));
 
+// (vii) the Jacobian spectrum of the empirical score, dense and subspace solvers.
+if (only.Contains("spectrum")) report.Spectrum.AddRange(SpectrumBench.Run(quick));
+
 if (jsonPath is not null)
 {
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -231,5 +234,6 @@ namespace DiffusionDynamics.Bench
         public List<TrainingBench> Training { get; } = [];
         public List<SamplerBenchResult> Samplers { get; } = [];
         public List<ConvergencePoint> SamplerConvergence { get; } = [];
+        public List<SpectrumBenchResult> Spectrum { get; } = [];
     }
 }

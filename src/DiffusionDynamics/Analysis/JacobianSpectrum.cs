@@ -79,7 +79,18 @@ public static class JacobianSpectrum
         using var scope = NewDisposeScope();
         double delta = OuTime.Delta(t);
         double[] values;
-        if (dense && ScoreJacobian.HasClosedForm(denoiser))
+        if (dense && denoiser is EmpiricalDenoiser empirical)
+        {
+            // −Δ_t J_s = I − (e^{−2t}/Δ_t) CᵀC with C = √w (a − D) over the m rows with weight: the nonzero eigenvalues of CᵀC are
+            // those of the m×m Gram matrix CCᵀ, the other d − m directions have ν = 1 exactly. Small t: m ≪ d, an m×m eigensolve.
+            var c = ScoreJacobian.WeightedCentred(empirical, ScoreJacobian.RequirePoint(empirical, x, t), t).to_type(ScalarType.Float64);
+            int m = (int)c.shape[0];
+            var gram = m < d ? c.mm(c.t()) : c.t().mm(c);
+            var p = torch.linalg.eigvalsh((gram + gram.t()) * 0.5).mul_(Math.Exp(-2 * t) / delta);
+            var nu = (1.0 - p).abs_().data<double>().ToArray();
+            values = m < d ? nu.Concat(Enumerable.Repeat(1.0, d - m)).ToArray() : nu;
+        }
+        else if (dense && ScoreJacobian.HasClosedForm(denoiser))
         {
             var j = ScoreJacobian.Dense(denoiser, x, t);
             var sym = (j + j.t()) * 0.5; // exact scores: J_s is a Hessian; symmetrize round-off
@@ -147,18 +158,19 @@ public static class JacobianSpectrum
     private static double[] SubspaceSmallest(IDenoiser denoiser, Tensor x, double t, int k, int iterations, long seed)
     {
         double delta = OuTime.Delta(t);
+        using var op = ScoreJacobian.Operator(denoiser, x, t);            // posterior once for the empirical score
         var q = RandomOrthonormal(denoiser.Dimension, k, seed);
         for (int i = 0; i < iterations; i++)
         {
             using var step = NewDisposeScope();
-            var y = q + ScoreJacobian.Apply(denoiser, x, t, q) * delta;   // P Q: [d, k]
+            var y = q + op.Apply(q) * delta;                                // P Q: [d, k]
             var (qNext, _) = torch.linalg.qr(y);
             q.Dispose();
             q = qNext.MoveToOuterDisposeScope();
         }
         using (NewDisposeScope())
         {
-            var h = q.t().mm(q + ScoreJacobian.Apply(denoiser, x, t, q) * delta); // QᵀPQ: [k, k]
+            var h = q.t().mm(q + op.Apply(q) * delta);                      // QᵀPQ: [k, k]
             var p = torch.linalg.eigvalsh((h + h.t()) * 0.5);
             var result = (1.0 - p).abs().data<double>().ToArray();
             q.Dispose();

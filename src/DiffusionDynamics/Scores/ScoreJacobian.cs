@@ -47,8 +47,7 @@ public static class ScoreJacobian
         {
             case EmpiricalDenoiser e:
             {
-                var (w, a, mean) = Posterior(e, point, t);
-                var centred = (a - mean.unsqueeze(0)).mul_(w.sqrt().unsqueeze(1)); // √w_μ (a^μ − D): [n, d]
+                var centred = WeightedCentred(e, point, t);                          // √w_μ (a^μ − D) over the rows with weight: [m, d]
                 var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
                 double delta = OuTime.Delta(t);
                 result = cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(d, dtype: ScalarType.Float64) / delta);
@@ -189,7 +188,23 @@ public static class ScoreJacobian
     /// Posterior weights w: [n], training points A: [n, d] and posterior mean D: [d] in the denoiser's precision (the GEMMs with A
     /// then run without copying A; callers convert their small results to float64).
     /// </summary>
-    private static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)
+    /// <summary>Posterior weights below this fraction of the largest are dropped from Cov_w: their share is below n·10⁻¹⁸ relative, under float64 round-off.</summary>
+    public const double RelativeWeightCutoff = 1e-18;
+
+    /// <summary>
+    /// C = √w_μ (a^μ − D) as [m, d] in the denoiser's precision over the m training points whose posterior weight exceeds <see cref="RelativeWeightCutoff"/> · max w,
+    /// so Cov_w = CᵀC (centred: no cancellation when Cov_w is small; m ≪ n at small t).
+    /// </summary>
+    internal static Tensor WeightedCentred(EmpiricalDenoiser e, Tensor point, double t)
+    {
+        using var scope = NewDisposeScope();
+        var (w, a, mean) = Posterior(e, point, t);
+        var keep = w.gt(w.max().item<double>() * RelativeWeightCutoff).nonzero().squeeze(1);
+        var rows = a.index_select(0, keep);
+        return rows.sub_(mean.unsqueeze(0)).mul_(w.index_select(0, keep).sqrt_().unsqueeze(1)).MoveToOuterDisposeScope();
+    }
+
+    internal static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)
     {
         var a = e.TrainingSet;
         var w = e.PosteriorWeights(point.unsqueeze(0), t).squeeze(0).to_type(a.dtype);
@@ -197,7 +212,7 @@ public static class ScoreJacobian
     }
 
     /// <summary>x: [d] or [1, d], finite, as a float64 [d] tensor; t &gt; 0.</summary>
-    private static Tensor RequirePoint(IDenoiser denoiser, Tensor x, double t)
+    internal static Tensor RequirePoint(IDenoiser denoiser, Tensor x, double t)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(x);
@@ -209,8 +224,15 @@ public static class ScoreJacobian
         return x.reshape(d).to_type(ScalarType.Float64);
     }
 
+    /// <summary>
+    /// J_s(x, t) as an operator V ↦ J_s V at a fixed x and t, for iterative solvers that apply it many times: the work that does not
+    /// depend on V is done once (for the empirical score the posterior and the weighted, centred training points). Same results as
+    /// <see cref="Apply"/>. Range: as <see cref="Apply"/>.
+    /// </summary>
+    public static JacobianOperator Operator(IDenoiser denoiser, Tensor x, double t, double? step = null) => new(denoiser, RequirePoint(denoiser, x, t), t, step);
+
     /// <summary>V: [d] or [d, k ≥ 1], finite, as float64 [d, k]; optionally with orthonormal columns.</summary>
-    private static Tensor RequireDirections(IDenoiser denoiser, Tensor v, string name, bool orthonormal)
+    internal static Tensor RequireDirections(IDenoiser denoiser, Tensor v, string name, bool orthonormal)
     {
         ArgumentNullException.ThrowIfNull(v, name);
         int d = denoiser.Dimension;

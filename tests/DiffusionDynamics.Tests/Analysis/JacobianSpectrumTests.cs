@@ -73,6 +73,26 @@ public class JacobianSpectrumTests
         for (int k = 0; k < exact.Length; k++) Assert.Equal(exact[k], fd[k], 2e-3);
     }
 
+    [Theory]
+    [InlineData(0.005)]   // posterior on a few of the 60 points: m < d, the m×m Gram route
+    [InlineData(2.0)]     // every point carries weight: m = 60 < d = 80 still, all nonzero modes from the Gram matrix
+    public void EmpiricalScore_GramRouteSpectrum_EqualsTheEigenvaluesOfTheDenseJacobian(double t)
+    {
+        // Independent route: eigvalsh of the dense closed-form J_s (d×d), |Δ_t λ| — against Normalized, which diagonalizes the
+        // m×m Gram matrix of the weighted, centred training points and fills the rest with ν = 1. Both are float64 eigensolves of
+        // matrices with entries O(1/Δ_t): agreement to ~d·ε relative, 1e−10 absolute on ν.
+        const int d = 80;
+        using var e = Empirical(60, d, 31);
+        using var a0 = e.TrainingSet[3].to_type(ScalarType.Float64);
+        using var x = a0 * Math.Exp(-t) + torch.tensor(RandomMatrix(1, d, 32)).reshape(d) * Math.Sqrt(1 - Math.Exp(-2 * t));
+        using var j = ScoreJacobian.Dense(e, x, t);
+        using var sym = (j + j.t()) * 0.5;
+        var reference = torch.linalg.eigvalsh(sym).abs().mul_(1 - Math.Exp(-2 * t)).data<double>().OrderByDescending(v => v).ToArray();
+        var values = JacobianSpectrum.Normalized(e, x, t).Values;
+        Assert.Equal(d, values.Length);
+        for (int k = 0; k < d; k++) Assert.Equal(reference[k], values[k], 1e-10);
+    }
+
     [Fact]
     public void SubspaceIteration_SmallestValues_MatchTheDenseSpectrum()
     {

@@ -70,6 +70,37 @@ public class ScoreJacobianTests
         AssertClose(FiniteDifferenceJacobian(e, x, t, 1e-5), j, 1e-5);
     }
 
+    // The operator keeps the posterior once, centred and pruned at 1e−18·max w: same products as the dense closed form up to
+    // float64 round-off of the two GEMMs (entries ~|J|·d·ε ≈ 1e−13 relative); at small t it keeps only the rows that matter.
+    [Theory]
+    [InlineData(0.002)]
+    [InlineData(0.3)]
+    [InlineData(3.0)]
+    public void Operator_OfTheEmpiricalScore_EqualsTheDenseClosedForm_AndPrunesTheRowsWithoutWeight(double t)
+    {
+        using var e = Empirical(200, 6, 5);
+        using var a0 = e.TrainingSet[7].to_type(ScalarType.Float64);
+        using var noise = torch.tensor(Point(6, 9));
+        using var x = a0 * Math.Exp(-t) + noise * Math.Sqrt(1 - Math.Exp(-2 * t));
+        using var v = torch.tensor(RandomMatrix(6, 4, 11));
+        using var j = ScoreJacobian.Dense(e, x, t);
+        using var op = ScoreJacobian.Operator(e, x, t);
+        using var expected = j.mm(v);
+        using var actual = op.Apply(v);
+        double scale = expected.abs().max().item<double>();
+        Assert.True((actual - expected).abs().max().item<double>() <= 1e-11 * scale, $"t = {t}");
+        using var w = e.PosteriorWeights(x.unsqueeze(0), t);
+        int kept = (int)w.gt(w.max().item<double>() * ScoreJacobian.RelativeWeightCutoff).sum().item<long>();
+        Assert.Equal(kept, op.ActiveRows);
+        if (t < 0.01) Assert.True(op.ActiveRows < 200, $"at t = {t} the posterior sits on few points, kept {op.ActiveRows}");
+        using var gauss = RandomGaussian(6, 2);
+        using var gop = ScoreJacobian.Operator(gauss, x, t);
+        Assert.Equal(-1, gop.ActiveRows);
+        using var gExpected = ScoreJacobian.Apply(gauss, x, t, v);
+        using var gActual = gop.Apply(v);
+        Assert.Equal(0.0, (gActual - gExpected).abs().max().item<double>(), 15);
+    }
+
     // The Gaussian score is affine in x: central differences are exact up to round-off ε|s|/h ≈ 1e-11.
     [Theory]
     [InlineData(0.1)]
