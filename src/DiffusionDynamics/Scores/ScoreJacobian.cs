@@ -16,7 +16,8 @@ namespace DiffusionDynamics.Scores;
 /// Any other <see cref="IDenoiser"/> (e.g. a trained network) falls back to central finite differences of the
 /// Tweedie score along given directions: J_s v ≈ (s(x + h v) − s(x − h v)) / (2h).
 /// Products J_s V and projections UᵀJ_sU never form a d×d matrix (nor, for the empirical score, an n×d×d tensor):
-/// Cov_w V = Aᵀ(w ⊙ A V) − D (Dᵀ V). The empirical GEMMs run in the denoiser's precision (float32 by default: relative
+/// Cov_w V = Cᵀ(C V) with C = √w (a − D) over the m ≤ n training points that carry posterior weight
+/// (<see cref="RelativeWeightCutoff"/>; centred, so it does not cancel when Cov_w is small). The empirical GEMMs run in the denoiser's precision (float32 by default: relative
 /// error ~1e−7; use a float64 denoiser for reference values). All results are float64; x may be [d] or [1, d].
 /// </summary>
 public static class ScoreJacobian
@@ -79,10 +80,8 @@ public static class ScoreJacobian
         {
             case EmpiricalDenoiser e:
             {
-                var (w, a, mean) = Posterior(e, point, t);
-                var vt = vs.to_type(a.dtype);
-                var av = a.mm(vt);                                                    // A V: [n, k]
-                var cov = a.t().mm(av.mul_(w.unsqueeze(1))).sub_(mean.unsqueeze(1).mm(mean.unsqueeze(0).mm(vt))).to_type(ScalarType.Float64);
+                var c = WeightedCentred(e, point, t);                                 // √w (a − D): [m, d]
+                var cov = c.t().mm(c.mm(vs.to_type(c.dtype))).to_type(ScalarType.Float64); // Cov_w V = Cᵀ(C V)
                 result = cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
                 break;
             }
