@@ -198,7 +198,7 @@ public static class ScoreJacobian
     {
         using var scope = NewDisposeScope();
         var (w, a, mean) = Posterior(e, point, t);
-        var keep = w.gt(w.max().item<double>() * RelativeWeightCutoff).nonzero().squeeze(1);
+        var keep = w.gt(w.max().mul(RelativeWeightCutoff)).nonzero().squeeze(1);   // in w's own dtype (float32 for a float32 denoiser)
         var rows = a.index_select(0, keep);
         return rows.sub_(mean.unsqueeze(0)).mul_(w.index_select(0, keep).sqrt_().unsqueeze(1)).MoveToOuterDisposeScope();
     }

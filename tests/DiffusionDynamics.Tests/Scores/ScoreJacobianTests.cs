@@ -93,6 +93,16 @@ public class ScoreJacobianTests
         int kept = (int)w.gt(w.max().item<double>() * ScoreJacobian.RelativeWeightCutoff).sum().item<long>();
         Assert.Equal(kept, op.ActiveRows);
         if (t < 0.01) Assert.True(op.ActiveRows < 200, $"at t = {t} the posterior sits on few points, kept {op.ActiveRows}");
+        // A float32 denoiser (the default precision) takes the same route in float32: round-off ~d·ε₃₂ ≈ 1e−6 relative on Cov_w, which
+        // enters J with weight ≤ e^{−2t}|Cov_w|/Δ² ≤ scale here; 1e−3 of the scale leaves a wide margin.
+        using var e32 = new EmpiricalDenoiser(e.TrainingSet.to_type(ScalarType.Float32));
+        using var op32 = ScoreJacobian.Operator(e32, x, t);
+        using var actual32 = op32.Apply(v);
+        using var dense32 = ScoreJacobian.Dense(e32, x, t);
+        Assert.True((actual32 - expected).abs().max().item<double>() <= 1e-3 * scale, $"float32, t = {t}");
+        Assert.True((dense32.mm(v) - expected).abs().max().item<double>() <= 1e-3 * scale, $"float32 dense, t = {t}");
+        var nu32 = DiffusionDynamics.Analysis.JacobianSpectrum.Normalized(e32, x, t).Values;
+        Assert.Equal(6, nu32.Length);
         using var gauss = RandomGaussian(6, 2);
         using var gop = ScoreJacobian.Operator(gauss, x, t);
         Assert.Equal(-1, gop.ActiveRows);
