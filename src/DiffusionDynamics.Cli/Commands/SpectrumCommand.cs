@@ -169,7 +169,7 @@ public static class SpectrumCommand
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
             var result = ProgressDisplay.RunStages(output, report =>
-                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress(report)));
+                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress(report), DataName(data, trainings.Count)));
 
             File.WriteAllText(run.File("spectrum.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
             WriteCsv(result, run.File("spectrum.csv"));
@@ -209,6 +209,9 @@ public static class SpectrumCommand
             && (m.Basis is null ? first.Basis is null : first.Basis is not null && m.Basis.SequenceEqual(first.Basis)));
         return same ? first : null;
     }
+
+    /// <summary>The data's name, with the sizes' note when they are regenerated or subsampled from it.</summary>
+    private static string DataName(Dataset data, int sizes) => sizes > 1 ? $"{data.Name} (one training set per size)" : data.Name;
 
     private static string F(double? v, string format = "G3") => SummaryTable.Number(v, format);
 

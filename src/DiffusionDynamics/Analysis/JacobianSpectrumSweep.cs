@@ -105,10 +105,10 @@ public static class JacobianSpectrumSweep
 
     /// <summary>
     /// Runs the sweep. <paramref name="truth"/>: linear-manifold ground truth (its stds and basis give the prediction and the
-    /// per-subspace values), or null.
+    /// per-subspace values), or null. <paramref name="dataName"/>: the data the sizes come from (default: the first size's training set).
     /// </summary>
     public static JacobianSpectrumResult Run(IReadOnlyList<SpectrumSubject> subjects, JacobianSpectrumSweepOptions options, LinearManifoldData? truth = null,
-        IProgress<AnalysisProgress>? progress = null)
+        IProgress<AnalysisProgress>? progress = null, string? dataName = null)
     {
         ArgumentNullException.ThrowIfNull(subjects);
         ArgumentNullException.ThrowIfNull(options);
@@ -131,7 +131,7 @@ public static class JacobianSpectrumSweep
             progress?.Report(new AnalysisProgress(stage, 0, grid.Length));
             sizes.Add(RunSize(subject, options, grid, truth, done => progress?.Report(new AnalysisProgress(stage, done, grid.Length))));
         }
-        return new JacobianSpectrumResult("OU time t", subjects[0].Training.Name, d, truth?.Spec.Stds, options, sizes, clock.Elapsed.TotalSeconds);
+        return new JacobianSpectrumResult("OU time t", dataName ?? subjects[0].Training.Name, d, truth?.Spec.Stds, options, sizes, clock.Elapsed.TotalSeconds);
     }
 
     private static SpectrumSizeResult RunSize(SpectrumSubject subject, JacobianSpectrumSweepOptions options, double[] grid, LinearManifoldData? truth, Action<long> done)
