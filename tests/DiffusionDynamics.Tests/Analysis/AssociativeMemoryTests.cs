@@ -148,6 +148,55 @@ public class AssociativeMemoryTests
     }
 
     [Fact]
+    public void BasinSize_OnTheEvenCircle_IsWhereReNoiseLeavesTheVoronoiWedge_ByQuadrature()
+    {
+        // n evenly spaced points on the unit circle. Reflection about the bisector of two neighbours maps the set onto itself, so the
+        // exact score is symmetric about it and the PF-ODE never crosses it: a re-noised training point a returns iff
+        // x = e^{−t}a + √Δ_t z lies in a's wedge |angle| < π/n (the end point then lands on a, within ρ = s/2 = sin(π/n)).
+        // P(t) = ∫₀^∞ N(x; e^{−t}, Δ_t) (2Φ(x tan(π/n)/√Δ_t) − 1) dx, by Simpson's rule on 4000 panels over ±10 sd (error ≪ 1e−6).
+        const int n = 8;
+        var pts = new CircleSpec(n, Evenly: true).Generate(0).Data;
+        using var a = pts.ToTensor(ScalarType.Float64);
+        using var den = Exact(a);
+        using var point = a.narrow(0, 0, 1).clone();
+        const int trials = 1600;
+        var options = new BasinOptions(Trials: trials);
+        var levels = options.LevelsOrDefault;
+        var radii = AssociativeMemory.ReturnRadii(point, a, deltaM: 1e-6);
+        Assert.Equal(Math.Sin(Math.PI / n), radii[0], 1e-6);
+        var b = Assert.Single(AssociativeMemory.BasinSizes(den, point, radii, options, seed: 23));
+
+        double tan = Math.Tan(Math.PI / n);
+        double P(double t)
+        {
+            double m = Math.Exp(-t), sd = Math.Sqrt(-double.ExpM1(-2 * t));
+            double lo = Math.Max(0, m - 10 * sd), hi = m + 10 * sd, h = (hi - lo) / 4000, sum = 0; // ±10 sd: the rest is < 1e−22
+            for (int i = 0; i <= 4000; i++)
+            {
+                double x = lo + i * h, f = Math.Exp(-0.5 * Math.Pow((x - m) / sd, 2)) / (sd * Math.Sqrt(2 * Math.PI)) * (2 * Phi(Math.Min(x * tan / sd, 40)) - 1);
+                sum += f * (i == 0 || i == 4000 ? 1 : i % 2 == 1 ? 4 : 2);
+            }
+            return sum * h / 3;
+        }
+        for (int k = 0; k < levels.Length; k++)
+        {
+            double p = Math.Clamp(P(levels[k]), 0, 1); // quadrature round-off can step past 1 by ~1e−9
+            Assert.InRange(b.ReturnProbability[k], p - 4 * Math.Sqrt(p * (1 - p) / trials) - 1.0 / trials, p + 4 * Math.Sqrt(p * (1 - p) / trials) + 1.0 / trials);
+        }
+        // The basin lies between the grid floors of t*(0.9 + 4 SE) and t*(0.9 − 4 SE), t*(q) the root of P = q (P decreases in t).
+        double se = Math.Sqrt(0.09 / trials);
+        double TStar(double q)
+        {
+            double lo = 1e-9, hi = 1.0;
+            for (int i = 0; i < 200; i++) { double mid = Math.Sqrt(lo * hi); if (P(mid) > q) lo = mid; else hi = mid; }
+            return lo;
+        }
+        double Floor(double t) => levels.Where(l => l <= t).DefaultIfEmpty(double.NaN).Max();
+        Assert.Equal(BasinCensoring.None, b.Censoring);
+        Assert.InRange(b.Size, Floor(TStar(0.9 + 4 * se)), Floor(TStar(0.9 - 4 * se)));
+    }
+
+    [Fact]
     public void BasinSize_BelowTheSmallestLevel_IsCensored_NotZero()
     {
         // s = 4e-4: t*(0.9) = ½ ln(1 + (2e-4)²/1.28²) ≈ 1.2e-8 ≪ the smallest level 1e-7, where P = Φ(2e-4/4.5e-4) ≈ 0.67.
