@@ -56,7 +56,13 @@ public static class SampleCommand
         common.AddTo(command);
         var dynamics = new DynamicsOptions(gaussianStarts: true);
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { samples, steps, sampler, gridKind, batch, model }) command.Options.Add(o);
+        var eta = new Option<double>("--eta") { Description = "DDIM's η in [0, 1] (with --sampler ddim): 0 deterministic, 1 the DDPM posterior noise per step.", DefaultValueFactory = _ => 0.0 };
+        eta.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and <= 1)) r.AddError("--eta must lie in [0, 1]."); });
+        foreach (var o in new Option[] { samples, steps, sampler, gridKind, batch, model, eta }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(eta) > 0 && (r.GetValue(sampler) ?? "sde") != "ddim") r.AddError("--eta applies to --sampler ddim only.");
+        });
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
@@ -78,7 +84,8 @@ public static class SampleCommand
                 Batch: p.GetValue(batch),
                 Precision: dynamics.PrecisionOf(p),
                 Seed: p.GetValue(common.Seed),
-                GridKind: p.GetValue(gridKind) switch { "log-snr" => SamplingGrid.LogSnr, "ddpm" => SamplingGrid.DdpmLinear, _ => SamplingGrid.UniformWithLogTail });
+                GridKind: p.GetValue(gridKind) switch { "log-snr" => SamplingGrid.LogSnr, "ddpm" => SamplingGrid.DdpmLinear, _ => SamplingGrid.UniformWithLogTail },
+                DdimEta: p.GetValue(eta));
             options.Validate();
             string outDir = common.OutputFolder(p, "sample");
             return Execute(request, options, outDir, CommonOptions.Arguments(p), output, modelDir);
@@ -116,7 +123,7 @@ public static class SampleCommand
             {
                 kind = options.Sampler.ToString(), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
                 samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
-                precision = options.Precision.ToString(),
+                precision = options.Precision.ToString(), ddimEta = options.DdimEta,
             },
             samples = result.Count,
             memorizedFraction = result.MemorizedFraction,
@@ -142,7 +149,7 @@ public static class SampleCommand
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
             ("score", modelDir is null ? "exact empirical score" : $"trained model {modelDir}"),
-            ("sampler", $"{options.Sampler}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
+            ("sampler", $"{options.Sampler}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
             ("grid", samplerGrid.Name),
             ("start", StartText(start, options.FullGrid().Start)),
             ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),

@@ -48,6 +48,7 @@ public enum SamplingGrid
 /// <param name="FinalDenoise">End with the posterior-mean jump to t = 0.</param>
 /// <param name="Seed">Run seed; sample i uses stream (Seed, i).</param>
 /// <param name="GridKind">The time grid (default: uniform with a log tail).</param>
+/// <param name="DdimEta">DDIM's η ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM's posterior noise (<see cref="Samplers.DdimEtaStep"/>); only with the DDIM sampler.</param>
 public sealed record SamplingRunOptions(
     int Samples = 64,
     SamplerKind Sampler = SamplerKind.EulerMaruyama,
@@ -59,7 +60,8 @@ public sealed record SamplingRunOptions(
     Precision Precision = Precision.Float32,
     bool FinalDenoise = true,
     long Seed = 0,
-    SamplingGrid GridKind = SamplingGrid.UniformWithLogTail)
+    SamplingGrid GridKind = SamplingGrid.UniformWithLogTail,
+    double DdimEta = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -71,6 +73,8 @@ public sealed record SamplingRunOptions(
         if (!double.IsFinite(TMax) || TMax <= TMin) throw new ArgumentOutOfRangeException(nameof(TMax), TMax, $"T must be finite and > t_min = {TMin}.");
         if (!Enum.IsDefined(Sampler)) throw new ArgumentOutOfRangeException(nameof(Sampler), Sampler, "Unknown sampler.");
         if (!Enum.IsDefined(GridKind)) throw new ArgumentOutOfRangeException(nameof(GridKind), GridKind, "Unknown grid.");
+        if (!(DdimEta >= 0 && DdimEta <= 1)) throw new ArgumentOutOfRangeException(nameof(DdimEta), DdimEta, "DDIM's η must lie in [0, 1].");
+        if (DdimEta > 0 && Sampler != SamplerKind.Ddim) throw new ArgumentOutOfRangeException(nameof(DdimEta), DdimEta, $"η applies to the DDIM sampler only (got {Sampler}).");
         if (GridKind == SamplingGrid.DdpmLinear && Steps > DdpmLinearSchedule.DefaultSteps - 1)
             throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"The DDPM grid has at most {DdpmLinearSchedule.DefaultSteps - 1} steps.");
         StartRule.Validate(FullGrid());
@@ -152,7 +156,7 @@ public static class SamplingRun
             using var started = Start.Begin(start, grid, noise, trainingSet, dataGaussian);
             long offset = done;
             var observer = progress is null ? null : new ProgressObserver(progress, offset);
-            var result = Samplers.Run(options.Sampler, denoiser, started.X, started.Grid, noise, observer, options.FinalDenoise, cancellationToken);
+            var result = Samplers.Run(options.Sampler, denoiser, started.X, started.Grid, noise, observer, options.FinalDenoise, cancellationToken, options.DdimEta);
             result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
             done += started.Grid.Steps;
             progress?.Report(done);

@@ -13,8 +13,19 @@ namespace DiffusionDynamics.Sampling;
 /// </summary>
 public static class Samplers
 {
-    /// <summary>True for the samplers that draw noise at each step (they need a <see cref="NoiseSource"/>).</summary>
-    public static bool IsStochastic(SamplerKind kind) => kind is SamplerKind.EulerMaruyama or SamplerKind.DdpmAncestral;
+    /// <summary>
+    /// True for the samplers that draw noise at each step (they need a <see cref="NoiseSource"/>): Euler–Maruyama, DDPM ancestral,
+    /// and DDIM with η &gt; 0.
+    /// </summary>
+    public static bool IsStochastic(SamplerKind kind, double ddimEta = 0) =>
+        kind is SamplerKind.EulerMaruyama or SamplerKind.DdpmAncestral || (kind == SamplerKind.Ddim && ddimEta > 0);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ η ≤ 1, and unless η = 0 for samplers other than DDIM.</summary>
+    public static void ValidateEta(SamplerKind kind, double ddimEta)
+    {
+        if (!(ddimEta >= 0 && ddimEta <= 1)) throw new ArgumentOutOfRangeException(nameof(ddimEta), ddimEta, "DDIM's η must lie in [0, 1] (0: deterministic DDIM, 1: DDPM's posterior noise).");
+        if (ddimEta > 0 && kind != SamplerKind.Ddim) throw new ArgumentOutOfRangeException(nameof(ddimEta), ddimEta, $"η applies to the DDIM sampler only (got {kind}).");
+    }
 
     /// <summary>Denoiser evaluations per grid step: 2 for <see cref="SamplerKind.OdeHeun"/>, 1 for the others.</summary>
     public static int EvaluationsPerStep(SamplerKind kind) => kind == SamplerKind.OdeHeun ? 2 : 1;
@@ -36,13 +47,28 @@ public static class Samplers
         return denoised * (OuTime.Decay(s) - sigmaRatio * OuTime.Decay(t)) + x * sigmaRatio;
     }
 
+    /// <summary>
+    /// The DDIM-η step from t to s (Song et al., arXiv 2010.02502, Eq. 12): with ε̂ = (x_t − α_t D)/σ_t and the noise level
+    /// c² = η² Δ_s Δ_h/Δ_t (h = t − s; Δ_s Δ_h/Δ_t is the DDPM posterior variance of x_s given x_t and x₀),
+    /// x_s = α_s D + √(Δ_s − c²) ε̂ + c z. η = 0 is <see cref="DdimStep"/>; η = 1 is the DDPM ancestral step
+    /// (mean e^{−s}(Δ_h/Δ_t) D + e^{−h}(Δ_s/Δ_t) x_t, variance Δ_s Δ_h/Δ_t). x, denoised, z: [B, d].
+    /// </summary>
+    public static Tensor DdimEtaStep(Tensor x, Tensor denoised, Tensor z, double t, double s, double eta)
+    {
+        double deltaT = OuTime.Delta(t), deltaS = OuTime.Delta(s), deltaH = OuTime.Delta(t - s);
+        double c2 = eta * eta * deltaS * deltaH / deltaT;
+        double epsScale = Math.Sqrt(Math.Max(0, deltaS - c2) / deltaT);          // √(Δ_s − c²)/σ_t, applied to x_t − α_t D
+        return denoised * (OuTime.Decay(s) - epsScale * OuTime.Decay(t)) + x * epsScale + z * Math.Sqrt(c2);
+    }
+
     /// <summary>Runs <paramref name="kind"/> over the whole grid. x: [B, d] at time grid.Times[0] (not modified).</summary>
     /// <param name="noise">Per-sample noise; required for the stochastic kinds (<see cref="IsStochastic"/>), ignored by the others.</param>
+    /// <param name="ddimEta">DDIM's η ∈ [0, 1] (<see cref="DdimEtaStep"/>; &gt; 0 needs noise); 0 for every other sampler.</param>
     public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, TimeGrid grid, NoiseSource? noise = null,
-        IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
+        IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default, double ddimEta = 0)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        return Run(kind, denoiser, x, grid, 0, grid.Steps, noise, observer, finalDenoise, cancellationToken);
+        return Run(kind, denoiser, x, grid, 0, grid.Steps, noise, observer, finalDenoise, cancellationToken, ddimEta);
     }
 
     /// <summary>
@@ -52,7 +78,8 @@ public static class Samplers
     /// from <paramref name="fromIndex"/> is first order.
     /// </summary>
     public static Tensor Run(SamplerKind kind, IDenoiser denoiser, Tensor x, TimeGrid times, int fromIndex, int toIndex,
-        NoiseSource? noise = null, IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default)
+        NoiseSource? noise = null, IStepObserver? observer = null, bool finalDenoise = true, CancellationToken cancellationToken = default,
+        double ddimEta = 0)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(x);
@@ -62,14 +89,16 @@ public static class Samplers
         if (x.dim() != 2 || x.shape[1] != denoiser.Dimension)
             throw new ArgumentException($"x must have shape [B, {denoiser.Dimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown sampler.");
-        if (IsStochastic(kind))
+        ValidateEta(kind, ddimEta);
+        bool stochastic = IsStochastic(kind, ddimEta);
+        if (stochastic)
         {
             if (noise is null) throw new ArgumentException($"The {kind} sampler needs a noise source.", nameof(noise));
             if (noise.Batch != x.shape[0] || noise.Dimension != x.shape[1])
                 throw new ArgumentException($"Noise source is [{noise.Batch}, {noise.Dimension}] but x is [{x.shape[0]}, {x.shape[1]}].", nameof(noise));
         }
         bool isLast = toIndex == times.Steps;
-        using var noiseBuffer = IsStochastic(kind) ? torch.empty(x.shape, dtype: x.dtype) : null;
+        using var noiseBuffer = stochastic ? torch.empty(x.shape, dtype: x.dtype) : null;
         var state = x.clone();
         Tensor? previousDenoised = null; // DPM-Solver++(2M): D at the previous grid time, kept for this run only
         double previousLogSnrStep = double.NaN;
@@ -98,6 +127,10 @@ public static class Samplers
                     var predicted = state + slope * h;
                     var slopeNext = predicted + Score.Evaluate(denoiser, predicted, tNext);
                     next = state + (slope + slopeNext) * (0.5 * h);
+                    break;
+                case SamplerKind.Ddim when ddimEta > 0:
+                    noise!.Fill(noiseBuffer!);
+                    next = DdimEtaStep(state, denoised, noiseBuffer!, t, tNext, ddimEta);
                     break;
                 case SamplerKind.Ddim:
                     // x_s = α_s D + (σ_s/σ_t)(x_t − α_t D).

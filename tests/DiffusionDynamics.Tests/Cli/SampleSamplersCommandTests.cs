@@ -46,6 +46,23 @@ public class SampleSamplersCommandTests : CliHarness
         Assert.Equal(stepsRun * (sampler == "ode-heun" ? 2 : 1) + 1, json.RootElement.GetProperty("sampler").GetProperty("nfe").GetInt32());
     }
 
+    [Fact]
+    public void Sample_WithDdimEta_DrawsNoisePerStep_AndRecordsEta()
+    {
+        string outDir = Path.Combine(Root, "ddim-eta");
+        var (code, stdout, stderr) = Run("sample", "--data", "two-cluster:d=4,n=200", "--samples", "8", "--steps", "20", "--sampler", "ddim", "--eta", "0.5",
+            "--seed", "3", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sample.json")));
+        Assert.Equal(0.5, json.RootElement.GetProperty("sampler").GetProperty("ddimEta").GetDouble());
+        Assert.Contains("η = 0.5", stdout);
+        // Different η, different samples (the deterministic run from the same x(T) ends elsewhere).
+        string det = Path.Combine(Root, "ddim-eta0");
+        Assert.Equal(0, Run("sample", "--data", "two-cluster:d=4,n=200", "--samples", "8", "--steps", "20", "--sampler", "ddim", "--seed", "3", "--out", det).Code);
+        Assert.NotEqual(DiffusionDynamics.Data.Npy.Read(Path.Combine(outDir, "samples.npy")).ToDoubleArray(),
+            DiffusionDynamics.Data.Npy.Read(Path.Combine(det, "samples.npy")).ToDoubleArray());
+    }
+
     [Theory]
     [InlineData("sample", "--start", "teleport")]                         // no --t-skip
     [InlineData("sample", "--start", "gaussian", "--t-skip", "0.0005")]  // t_skip ≤ t_min
@@ -59,6 +76,8 @@ public class SampleSamplersCommandTests : CliHarness
     [InlineData("sample", "--grid", "ddpm", "--steps", "1000")]           // the table has 999 steps at most
     [InlineData("sample", "--grid", "karras")]
     [InlineData("sample", "--grid", "ddpm", "--start", "teleport", "--t-skip", "6")] // above the DDPM grid's T ≈ 5.06
+    [InlineData("sample", "--eta", "0.5")]                                 // η with the SDE sampler
+    [InlineData("sample", "--sampler", "ddim", "--eta", "1.5")]
     public void BadSamplerOrStartOptions_ExitWithCode2_OneClearLine_AndWriteNothing(params string[] args)
     {
         AssertUsageErrorWroteNothing([.. args, "--data", "two-cluster:d=4,n=50"]);

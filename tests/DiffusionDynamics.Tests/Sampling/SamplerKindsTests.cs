@@ -105,6 +105,57 @@ public class SamplerKindsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DdimEta_IsDdimAtZero_AndTheDdpmAncestralStepAtOne_WithTheSameNoise()
+    {
+        // η = 1: c² = Δ_sΔ_h/Δ_t and √(Δ_s − c²)/σ_t = e^{−h}Δ_s/Δ_t (since Δ_t − Δ_h = e^{−2h}Δ_s), so the step is the DDPM
+        // posterior draw term by term; with the same per-sample streams the runs agree to float64 round-off.
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 40);
+        var a = NoiseSource.ForSamples(8, 0, 16, 3);
+        using var xa = Start.FromNoise(a, ScalarType.Float64);
+        using var eta1 = Samplers.Run(SamplerKind.Ddim, g, xa, grid, a, ddimEta: 1.0);
+        var b = NoiseSource.ForSamples(8, 0, 16, 3);
+        using var xb = Start.FromNoise(b, ScalarType.Float64);
+        using var ddpm = Samplers.Run(SamplerKind.DdpmAncestral, g, xb, grid, b);
+        Assert.True(MaxError(eta1, ddpm) < 1e-10);
+        // η = 0 is the deterministic DDIM, noise or not.
+        var c = NoiseSource.ForSamples(8, 0, 16, 3);
+        using var xc = Start.FromNoise(c, ScalarType.Float64);
+        using var eta0 = Samplers.Run(SamplerKind.Ddim, g, xc, grid, c, ddimEta: 0.0);
+        using var ddim = Samplers.Run(SamplerKind.Ddim, g, xa, grid);
+        Assert.True(torch.equal(eta0, ddim).all().item<bool>());
+        Assert.True(Samplers.IsStochastic(SamplerKind.Ddim, 0.5));
+        Assert.False(Samplers.IsStochastic(SamplerKind.Ddim));
+    }
+
+    [Fact]
+    public void DdimEta_Half_OnTheDdpmGrid_ReproducesTheDataMoments()
+    {
+        // η = ½ with the exact Gaussian denoiser on 250 DDPM steps, a step between DDIM (η = 0) and DDPM (η = 1): moments within
+        // 4 SE (n = 4000) plus the sum of both samplers' discretization allowances above (DDPM 0.01 at h ≤ 0.05; DDIM 2·√λ_max·6/N).
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        int n = 4000;
+        var noise = NoiseSource.ForSamples(41, 0, n, 3);
+        using var x = Start.FromNoise(noise, ScalarType.Float64);
+        var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 250);
+        using var samples = Samplers.Run(SamplerKind.Ddim, g, x, grid, noise, ddimEta: 0.5);
+        GaussianMoments.Assert(samples, g, 0.0, n, bias: 0.01 + 2 * Math.Sqrt(g.Eigenvalues[0]) * 6.0 / 250);
+    }
+
+    [Fact]
+    public void DdimEta_OutOfRange_OrWithAnotherSampler_OrWithoutNoise_IsRefused()
+    {
+        using var g = GaussianFlowTransportTests.Gaussian3();
+        var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 10);
+        var noise = NoiseSource.ForSamples(1, 0, 2, 3);
+        using var x = Start.FromNoise(noise, ScalarType.Float64);
+        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.Ddim, g, x, grid, noise, ddimEta: 1.5)).ParamName);
+        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid, noise, ddimEta: 0.3)).ParamName);
+        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.Ddim, g, x, grid, null, ddimEta: 0.3)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionDynamics.Analysis.SamplingRunOptions(Sampler: SamplerKind.OdeHeun, DdimEta: 0.5).Validate());
+    }
+
+    [Fact]
     public void DdpmAncestral_IsIndependentOfBatchSize_AndReproducible()
     {
         using var g = GaussianFlowTransportTests.Gaussian3();
