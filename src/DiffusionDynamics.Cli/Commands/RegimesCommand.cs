@@ -27,7 +27,8 @@ public static class RegimesCommand
         var branches = new Option<int>("--branches") { Description = "Number of branch times (geometric spacing).", DefaultValueFactory = _ => 14 };
         var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time (default max(0.01, 5 t_min))." };
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
-        var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 256 };
+        var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 2048 };
+        var entropyTimes = new Option<int>("--entropy-times") { Description = "Times of f(t) besides the branch times (log-spaced over the branch range), where its zero is located.", DefaultValueFactory = _ => 32 };
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
         var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
         classifier.AcceptOnlyFromAmong("logistic", "cnn");
@@ -37,9 +38,9 @@ public static class RegimesCommand
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, bootstrap, model, classifier })
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier })
             command.Options.Add(o);
-        CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(bootstrap, 10);
+        CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(entropyTimes, 0); CommonOptions.AtLeast(bootstrap, 10);
 
         command.SetAction(p =>
         {
@@ -52,7 +53,7 @@ public static class RegimesCommand
                 BranchMin: p.GetValue(branchMin), BranchMax: p.GetValue(branchMax),
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin),
                 Start: dynamics.StartRule(p),
-                EntropySamples: p.GetValue(entropySamples), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
+                EntropySamples: p.GetValue(entropySamples), EntropyTimes: p.GetValue(entropyTimes), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
                 Precision: dynamics.PrecisionOf(p),
                 Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic);
             options.Validate();

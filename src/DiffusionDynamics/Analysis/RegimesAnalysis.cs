@@ -19,20 +19,24 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Start">Start rule of the parents.</param>
 /// <param name="Batch">Parents per batch.</param>
 /// <param name="EntropySamples">Monte-Carlo samples per time of the excess-entropy estimator. Range: ≥ 2.</param>
+/// <param name="EntropyTimes">Times of the excess entropy besides the branch times, log-spaced strictly inside the branch range, so its zero is
+/// located on a finer grid than the (expensive) clones. Range: ≥ 0.</param>
 /// <param name="Bootstrap">Bootstrap resamples for the error of the measured t_S. Range: ≥ 10.</param>
 /// <param name="Seed">Run seed.</param>
 /// <param name="Precision">Arithmetic of the empirical score in the trajectories.</param>
 /// <param name="Classifier">Classifier that gives generated samples their class when the data are labelled, trained on a
 /// stratified 80 % of the data (seed <see cref="Seed"/>). <see cref="ClassifierKind.Cnn"/> needs image data.</param>
 public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
-    double TMax = 10.0, double TMin = 1e-3, StartRule Start = StartRule.Noise, int Batch = 128, int EntropySamples = 256,
-    int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic)
+    double TMax = 10.0, double TMin = 1e-3, StartRule Start = StartRule.Noise, int Batch = 128, int EntropySamples = 2048,
+    int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
+    int EntropyTimes = 32)
 {
     public void Validate()
     {
         new CloningOptions(Pairs, Steps, TMax, TMin, Start, Batch, Seed).Validate();
         if (BranchCount < 2) throw new ArgumentOutOfRangeException(nameof(BranchCount), BranchCount, "Branch count must be ≥ 2.");
         if (EntropySamples < 2) throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, "Entropy samples must be ≥ 2.");
+        if (EntropyTimes < 0) throw new ArgumentOutOfRangeException(nameof(EntropyTimes), EntropyTimes, "Extra entropy times must be ≥ 0.");
         if (Bootstrap < 10) throw new ArgumentOutOfRangeException(nameof(Bootstrap), Bootstrap, "Bootstrap resamples must be ≥ 10.");
         if (BranchMin is double lo && (!double.IsFinite(lo) || lo <= TMin || lo >= TMax))
             throw new ArgumentOutOfRangeException(nameof(BranchMin), lo, $"Smallest branch time must lie in (t_min, T) = ({TMin}, {TMax}).");
@@ -97,12 +101,17 @@ public static class RegimesAnalysis
             cloningOptions, cloningProgress, cancellationToken);
 
         // Excess entropy on the same times (float64 log-densities).
-        progress?.Report(new AnalysisProgress("excess entropy", 0, (long)branchTimes.Length * options.EntropySamples));
+        // On the branch times (for the collapse table) and a log grid over their range (for the zero).
+        var entropyTimes = branchTimes.Concat(Enumerable.Range(1, options.EntropyTimes)
+                .Select(i => lo * Math.Pow(hi / lo, i / (options.EntropyTimes + 1.0))))   // strictly inside (lo, hi)
+            .Distinct().Order().ToArray();
+        long entropyDraws = (long)entropyTimes.Length * options.EntropySamples;
+        progress?.Report(new AnalysisProgress("excess entropy", 0, entropyDraws));
         var entropyClock = Stopwatch.StartNew();
         using var density = new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(Precision.Float64));
-        var entropy = ExcessEntropyEstimator.Estimate(density, branchTimes,
+        var entropy = ExcessEntropyEstimator.Estimate(density, entropyTimes,
             new ExcessEntropyOptions(options.EntropySamples, options.Seed, LeaveOneOut: true),
-            AnalysisProgress.Relay(progress, "excess entropy", (long)branchTimes.Length * options.EntropySamples), cancellationToken);
+            AnalysisProgress.Relay(progress, "excess entropy", entropyDraws), cancellationToken);
         double entropySeconds = entropyClock.Elapsed.TotalSeconds;
 
         // Speciation measurement.
@@ -151,7 +160,7 @@ public static class RegimesAnalysis
         double? tCTwoCluster = truth is null ? null
             : ExcessEntropy.TwoClusterCollapseTime(data.Count, data.Dimension, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma);
         var collapse = new CollapseResult(tCGaussian, tCAnisotropic, tCTwoCluster, entropy.Crossing, entropy.CrossingStdErr,
-            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve);
+            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points);
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, "EulerMaruyama", options.Start.ToString(),

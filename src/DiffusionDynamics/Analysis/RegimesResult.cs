@@ -53,9 +53,11 @@ public sealed record CollapsePoint(double T, double PhiC, double Stderr, double 
 /// <param name="LastChangeTimes">t̂_C per trajectory.</param>
 /// <param name="MemorizedFraction">Share of final samples with nearest/second-nearest distance ratio &lt; 1/3.</param>
 /// <param name="Alpha">α = ln n / d.</param>
+/// <param name="Curve">Per branch time: φ_C and f.</param>
+/// <param name="EntropyCurve">f(t) on every time it was estimated (branch times and the finer log grid), where its zero is located.</param>
 public sealed record CollapseResult(double TheoryGaussian, double? TheoryAnisotropic, double? TheoryTwoCluster, double? EntropyCrossing,
     double? EntropyCrossingStderr, double LastChangeMean, double LastChangeStd, double[] LastChangeTimes, double MemorizedFraction,
-    double Alpha, IReadOnlyList<CollapsePoint> Curve);
+    double Alpha, IReadOnlyList<CollapsePoint> Curve, IReadOnlyList<ExcessEntropyPoint>? EntropyCurve = null);
 
 /// <summary>Run settings and timings recorded with the result.</summary>
 /// <param name="Classifier">The classifier kind chosen for labelled data (recorded even where the data's classes came another way).</param>

@@ -102,9 +102,10 @@ public static class RegimesFigures
     {
         var c = r.Collapse;
         var plot = Figure.Create("Excess entropy", "t (OU, log scale)", "f(t) / α");
-        var xs = c.Curve.Select(p => Math.Log10(p.T)).ToArray();
-        var ys = c.Curve.Select(p => p.FOverAlpha).ToArray();
-        Figure.PointsWithErrors(plot, xs, ys, c.Curve.Select(p => p.FStderr / c.Alpha).ToArray(), "Monte Carlo f(t)/α ± SE", connect: true);
+        var points = c.EntropyCurve ?? c.Curve.Select(p => new ExcessEntropyPoint(p.T, p.F, p.FStderr, p.FOverAlpha)).ToList();
+        var xs = points.Select(p => Math.Log10(p.T)).ToArray();
+        var ys = points.Select(p => p.FOverAlpha).ToArray();
+        Figure.PointsWithErrors(plot, xs, ys, points.Select(p => p.StdErr / c.Alpha).ToArray(), "Monte Carlo f(t)/α ± SE", connect: true);
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Gray;
         MarkCollapseTimes(plot, c);
