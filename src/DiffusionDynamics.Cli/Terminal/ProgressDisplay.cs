@@ -1,3 +1,4 @@
+using DiffusionDynamics.Analysis;
 using Spectre.Console;
 
 namespace DiffusionDynamics.Cli.Terminal;

@@ -11,12 +11,12 @@ public readonly record struct AnalysisProgress(string Stage, long Done, long Tot
     /// shifted by <paramref name="offset"/> (units of the stage done before this part); null when there is no target.
     /// </summary>
     public static IProgress<long>? Relay(IProgress<AnalysisProgress>? target, string stage, long total, long offset = 0) =>
-        target is null ? null : new Counts(v => target.Report(new AnalysisProgress(stage, offset + v, total)));
+        target is null ? null : new InlineProgress<long>(v => target.Report(new AnalysisProgress(stage, offset + v, total)));
+}
 
-    /// <summary>An <see cref="IProgress{T}"/> of counts that calls <paramref name="report"/> synchronously (unlike <see cref="Progress{T}"/>, which posts).</summary>
-    public sealed class Counts(Action<long> report) : IProgress<long>
-    {
-        /// <inheritdoc />
-        public void Report(long value) => report(value);
-    }
+/// <summary>An <see cref="IProgress{T}"/> that calls its handler immediately on the reporting thread (<see cref="Progress{T}"/> posts asynchronously).</summary>
+public sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+{
+    /// <inheritdoc />
+    public void Report(T value) => handler(value);
 }

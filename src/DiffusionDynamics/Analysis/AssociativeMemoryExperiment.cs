@@ -112,9 +112,10 @@ public static class AssociativeMemoryExperiment
         // (1) Fixed points of ln P_t^e.
         var summaries = new List<FixedPointSummary>();
         FixedPointSet? landscapeSet = null;
+        var startsAt = new Dictionary<double, Tensor>(); // the same starts serve a model's own search below
         foreach (var t in options.TimesOrDefault)
         {
-            var starts = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
+            var starts = startsAt[t] = AssociativeMemory.Starts(train, t, options.FixedPointsOrDefault.Starts, options.Seed);
             var set = AssociativeMemory.FindFixedPoints(exact, t, starts, train, deltaM, h, options.FixedPointsOrDefault, cancellationToken);
             summaries.Add(Summary(set, isCircle));
             progress?.Report(new AnalysisProgress(stage + ": fixed points", ++done, total));
@@ -143,8 +144,7 @@ public static class AssociativeMemoryExperiment
             var modelOptions = ModelFixedPointOptions(options.FixedPointsOrDefault);
             foreach (var t in ModelTimes(options))
             {
-                var starts = AssociativeMemory.Starts(train, t, modelOptions.Starts, options.Seed);
-                modelSummaries.Add(Summary(AssociativeMemory.FindFixedPoints(generator, t, starts, train, deltaM, h, modelOptions, cancellationToken), isCircle));
+                modelSummaries.Add(Summary(AssociativeMemory.FindFixedPoints(generator, t, startsAt[t], train, deltaM, h, modelOptions, cancellationToken), isCircle));
                 progress?.Report(new AnalysisProgress(stage + ": network fixed points", ++done, total));
             }
         }

@@ -86,7 +86,7 @@ public static class JacobianSpectrum
             var c = ScoreJacobian.WeightedCentred(empirical, ScoreJacobian.RequirePoint(empirical, x, t), t).to_type(ScalarType.Float64);
             int m = (int)c.shape[0];
             var gram = m < d ? c.mm(c.t()) : c.t().mm(c);
-            var p = torch.linalg.eigvalsh((gram + gram.t()) * 0.5).mul_(Math.Exp(-2 * t) / delta);
+            var p = torch.linalg.eigvalsh(gram).mul_(Math.Exp(-2 * t) / delta);
             var nu = (1.0 - p).abs_().data<double>().ToArray();
             values = m < d ? nu.Concat(Enumerable.Repeat(1.0, d - m)).ToArray() : nu;
         }

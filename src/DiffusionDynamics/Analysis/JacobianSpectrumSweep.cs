@@ -146,6 +146,11 @@ public static class JacobianSpectrumSweep
             .OrderByDescending(g => g.Key).Select(g => (Std: g.Key, Columns: g.Select(p => (long)p.k).ToArray())).ToList();
         var basis = truth is null ? null : truth.Basis is null ? eye(d, dtype: ScalarType.Float64)
             : tensor(truth.Basis, dtype: ScalarType.Float64).reshape(d, d);
+        double? collapse = subject.Size < 2 ? null
+            : truth is not null ? ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size)
+            : d <= CovarianceSpectrum.FullSpectrumMaxDimension && subject.Training.Count >= 2
+                ? ExcessEntropy.AnisotropicCollapseTime(subject.Size, d, TrainingSpectrum(subject.Training))
+                : null;
         var curve = new List<SpectrumTimePoint>();
         for (int ti = 0; ti < grid.Length; ti++)
         {
@@ -170,7 +175,7 @@ public static class JacobianSpectrumSweep
             }
             double mean = tangent.Average();
             double se = points > 1 ? Math.Sqrt(tangent.Sum(v => (v - mean) * (v - mean)) / (points - 1) / points) : 0;
-            int? predicted = truth is null || subject.Size < 2 ? null : ManifoldLoss.PredictedTangentDimension(truth.Spec.Stds, subject.Size, t);
+            int? predicted = truth is null || collapse is null ? null : ManifoldLoss.PredictedTangentDimension(truth.Spec.Stds, subject.Size, t, collapse.Value);
             curve.Add(new SpectrumTimePoint(t, ManifoldLoss.NoiseVariance(t), sum!, mean, se, predicted, subspace));
             done(ti + 1);
         }
@@ -188,11 +193,6 @@ public static class JacobianSpectrumSweep
                 losses.Add(new SubspaceLoss(groups[g].Std, groups[g].Columns.Length, thresholds[g].LossTime, onset, lost, from));
             }
         }
-        double? collapse = subject.Size < 2 ? null
-            : truth is not null ? ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size)
-            : d <= CovarianceSpectrum.FullSpectrumMaxDimension && subject.Training.Count >= 2
-                ? ExcessEntropy.AnisotropicCollapseTime(subject.Size, d, TrainingSpectrum(subject.Training))
-                : null;
         return new SpectrumSizeResult(subject.Size, subject.Label, thresholds, collapse, curve, losses);
     }
 

@@ -145,7 +145,6 @@ public static class RegimesAnalysis
             classRule.Description, classRule.TestAccuracy, bootstrapCrossings, curve, note, theoryCurve);
 
         // Collapse.
-        var entropyByT = entropy.Points.ToDictionary(p => p.T);
         var collapseCurve = outcomes.Select(b =>
         {
             var e = entropy.Points.MinBy(p => Math.Abs(p.T - b.T))!;

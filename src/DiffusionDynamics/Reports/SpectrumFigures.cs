@@ -50,21 +50,15 @@ public static class SpectrumFigures
             line.MarkerSize = 5;
             line.MarkerShape = MarkerShape.FilledCircle;
             line.LegendText = $"measured, N = {s.N}";
-            if (s.CollapseTime is double tc && tc >= Math.Pow(10, xs.Min()) && tc <= Math.Pow(10, xs.Max()))
-            {
-                var v = plot.Add.VerticalLine(Math.Log10(tc));
-                v.Color = color.WithAlpha(0.7);
-                v.LinePattern = LinePattern.Dotted;
-                v.LineWidth = 1.5f;
-                v.LegendText = $"collapse t_C, N = {s.N}";
-            }
+            MarkCollapse(plot, s, xs, color.WithAlpha(0.7), LinePattern.Dotted);
             if (s.Thresholds is not null)
             {
                 // Theory is piecewise constant with steps at the t_loss and t_vis of each subspace: draw it on a fine grid.
                 double lo = xs.Min(), hi = xs.Max();
                 var fine = Enumerable.Range(0, 400).Select(k => lo + (hi - lo) * k / 399).ToArray();
                 var stds = s.Thresholds.SelectMany(th => Enumerable.Repeat(th.Std, th.Count)).ToArray();
-                var theory = plot.Add.ScatterLine(fine, fine.Select(x => (double)Theory.ManifoldLoss.PredictedTangentDimension(stds, s.N, Math.Pow(10, x))).ToArray());
+                double tc = s.CollapseTime ?? Theory.ManifoldLoss.CollapseTime(stds, s.N);
+                var theory = plot.Add.ScatterLine(fine, fine.Select(x => (double)Theory.ManifoldLoss.PredictedTangentDimension(stds, s.N, Math.Pow(10, x), tc)).ToArray());
                 theory.Color = color;
                 theory.LinePattern = LinePattern.Dashed;
                 theory.LineWidth = 2;
@@ -105,14 +99,7 @@ public static class SpectrumFigures
                     v.LineWidth = 1.5f;
                 }
             }
-            if (s.CollapseTime is double tc && tc >= Math.Pow(10, xs.Min()) && tc <= Math.Pow(10, xs.Max()))
-            {
-                var v = plot.Add.VerticalLine(Math.Log10(tc));
-                v.Color = Colors.Black.WithAlpha(0.5);
-                v.LinePattern = patterns[i % patterns.Length];
-                v.LineWidth = 1.5f;
-                v.LegendText = $"collapse t_C, N = {s.N}";
-            }
+            MarkCollapse(plot, s, xs, Colors.Black.WithAlpha(0.5), patterns[i % patterns.Length]);
         }
         var tau = plot.Add.HorizontalLine(r.Options.SpectrumOptions.GapThreshold);
         tau.Color = Colors.Gray;
@@ -122,6 +109,17 @@ public static class SpectrumFigures
         plot.Axes.SetLimitsY(-0.05, 1.15);
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, name, 1000, 540);
+    }
+
+    /// <summary>A vertical line at the size's collapse time t_C (log10 axis <paramref name="xs"/>), when it lies inside the plotted range.</summary>
+    private static void MarkCollapse(Plot plot, SpectrumSizeResult s, double[] xs, ScottPlot.Color color, LinePattern pattern)
+    {
+        if (s.CollapseTime is not double tc || !(tc > 0) || Math.Log10(tc) < xs.Min() || Math.Log10(tc) > xs.Max()) return;
+        var v = plot.Add.VerticalLine(Math.Log10(tc));
+        v.Color = color;
+        v.LinePattern = pattern;
+        v.LineWidth = 1.5f;
+        v.LegendText = $"collapse t_C, N = {s.N}";
     }
 
     /// <summary>Sorted spectra of one size at a few t, with the predicted gap positions.</summary>

@@ -1,4 +1,3 @@
-using DiffusionDynamics.Time;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,12 +42,9 @@ public sealed class JacobianOperator : IDisposable
     public Tensor Apply(Tensor v)
     {
         if (weightedCentred is null) return ScoreJacobian.Apply(denoiser, point, t, v, step);
-        var vs = ScoreJacobian.RequireDirections(denoiser, v, nameof(v), orthonormal: false);
         using var scope = NewDisposeScope();
-        double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
-        var vt = vs.to_type(weightedCentred.dtype);
-        var cov = weightedCentred.t().mm(weightedCentred.mm(vt)).to_type(ScalarType.Float64);   // Cov_w V: [d, k]
-        return cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta).MoveToOuterDisposeScope();
+        var vs = ScoreJacobian.RequireDirections(denoiser, v, nameof(v), orthonormal: false);
+        return ScoreJacobian.EmpiricalProduct(weightedCentred, vs, t).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -79,12 +79,8 @@ public static class ScoreJacobian
         switch (denoiser)
         {
             case EmpiricalDenoiser e:
-            {
-                var c = WeightedCentred(e, point, t);                                 // √w (a − D): [m, d]
-                var cov = c.t().mm(c.mm(vs.to_type(c.dtype))).to_type(ScalarType.Float64); // Cov_w V = Cᵀ(C V)
-                result = cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
+                result = EmpiricalProduct(WeightedCentred(e, point, t), vs, t);
                 break;
-            }
             case GaussianDenoiser g:
             {
                 // Modes: −1/(e^{−2t}λ_k + Δ); complement of U: −1/(e^{−2t}σ²_⊥ + Δ) (σ²_⊥ = 0 unless built from eigenpairs).
@@ -201,6 +197,14 @@ public static class ScoreJacobian
         var keep = w.gt(w.max().mul(RelativeWeightCutoff)).nonzero().squeeze(1);   // in w's own dtype (float32 for a float32 denoiser)
         var rows = a.index_select(0, keep);
         return rows.sub_(mean.unsqueeze(0)).mul_(w.index_select(0, keep).sqrt_().unsqueeze(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>J_s V = (e^{−2t}/Δ_t²) Cᵀ(C V) − V/Δ_t for C = <see cref="WeightedCentred"/>: [d, k] float64 for V: [d, k] float64.</summary>
+    internal static Tensor EmpiricalProduct(Tensor weightedCentred, Tensor vs, double t)
+    {
+        double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
+        var cov = weightedCentred.t().mm(weightedCentred.mm(vs.to_type(weightedCentred.dtype))).to_type(ScalarType.Float64); // Cov_w V
+        return cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
     }
 
     internal static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)

@@ -74,11 +74,15 @@ public static class ManifoldLoss
     }
 
     /// <summary>d_tan(t, N) = #{ i : max(t_loss,i, t_C) &lt; t &lt; t_vis,i } over the stds (zero stds never count). Range: t &gt; 0, N ≥ 2.</summary>
-    public static int PredictedTangentDimension(IReadOnlyList<double> stds, int n, double t)
+    public static int PredictedTangentDimension(IReadOnlyList<double> stds, int n, double t) =>
+        PredictedTangentDimension(stds, n, t, CollapseTime(stds, n));
+
+    /// <summary>The same with t_C = <see cref="CollapseTime"/>(stds, n) already solved (for curves over many t).</summary>
+    public static int PredictedTangentDimension(IReadOnlyList<double> stds, int n, double t, double collapseTime)
     {
+        RequireStds(stds);
         OuTime.RequirePositive(t);
-        double collapse = CollapseTime(stds, n);
-        return t <= collapse ? 0 : stds.Count(s => s > 0 && t > LossTime(s, n) && t < VisibilityTime(s));
+        return t <= collapseTime ? 0 : stds.Count(s => s > 0 && t > LossTime(s, n) && t < VisibilityTime(s));
     }
 
     /// <summary>The thresholds of each distinct std (largest first), with its multiplicity. Range: N ≥ 2, stds ≥ 0 finite.</summary>
