@@ -90,7 +90,7 @@ public static class MemorizationCommand
                 with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };
             sweep.Add(n, point);
         }
-        var points = sizes.Select(n => sweep.TryGet(n, out var p) ? p : throw new InvalidOperationException($"size {n} missing from the sweep")).ToList();
+        var points = sweep.PointsAt(sizes);
 
         var first = datasets[sizes[0]];
         var result = new MemorizationResult("OU time t", first.Name, first.Dimension, points);

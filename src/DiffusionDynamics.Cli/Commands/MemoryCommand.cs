@@ -129,7 +129,7 @@ public static class MemoryCommand
                 Func<Dataset, IDenoiser>? modelFor = training is null ? null : subset =>
                 {
                     string dir = Path.Combine(outDir, "models", $"n-{subset.Count}");
-                    Trainer.Train(subset, NetworkOptions.DefaultFor(subset.ItemShape), training, dir, resume: true,
+                    Trainer.Train(subset, network!, training, dir, resume: true,
                         new InlineProgress<TrainingProgress>(q => report($"n = {subset.Count}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken);
                     return Checkpoint.LoadDenoiser(dir, ema: true);
                 };
@@ -140,7 +140,7 @@ public static class MemoryCommand
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
         }
         var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle,
-            options.Sizes.Select(n => sweep.TryGet(n, out var r) ? r : throw new InvalidOperationException($"size {n} missing from the sweep")).ToList(),
+            sweep.PointsAt(options.Sizes),
             modelName, sweep.Points.Sum(r => r.Point.Seconds));
 
         File.WriteAllText(Path.Combine(outDir, "memory.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));

@@ -82,6 +82,10 @@ public sealed class SweepState<TPoint>
     /// <summary>The finished point at <paramref name="key"/>, if any.</summary>
     public bool TryGet(int key, out TPoint point) => points.TryGetValue(key, out point!);
 
+    /// <summary>The finished points at <paramref name="keys"/>, in that order; <see cref="InvalidOperationException"/> naming the first missing key.</summary>
+    public IReadOnlyList<TPoint> PointsAt(IEnumerable<int> keys) =>
+        keys.Select(k => points.TryGetValue(k, out var p) ? p : throw new InvalidOperationException($"size {k} is missing from the sweep")).ToList();
+
     /// <summary>Records a finished point and rewrites the state atomically.</summary>
     public void Add(int key, TPoint point)
     {
