@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using System.Globalization;
 using System.Text.Json;
 using DiffusionDynamics.Backend;

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics;

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Time;

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using DiffusionDynamics.Data;

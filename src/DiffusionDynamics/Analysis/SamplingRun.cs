@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using System.Diagnostics;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Sampling;

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Time;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Time;
 using TorchSharp;
@@ -213,7 +214,7 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Count must be ≥ 1.");
         using var scope = NewDisposeScope();
         double decay = OuTime.Decay(t), delta = OuTime.Delta(t);
-        var z = Sampling.NoiseSource.ForSamples(seed, 0, count, Dimension).Next(ScalarType.Float64);
+        var z = NoiseSource.ForSamples(seed, 0, count, Dimension).Next(ScalarType.Float64);
         var coords = z.mm(basis);
         double restStd = Math.Sqrt(decay * decay * complementVariance + delta); // √Δ_t unless σ²_⊥ > 0
         var extra = (eigenvalues * (decay * decay) + delta).sqrt_().sub_(restStd);

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Scores;
@@ -77,7 +78,7 @@ public class JacobianSpectrumSweepTests
             using var e = new EmpiricalDenoiser(truth.Data, new EmpiricalDenoiserOptions(Precision.Float64));
             double t = new JacobianSpectrumSweepOptions(Times: 5).Grid()[1];
             var a0 = truth.Data.Row(100).ToArray().Select(v => (double)v).ToArray();
-            using var z = DiffusionDynamics.Sampling.NoiseSource.ForSamples(2, 0, 2, 30).Next(TorchSharp.torch.ScalarType.Float64)[1];
+            using var z = DiffusionDynamics.Random.NoiseSource.ForSamples(2, 0, 2, 30).Next(TorchSharp.torch.ScalarType.Float64)[1];
             using var x = TorchSharp.torch.tensor(a0) * Math.Exp(-t) + z * Math.Sqrt(DiffusionDynamics.Time.OuTime.Delta(t));
             using var axes = TorchSharp.torch.eye(30, dtype: TorchSharp.torch.ScalarType.Float64);
             return JacobianSpectrum.AlongDirections(e, x, t, axes).Take(2).Average();

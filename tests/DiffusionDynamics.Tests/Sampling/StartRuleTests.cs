@@ -1,3 +1,4 @@
+using DiffusionDynamics.Random;
 using System.Text.Json;
 using DiffusionDynamics.Reports;
 using DiffusionDynamics.Sampling;

@@ -1,9 +1,9 @@
-using Tensor = TorchSharp.torch.Tensor;
 using DiffusionDynamics.Random;
+using Tensor = TorchSharp.torch.Tensor;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DiffusionDynamics.Sampling;
+namespace DiffusionDynamics.Random;
 
 /// <summary>
 /// Gaussian noise for a batch in which every row (sample) owns its own random stream, so a sample's
