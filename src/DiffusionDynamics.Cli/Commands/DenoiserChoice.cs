@@ -1,0 +1,38 @@
+using System.CommandLine;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
+using DiffusionDynamics.Scores;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>
+/// The one seam where commands choose their denoiser: the exact empirical score of the training set, or a trained model
+/// folder (<c>--model DIR</c>) whose stored data request is the default data. When the library's denoiser factory lands,
+/// these members call it; no command builds a denoiser of its own.
+/// </summary>
+public static class DenoiserChoice
+{
+    /// <summary>The data of a run: the model's own training set when <paramref name="modelDir"/> is given and no data option was, else the command line's.</summary>
+    public static DataRequest Request(ParseResult p, CommonOptions common, string? modelDir)
+    {
+        var request = common.DataRequest(p);
+        return modelDir is not null && !DataGiven(p, common) ? TrainedModel.DataRequestOf(modelDir) : request;
+    }
+
+    /// <summary>True when any data option was given on the command line.</summary>
+    public static bool DataGiven(ParseResult p, CommonOptions common) =>
+        new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
+
+    /// <summary>The trained model of <paramref name="modelDir"/> checked against <paramref name="data"/>, or null without a folder.</summary>
+    public static NeuralDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : TrainedModel.Load(modelDir, data);
+
+    /// <summary>The trained model of <paramref name="modelDir"/>, else the exact empirical score of <paramref name="data"/> at <paramref name="precision"/>.</summary>
+    public static IDenoiser TrainedOrEmpirical(string? modelDir, Dataset data, Precision precision) =>
+        (IDenoiser?)Trained(modelDir, data) ?? new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision));
+
+    /// <summary>The exact empirical score of <paramref name="data"/>.</summary>
+    public static EmpiricalDenoiser Empirical(Dataset data, Precision precision) => new(data, new EmpiricalDenoiserOptions(precision));
+
+    /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
+    public static GaussianDenoiser Gaussian(Dataset data) => GaussianDenoiser.FromData(data);
+}
