@@ -2,8 +2,30 @@ using System.CommandLine;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
 using DiffusionDynamics.Scores;
+using TorchSharp;
 
 namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>Where a command's score comes from.</summary>
+public enum ScoreSource
+{
+    /// <summary>The exact empirical score of the training set.</summary>
+    Empirical,
+    /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
+    Gaussian,
+    /// <summary>A trained model folder (<c>--model DIR</c>).</summary>
+    Trained,
+}
+
+/// <summary>A denoiser chosen by <see cref="DenoiserChoice.Create"/>; disposing it releases what was built.</summary>
+public sealed class ChosenDenoiser(IDenoiser denoiser) : IDisposable
+{
+    /// <summary>The denoiser.</summary>
+    public IDenoiser Denoiser { get; } = denoiser;
+
+    /// <inheritdoc />
+    public void Dispose() => (Denoiser as IDisposable)?.Dispose();
+}
 
 /// <summary>
 /// The one seam where commands choose their denoiser: the exact empirical score of the training set, or a trained model
@@ -35,4 +57,27 @@ public static class DenoiserChoice
 
     /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
     public static GaussianDenoiser Gaussian(Dataset data) => GaussianDenoiser.FromData(data);
+
+    /// <summary>The denoiser of <paramref name="source"/> for <paramref name="data"/> (a trained model is checked against the data).</summary>
+    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null) => new(source switch
+    {
+        ScoreSource.Trained => Trained(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR)."), data)!,
+        ScoreSource.Gaussian => Gaussian(data),
+        _ => Empirical(data, precision),
+    });
+
+    /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>
+    public static IDisposable Analytic(SyntheticData? truth, Dataset data)
+    {
+        using var scope = torch.NewDisposeScope();
+        return truth switch
+        {
+            TwoClusterData tc => new TwoClusterDenoiser(torch.tensor(tc.M), tc.Spec.Sigma),
+            GaussianData g => new GaussianDenoiser(torch.zeros(data.Dimension, dtype: torch.ScalarType.Float64),
+                torch.tensor(g.Covariance(), [(long)data.Dimension, data.Dimension])),
+            _ => throw new ArgumentException($"--score analytic needs two-cluster or gaussian data (no closed-form score for {data.Name})."),
+        };
+    }
+
+    public static string TruthName(SyntheticData? truth) => truth switch { TwoClusterData => "two-cluster", GaussianData => "Gaussian", _ => "synthetic" };
 }
