@@ -1,0 +1,33 @@
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
+
+namespace DiffusionDynamics.Tests.Analysis;
+
+public class MemorizationRunSizeTests
+{
+    [Fact]
+    public void RunSize_TrainsEvaluatesAndRecordsTheTraining_WithoutTheCli()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "diffdyn-mem-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var data = new DataRequest("points:-1,1").Load();
+            var network = NetworkOptions.DefaultFor(data.ItemShape) with { Width = 16, Depth = 1 };
+            var training = new TrainingOptions(Steps: 20, CheckpointEvery: 10, LogEvery: 5, Seed: 1);
+            var evaluation = new MemorizationOptions(Samples: 8, Steps: 20, ScoreSamples: 8, Seed: 1);
+            var point = MemorizationSweep.RunSize(data, network, training, evaluation, dir);
+            Assert.Equal(2, point.N);
+            Assert.Equal(20, point.Training!.Steps);
+            Assert.InRange(point.MemorizedFraction, 0, 1);
+            Assert.True(File.Exists(Path.Combine(dir, "train-log.jsonl")) || Directory.EnumerateFiles(dir).Any());
+            var result = MemorizationSweep.Assemble(data, [point]);
+            Assert.Equal("OU time t", result.Clock);
+            Assert.Equal(1, result.D);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+}
