@@ -48,10 +48,6 @@ public static class DenoiserChoice
     /// <summary>The trained model of <paramref name="modelDir"/> checked against <paramref name="data"/>, or null without a folder.</summary>
     public static NeuralDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : TrainedModel.Load(modelDir, data);
 
-    /// <summary>The trained model of <paramref name="modelDir"/>, else the exact empirical score of <paramref name="data"/> at <paramref name="precision"/>.</summary>
-    public static IDenoiser TrainedOrEmpirical(string? modelDir, Dataset data, Precision precision) =>
-        (IDenoiser?)Trained(modelDir, data) ?? new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision));
-
     /// <summary>The exact empirical score of <paramref name="data"/>.</summary>
     public static EmpiricalDenoiser Empirical(Dataset data, Precision precision) => new(data, new EmpiricalDenoiserOptions(precision));
 

@@ -53,23 +53,23 @@ public static class MemoryCommand
         foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume })
             command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
-        Positive(tMax); Positive(tMin); Positive(deltaM); Positive(deltaS); Positive(landscapeT); Positive(basinTMin); Positive(basinReturn);
+        foreach (var o in new[] { tMax, tMin, deltaM, deltaS, landscapeT, basinTMin, basinReturn }) CommonOptions.Positive(o);
         basinReturn.Validators.Add(r => { if (r.GetValueOrDefault<double>() > 1) r.AddError($"--basin-return must be ≤ 1 (got {r.GetValueOrDefault<double>()})."); });
         sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        times.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        basinLevels.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
         command.SetAction(p =>
         {
             var request = common.DataRequest(p);
             if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
             var options = new AssociativeMemoryOptions(
-                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: ParseTimes(p.GetValue(times)),
+                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
                 Samples: p.GetValue(samples), SamplerSteps: p.GetValue(steps), TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
                 MemorizedRadius: p.GetValue(deltaM), SpuriousRadius: p.GetValue(deltaS), BasinPoints: p.GetValue(basinPoints),
                 LandscapeSize: p.GetValue(landscapeN), LandscapeTime: p.GetValue(landscapeT), Seed: p.GetValue(common.Seed),
                 FixedPoints: new FixedPointOptions(Starts: p.GetValue(starts)),
-                Basins: new BasinOptions(Levels: ParseTimes(p.GetValue(basinLevels), "--basin-levels"), Trials: p.GetValue(basinTrials),
+                Basins: new BasinOptions(Levels: CommonOptions.ParseTimes(p.GetValue(basinLevels), "--basin-levels"), Trials: p.GetValue(basinTrials),
                     TMin: p.GetValue(basinTMin), ReturnFraction: p.GetValue(basinReturn)));
             options.Validate();
             var training = p.GetValue(train)
@@ -82,19 +82,6 @@ public static class MemoryCommand
         return command;
     }
 
-
-    private static void Positive(Option<double> option) =>
-        option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
-
-    private static double[]? ParseTimes(string? text, string option = "--times")
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
-            double.TryParse(s, NumberStyles.Float, Inv, out double v) && v > 0 && double.IsFinite(v)
-                ? v : throw new ArgumentException($"{option}: '{s}' is not a finite time > 0.")).Order().ToArray();
-        if (values.Distinct().Count() != values.Length) throw new ArgumentException($"{option}: times must be distinct.");
-        return values;
-    }
 
     /// <summary>
     /// Runs the experiment as a resumable sweep over the sizes and writes the results folder; exceptions propagate to <see cref="CliApp"/>.

@@ -131,13 +131,10 @@ public static class SpectrumCommand
             Dataset data;
             if (modelDirs is { Count: > 1 })
             {
-                var loaded = modelDirs.Select(dir => (Dir: dir, Loaded: TrainedModel.DataRequestOf(dir).LoadWithTruth())).ToList();
-                if (loaded.Select(x => x.Loaded.Data.Count).Distinct().Count() != loaded.Count)
-                    throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", loaded.Select(x => x.Loaded.Data.Count))}; each size must appear once.");
-                loaded = loaded.OrderBy(m => m.Loaded.Data.Count).ToList();
-                trainings = loaded.Select(m => new SpectrumTraining(m.Loaded.Data.Count, m.Loaded.Data, Own(DenoiserChoice.Trained(m.Dir, m.Loaded.Data)!))).ToList();
+                var loaded = TrainedModel.LoadEach(modelDirs);
+                trainings = loaded.Select(m => new SpectrumTraining(m.Data.Count, m.Data, Own(DenoiserChoice.Trained(m.Dir, m.Data)!))).ToList();
                 data = trainings[^1].Data;
-                manifold = SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Loaded.Truth).ToList());
+                manifold = SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList());
             }
             else
             {
