@@ -70,13 +70,8 @@ public static class MemorizationCommand
         var datasets = sizes.ToDictionary(n => n, n => (request with { Count = n }).Load());
         // Sizes may be added on resume; everything else must match the finished sizes.
         var sweep = SweepState<MemorizationPoint>.Open(outDir, new { data = request, network = networkFor(datasets[sizes[0]]), training, evaluation }, resume);
-        foreach (int n in sizes)
+        var points = SizeSweep.Run(sizes, sweep, n =>
         {
-            if (sweep.TryGet(n, out _))
-            {
-                output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})");
-                continue;
-            }
             var data = datasets[n];
             string modelDir = Path.Combine(outDir, $"n-{n}");
             var net = networkFor(data);
@@ -86,9 +81,9 @@ public static class MemorizationCommand
                 new InlineProgress<long>(done => report($"n = {n} sampling", "", done, evaluation.Steps))));
             // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.
             File.WriteAllText(Path.Combine(modelDir, TrainCommand.DataRequestFile), JsonSerializer.Serialize(request with { Count = n }, RunManifest.JsonOptions));
-            sweep.Add(n, point);
-        }
-        var result = MemorizationSweep.Assemble(datasets[sizes[0]], sweep.PointsAt(sizes));
+            return point;
+        }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})"));
+        var result = MemorizationSweep.Assemble(datasets[sizes[0]], points);
         var manifest = new RunManifest
         {
             Command = "memorization",

@@ -103,20 +103,15 @@ public static class MemoryCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
                          $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size");
         bool isCircle = truth is CircleData;
-        foreach (int n in options.Sizes)
+        var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
         {
-            if (sweep.TryGet(n, out _))
-            {
-                output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})");
-                continue;
-            }
             var size = ProgressDisplay.RunStages(output, report => AssociativeMemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
                 training is null ? null : AssociativeMemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
-            sweep.Add(n, size);
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
-        }
-        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle, sweep.PointsAt(options.Sizes),
+            return size;
+        }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
+        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle, sizes,
             training is null ? null : AssociativeMemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
         var manifest = new RunManifest
         {

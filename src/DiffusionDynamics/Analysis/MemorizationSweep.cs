@@ -78,6 +78,25 @@ public static class MemorizationSweep
             with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };
     }
 
+    /// <summary>
+    /// The whole sweep from the library: per size (ascending) a network trained into <paramref name="folder"/>/n-N and evaluated
+    /// (<see cref="RunSize"/>); sizes already in <paramref name="store"/> (default: none) are kept. Progress: "n = N training" (steps)
+    /// and "n = N sampling" (sampler steps).
+    /// </summary>
+    public static MemorizationResult Run(IReadOnlyDictionary<int, Dataset> trainingSets, Func<Dataset, NetworkOptions> networkFor, TrainingOptions training,
+        MemorizationOptions evaluation, string folder, ISweepStore<MemorizationPoint>? store = null, IProgress<AnalysisProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trainingSets);
+        var sizes = trainingSets.Keys.Order().ToArray();
+        if (sizes.Length == 0) throw new ArgumentException("Give at least one training set.", nameof(trainingSets));
+        var points = SizeSweep.Run(sizes, store ?? new InMemorySweepStore<MemorizationPoint>(), n => RunSize(trainingSets[n], networkFor(trainingSets[n]), training, evaluation,
+            Path.Combine(folder, $"n-{n}"),
+            progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new AnalysisProgress($"n = {n} training", p.Step, p.TotalSteps))),
+            AnalysisProgress.Relay(progress, $"n = {n} sampling", evaluation.Steps), cancellationToken), cancellationToken: cancellationToken);
+        return Assemble(trainingSets[sizes[0]], points);
+    }
+
     /// <summary>The sweep's result from its finished points (ascending n) on training sets like <paramref name="first"/>.</summary>
     public static MemorizationResult Assemble(Dataset first, IReadOnlyList<MemorizationPoint> points) =>
         new("OU time t", first.Name, first.Dimension, points);

@@ -36,7 +36,7 @@ public sealed record SpeciationResult(double Theory, bool TheoryDefined, double?
     /// <summary>
     /// The normalized two-cluster curve φ̃ = 2 φ(τ t_S) − 1 against τ = t/t_S in the large-d limit (|m|² = d → ∞, σ = 1; evaluated at
     /// d = 10⁶ by <see cref="global::DiffusionDynamics.Theory.CloningProbability.AtRelativeTime"/>), on τ = k·τ_max/200, k = 1…200, τ_max = max(3, largest measured t/t_S):
-    /// the reference of the normalized speciation figure (Biroli et al. 2024, docs/theory.md §3). <see cref="TheoryPoint.T"/> holds τ.
+    /// the reference of the normalized speciation figure (Biroli et al. 2024, docs/theory.md §4). <see cref="TheoryPoint.T"/> holds τ.
     /// </summary>
     public IReadOnlyList<TheoryPoint> RelativeTheoryCurve { get; init; } = LargeDimensionCurve(Curve);
 

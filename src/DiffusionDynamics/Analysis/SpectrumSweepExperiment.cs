@@ -16,7 +16,7 @@ public sealed record SpectrumTraining(int N, Dataset Data, IDenoiser? Model = nu
 public sealed record SpectrumSweepInputs(IReadOnlyList<SpectrumTraining> Trainings, LinearManifoldData? Manifold, string DataName);
 
 /// <summary>
-/// Jacobian spectra of the score over t and training-set sizes (Achilli et al. 2024, arXiv 2410.08727; docs/theory.md §7): builds each
+/// Jacobian spectra of the score over t and training-set sizes (Achilli et al. 2024, arXiv 2410.08727; docs/theory.md §6): builds each
 /// size's training set (a linear manifold is regenerated with each N, other data are subsampled), the score of each size (exact
 /// empirical in float64, or a trained model) and runs <see cref="JacobianSpectrumSweep"/>.
 /// </summary>

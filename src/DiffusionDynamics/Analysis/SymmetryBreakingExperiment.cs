@@ -70,7 +70,7 @@ public sealed class SymmetryBreakingSetup : IDisposable
 }
 
 /// <summary>
-/// Spontaneous symmetry breaking of the backward dynamics (Raya &amp; Ambrogioni, arXiv 2305.19693; docs/theory.md §6): chooses the
+/// Spontaneous symmetry breaking of the backward dynamics (Raya &amp; Ambrogioni, arXiv 2305.19693; docs/theory.md §5): chooses the
 /// score (trained model, exact empirical, the data's Gaussian or the analytic two-cluster score), the arithmetic and the closed-form
 /// model of the data, then runs <see cref="SymmetryBreakingAnalysis"/>.
 /// </summary>

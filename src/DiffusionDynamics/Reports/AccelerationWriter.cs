@@ -6,7 +6,7 @@ namespace DiffusionDynamics.Reports;
 
 /// <summary>
 /// Writer of <c>diffdyn accelerate</c>: accelerate.json, accelerate.csv, the figures and the report (teleportation and Gaussian late
-/// start, docs/theory.md §9).
+/// start, docs/theory.md §5).
 /// </summary>
 public sealed class AccelerationWriter : IReportWriter<AccelerationResult>
 {

@@ -6,7 +6,7 @@ namespace DiffusionDynamics.Reports;
 
 /// <summary>
 /// Writer of <c>diffdyn memory</c>: memory.json, memory.csv, fixed-points.csv, basins.csv, the figures and the report
-/// (Pham et al. 2025, docs/theory.md §8).
+/// (Pham et al. 2025, docs/theory.md §6).
 /// </summary>
 public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
 {

@@ -13,7 +13,7 @@ namespace DiffusionDynamics.Reports;
 /// <param name="ModelDir">The trained model folder, else null.</param>
 public sealed record RegimesReport(RegimesResult Result, RegimesResult? Exact = null, string? ModelDir = null);
 
-/// <summary>Writer of <c>diffdyn regimes</c>: regimes.json (+ regimes-exact.json), regimes.csv, the figures and the report (Biroli et al. 2024, docs/theory.md §3–§4).</summary>
+/// <summary>Writer of <c>diffdyn regimes</c>: regimes.json (+ regimes-exact.json), regimes.csv, the figures and the report (Biroli et al. 2024, docs/theory.md §4).</summary>
 /// <param name="training">The training set (image figures show samples beside their nearest training image).</param>
 public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesReport>
 {

@@ -3,7 +3,7 @@ using DiffusionDynamics.Data;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Writer of <c>diffdyn spectrum</c>: spectrum.json, spectrum.csv, the figures and the report (Achilli et al. 2024, docs/theory.md §7).</summary>
+/// <summary>Writer of <c>diffdyn spectrum</c>: spectrum.json, spectrum.csv, the figures and the report (Achilli et al. 2024, docs/theory.md §6).</summary>
 public sealed class SpectrumWriter : IReportWriter<JacobianSpectrumResult>
 {
     /// <inheritdoc />

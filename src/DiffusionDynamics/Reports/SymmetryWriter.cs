@@ -5,7 +5,7 @@ using DiffusionDynamics.Theory;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Writer of <c>diffdyn symmetry</c>: symmetry.json, symmetry.csv, branches.csv, the figures and the report (Raya &amp; Ambrogioni 2023, docs/theory.md §6).</summary>
+/// <summary>Writer of <c>diffdyn symmetry</c>: symmetry.json, symmetry.csv, branches.csv, the figures and the report (Raya &amp; Ambrogioni 2023, docs/theory.md §5).</summary>
 public sealed class SymmetryWriter : IReportWriter<SymmetryBreakingResult>
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

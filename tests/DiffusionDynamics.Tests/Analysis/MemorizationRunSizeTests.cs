@@ -30,4 +30,29 @@ public class MemorizationRunSizeTests
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Run_SweepsTheSizesOnce_AndKeepsFinishedSizes()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "diffdyn-mem-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var sets = new Dictionary<int, Dataset> { [3] = new DataRequest("points:-1,1,3").Load(), [2] = new DataRequest("points:-1,1").Load() };
+            var training = new TrainingOptions(Steps: 10, CheckpointEvery: 10, LogEvery: 5, Seed: 1);
+            var evaluation = new MemorizationOptions(Samples: 4, Steps: 10, ScoreSamples: 4, Seed: 1);
+            var store = new InMemorySweepStore<MemorizationPoint>();
+            var result = MemorizationSweep.Run(sets, d => NetworkOptions.DefaultFor(d.ItemShape) with { Width = 8, Depth = 1 }, training, evaluation, dir, store);
+            Assert.Equal([2, 3], result.Points.Select(p => p.N));
+            Assert.True(Directory.Exists(Path.Combine(dir, "n-2")) && Directory.Exists(Path.Combine(dir, "n-3")));
+            // A second run over the same store finds every size finished and trains nothing.
+            int ran = 0;
+            var again = SizeSweep.Run([2, 3], store, n => { ran++; return store.PointsAt([n])[0]; });
+            Assert.Equal(0, ran);
+            Assert.Equal(result.Points, again);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
 }
