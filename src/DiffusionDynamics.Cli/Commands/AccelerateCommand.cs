@@ -70,10 +70,8 @@ public static class AccelerateCommand
 
         command.SetAction(p =>
         {
-            var request = common.DataRequest(p);
             string? modelDir = p.GetValue(model);
-            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
-            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
+            var request = DenoiserChoice.Request(p, common, modelDir);
             if (modelDir is not null && p.GetValue(score) == "analytic") throw new ArgumentException("--model and --score analytic exclude each other.");
             var options = new AccelerationOptions
             {
@@ -112,21 +110,17 @@ public static class AccelerateCommand
             throw new ArgumentException($"The reference set ({reference.Name}) has d = {reference.Dimension}, the data d = {data.Dimension}.");
         if (options.Features.Kind == FeatureSpaceKind.Cnn && (!data.IsImage || data.Labels is null))
             throw new ArgumentException($"--features cnn needs labelled image data; {data.Name} is {(data.IsImage ? "unlabelled" : "not image data")} (use pca:K or identity).");
-        using var trained = modelDir is null ? null : TrainedModel.Load(modelDir, data);
-        using var exact = analytic ? AnalyticScore(truth, data) : null;
+        using var trained = DenoiserChoice.Trained(modelDir, data);
+        using var exact = analytic ? DenoiserChoice.Analytic(truth, data) : null;
         IDenoiser? score = trained ?? exact as IDenoiser;
-        string scoreName = trained is not null ? $"trained model {modelDir}" : analytic ? $"exact analytic score of the {TruthName(truth)} population" : "exact empirical score";
-        using var run = RunDirectory.Create(outDir);
+        string scoreName = trained is not null ? $"trained model {modelDir}" : analytic ? $"exact analytic score of the {DenoiserChoice.TruthName(truth)} population" : "exact empirical score";
+        using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
         var result = ProgressDisplay.RunStages(output, report =>
             AccelerationSweep.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
-        File.WriteAllText(run.File("accelerate.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-        WriteCsv(result, run.File("accelerate.csv"));
-        var figures = AccelerationFigures.WriteAll(result, run.Staging);
-        var rows = SummaryRows(result);
-        new RunManifest
+        var manifest = new RunManifest
         {
             Command = "accelerate",
             Arguments = args,
@@ -136,107 +130,11 @@ public static class AccelerateCommand
             TimingsSeconds = new()
             {
                 ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds,
-                ["analysis"] = result.Run.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds,
+                ["analysis"] = result.Run.TotalSeconds,
             },
-        }.Write(run.File("manifest.json"));
-        WriteReport(result, rows, figures, args, run.File("index.html"));
-        run.Commit();
-
-        SummaryTable.Print(output, "diffdyn accelerate (times in OU t)", rows);
-        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
-        return 0;
-    }
-
-    /// <summary>The summary table (terminal and report).</summary>
-    public static List<(string, string)> SummaryRows(AccelerationResult r)
-    {
-        var f = r.Floor;
-        var rows = new List<(string, string)>
-        {
-            ("data", $"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})"),
-            ("reference (held out)", $"{r.Data.Reference} (n = {r.Data.ReferenceN})"),
-            ("denoiser", r.Denoiser),
-            ("features", $"{r.Features} (k = {r.FeatureDimension})"),
-            ("grid", $"{r.Run.Grid}, T = {F(r.Run.TMax, "G4")} → t_min = {F(r.Run.TMin, "G4")}, start {r.Run.BaseStart}"),
-            ("t_skip", $"{F(r.TSkip.Value)} ({r.TSkip.Rule}; {100 * r.TSkip.LogSnrFraction:F0} % of the log-SNR range)"),
-            ("FD floor (perfect sampler)", $"{F(f.Fd, "G4")} ± {F(f.Sd, "G3")} (sd, {f.Subsets} training subsets of {f.SubsetSize}); Gaussian theory {F(f.GaussianTheory, "G4")}"),
         };
-        foreach (var sampler in r.Runs.Select(x => x.Sampler).Distinct())
-            foreach (var start in r.Runs.Select(x => x.Start).Distinct())
-            {
-                var cells = r.Runs.Where(x => x.Sampler == sampler && x.Start == start).OrderBy(x => x.Nfe)
-                    .Select(x => $"{x.Nfe}: {F(x.Fd, "G3")}±{F(x.FdStderr, "G2")}");
-                rows.Add(($"FD {AccelerationFigures.SamplerName(sampler)}, {AccelerationFigures.StartName(start)}", string.Join("  ", cells)));
-            }
-        foreach (var s in r.StepsSaved)
-        {
-            string points = string.Join(", ", s.Points.Select(p => p.Saved is double v ? $"{p.BaselineNfe}: {Bound(p.Kind)}{100 * v:F0}%" : $"{p.BaselineNfe}: at floor"));
-            rows.Add(($"steps saved {AccelerationFigures.SamplerName(s.Sampler)}, {AccelerationFigures.StartName(s.Start)}",
-                $"median {(s.Median is double m ? $"{100 * m:F0} %" : "— (no crossing)")} ({points})"));
-        }
-        double memorized = r.Runs.Where(x => x.Start == AccelerationStart.Baseline).Select(x => x.MemorizedFraction).DefaultIfEmpty(double.NaN).Max();
-        rows.Add(("memorized share, baseline (max over runs)", double.IsFinite(memorized) ? memorized.ToString("P1", Inv) : "—"));
-        var errors = r.Runs.Select(x => x.FdStderr).Where(double.IsFinite).Order().ToArray();
-        rows.Add(("median FD standard error (bootstrap)", errors.Length == 0 ? "—" : F(errors[errors.Length / 2], "G3")));
-        rows.Add(("time", $"{r.Run.TotalSeconds:F1} s (sampling {r.Run.SamplingSeconds:F1} s)"));
-        return rows;
+        return RunSummaryPrinter.Print(output, run.Finish(new AccelerationWriter(), result, manifest, clock));
     }
-
-    private static string Bound(SavedKind kind) => kind switch { SavedKind.AtLeast => "≥", SavedKind.LessThan => "<", _ => "" };
-
-    private static string F(double v, string format = "F3") => SummaryTable.Number(v, format);
-
-    private static void WriteCsv(AccelerationResult r, string path)
-    {
-        var sb = new StringBuilder("sampler,start,nominalNfe,nfe,steps,startTime,fd,fdStderr,memorizedFraction,wallSeconds\n");
-        foreach (var x in r.Runs)
-            sb.Append(string.Join(',', x.Sampler, x.Start, x.NominalNfe.ToString(Inv), x.Nfe.ToString(Inv), x.Steps.ToString(Inv),
-                x.StartTime.ToString("R", Inv), x.Fd.ToString("R", Inv), x.FdStderr.ToString("R", Inv), x.MemorizedFraction.ToString("R", Inv),
-                x.WallSeconds.ToString("R", Inv))).Append('\n');
-        File.WriteAllText(path, sb.ToString());
-    }
-
-    private static void WriteReport(AccelerationResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption, bool HasSvg)> figures,
-        string[] args, string path)
-    {
-        var report = new HtmlReport("diffdyn accelerate — sample quality at a fixed budget")
-            .Code("diffdyn accelerate " + string.Join(' ', args))
-            .Paragraph("Each sampler runs with N denoiser evaluations per sample from T (baseline), or from t_skip after the closed-form Gaussian " +
-                       "probability-flow jump (analytical teleportation, Wang & Vastola arXiv 2311.10892 / 2412.09726) or a fresh draw from the Gaussian " +
-                       "marginal (Gaussian late start, Raya & Ambrogioni arXiv 2305.19693); the Gaussian is the training data's mean and covariance, and the " +
-                       "jump costs no evaluation. Quality is the Fréchet distance FD = |μ₁ − μ₂|² + tr(C₁ + C₂ − 2(C₁^½ C₂ C₁^½)^½) between the samples " +
-                       "and held-out reference data in the stated feature space (the project's own features, not Inception: not comparable to published FIDs). " +
-                       "Steps saved: for each baseline budget N, the budget N′ at which the shortcut reaches the same FD (monotone fit, interpolated in ln N), " +
-                       "saved = 1 − N′/N. All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }))
-            .Paragraph($"The FD floor is the mean FD of {r.Floor.Subsets} {(r.Floor.Disjoint ? "disjoint" : "overlapping (n < 2S: the spread is underestimated)")} training subsets of {r.Floor.SubsetSize} points to the reference set: what a perfect " +
-                       "sampler reaches at this sample size (FDs within about one floor sd of it are indistinguishable from perfect). The FD errors are bootstrap " +
-                       "standard errors over the generated samples with the reference fixed; the reference is shared by every run.");
-        report.Heading("Figures");
-        foreach (var (file, caption, hasSvg) in figures) report.Figure(file, caption, hasSvg);
-        report.Heading("Files").Links([
-            ("accelerate.json", "every number of this page"),
-            ("accelerate.csv", "one row per sampler × start × NFE: fd, fdStderr, memorizedFraction, wallSeconds"),
-            ("manifest.json", "command, options, seeds, version, runtime, timings"),
-        ]);
-        report.Write(path);
-    }
-
-    /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>
-    private static IDisposable AnalyticScore(SyntheticData? truth, Dataset data)
-    {
-        using var scope = torch.NewDisposeScope();
-        return truth switch
-        {
-            TwoClusterData tc => new TwoClusterDenoiser(torch.tensor(tc.M), tc.Spec.Sigma),
-            GaussianData g => new GaussianDenoiser(torch.zeros(data.Dimension, dtype: torch.ScalarType.Float64),
-                torch.tensor(g.Covariance(), [(long)data.Dimension, data.Dimension])),
-            _ => throw new ArgumentException($"--score analytic needs two-cluster or gaussian data (no closed-form score for {data.Name})."),
-        };
-    }
-
-    private static string TruthName(SyntheticData? truth) => truth switch { TwoClusterData => "two-cluster", GaussianData => "Gaussian", _ => "synthetic" };
 
     internal static IReadOnlyList<SamplerKind> ParseSamplers(string? text)
     {

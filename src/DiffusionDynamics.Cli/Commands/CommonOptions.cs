@@ -47,6 +47,21 @@ public sealed class CommonOptions
     /// <summary>The command line without the command token, for manifests and reports.</summary>
     public static string[] Arguments(ParseResult p) => p.Tokens.Where(t => t.Type != System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToArray();
 
+    /// <summary>Adds the validator "NAME must be finite and &gt; 0." to a real option.</summary>
+    public static void Positive(Option<double> option) =>
+        option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
+
+    /// <summary>"0.1,1e-3" → distinct ascending finite times &gt; 0; null/empty → null; throws <see cref="ArgumentException"/> naming <paramref name="option"/>.</summary>
+    public static double[]? ParseTimes(string? text, string option = "--times")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+                ? v : throw new ArgumentException($"{option}: '{s}' is not a finite time > 0.")).Order().ToArray();
+        if (values.Distinct().Count() != values.Length) throw new ArgumentException($"{option}: times must be distinct.");
+        return values;
+    }
+
     public DataRequest DataRequest(ParseResult p) => new(
         Spec: p.GetValue(Data) ?? "builtin",
         LabelsPath: p.GetValue(Labels),

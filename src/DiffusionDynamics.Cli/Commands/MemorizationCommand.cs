@@ -70,62 +70,28 @@ public static class MemorizationCommand
         var datasets = sizes.ToDictionary(n => n, n => (request with { Count = n }).Load());
         // Sizes may be added on resume; everything else must match the finished sizes.
         var sweep = SweepState<MemorizationPoint>.Open(outDir, new { data = request, network = networkFor(datasets[sizes[0]]), training, evaluation }, resume);
-        foreach (int n in sizes)
+        var points = SizeSweep.Run(sizes, sweep, n =>
         {
-            if (sweep.TryGet(n, out _))
-            {
-                output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})");
-                continue;
-            }
             var data = datasets[n];
             string modelDir = Path.Combine(outDir, $"n-{n}");
             var net = networkFor(data);
             output.WriteLine($"n = {n}: training a {net.Kind} on {data.Count} points ({training.Steps} steps)");
-            var trained = ProgressDisplay.RunStages(output, report => Trainer.Train(data, net, training, modelDir, resume: true,
-                new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps))));
+            var point = ProgressDisplay.RunStages(output, report => MemorizationSweep.RunSize(data, net, training, evaluation, modelDir,
+                new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps)),
+                new InlineProgress<long>(done => report($"n = {n} sampling", "", done, evaluation.Steps))));
             // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.
             File.WriteAllText(Path.Combine(modelDir, TrainCommand.DataRequestFile), JsonSerializer.Serialize(request with { Count = n }, RunManifest.JsonOptions));
-            using var model = Checkpoint.LoadDenoiser(modelDir, ema: true);
-            var point = ProgressDisplay.Run(output, $"n = {n} sampling", evaluation.Steps, progress => MemorizationSweep.Evaluate(data, model, evaluation, progress))
-                with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };
-            sweep.Add(n, point);
-        }
-        var points = sweep.PointsAt(sizes);
-
-        var first = datasets[sizes[0]];
-        var result = new MemorizationResult("OU time t", first.Name, first.Dimension, points);
-        File.WriteAllText(Path.Combine(outDir, "memorization.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-        Csv.WriteTable(Path.Combine(outDir, "memorization.csv"),
-            ["n", "memorizedFraction", "memorizedStderr", "lastChangeMean", "lastChangeStd", "gaussianCollapseTime", "spectrumCollapseTime", "finalLoss", "trainingSeconds"],
-            points.Select(p => new[] { p.N, p.MemorizedFraction, p.MemorizedStderr, p.LastChangeMean, p.LastChangeStd, p.GaussianCollapseTime, p.SpectrumCollapseTime ?? double.NaN,
-                p.Training?.FinalLoss ?? double.NaN, p.Training?.Seconds ?? double.NaN }));
-        var figures = MemorizationFigures.WriteAll(result, outDir);
-        var rows = points.Select(p => ($"n = {p.N}",
-            $"memorized {p.MemorizedFraction.ToString("P0", Inv)} ± {p.MemorizedStderr.ToString("P0", Inv)}, t̂_C {p.LastChangeMean:F3}, " +
-            $"t_C Gaussian {p.GaussianCollapseTime:F3} / with the data's spectrum {SummaryTable.Number(p.SpectrumCollapseTime, "F3")}, score distance at t = {p.ScoreDistance[0].T:G2}: {p.ScoreDistance[0].RelativeError:F3}")).ToList();
-        new RunManifest
+            return point;
+        }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})"));
+        var result = MemorizationSweep.Assemble(datasets[sizes[0]], points);
+        var manifest = new RunManifest
         {
             Command = "memorization",
             Arguments = args,
             Options = new { data = request, sizes, training, evaluation },
             Seed = training.Seed,
-            TimingsSeconds = new() { ["total"] = clock.Elapsed.TotalSeconds },
-        }.Write(Path.Combine(outDir, "manifest.json"));
-        var html = new HtmlReport("diffdyn memorization — trained networks against training-set size")
-            .Code("diffdyn memorization " + string.Join(' ', args))
-            .Paragraph("A network trained on few data reproduces the exact empirical score and copies training points; on many data it generalizes " +
-                       "(Biroli et al. 2024, arXiv 2402.18491). Per size: the share of generated samples that copy a training point, the last change " +
-                       "of the nearest training point along trajectories (t̂_C) beside the Gaussian-data t_C(n) (isotropic, and with the training set's covariance " +
-                       "spectrum, the root of ln n = ½ Σ_k ln(1 + λ_k/(e^{2t} − 1))), and the distance of the learned score " +
-                       "to the exact empirical score. Times are OU times t.")
-            .Heading("Summary")
-            .Table(["size", "result"], rows.Select(r => (IReadOnlyList<string>)new[] { r.Item1, r.Item2 }));
-        html.Heading("Figures");
-        foreach (var (file, caption) in figures) html.Figure(file, caption);
-        html.Heading("Files").Links([("memorization.json", "all numbers"), ("memorization.csv", "one row per size"), (SweepFile, "finished sizes (resume state)"), ("manifest.json", "command, options, timings")]);
-        html.Write(Path.Combine(outDir, "index.html"));
-        SummaryTable.Print(output, "diffdyn memorization", rows);
-        output.WriteLine($"results: {Path.Combine(outDir, "index.html")}");
-        return 0;
+        };
+        using var run = RunOutput.InPlace(outDir);
+        return RunSummaryPrinter.Print(output, run.Finish(new MemorizationWriter(), result, manifest, clock));
     }
 }

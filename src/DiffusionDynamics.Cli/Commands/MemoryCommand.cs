@@ -53,23 +53,23 @@ public static class MemoryCommand
         foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume })
             command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
-        Positive(tMax); Positive(tMin); Positive(deltaM); Positive(deltaS); Positive(landscapeT); Positive(basinTMin); Positive(basinReturn);
+        foreach (var o in new[] { tMax, tMin, deltaM, deltaS, landscapeT, basinTMin, basinReturn }) CommonOptions.Positive(o);
         basinReturn.Validators.Add(r => { if (r.GetValueOrDefault<double>() > 1) r.AddError($"--basin-return must be ≤ 1 (got {r.GetValueOrDefault<double>()})."); });
         sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        times.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        basinLevels.Validators.Add(r => { try { ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
         command.SetAction(p =>
         {
             var request = common.DataRequest(p);
             if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
             var options = new AssociativeMemoryOptions(
-                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: ParseTimes(p.GetValue(times)),
+                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
                 Samples: p.GetValue(samples), SamplerSteps: p.GetValue(steps), TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
                 MemorizedRadius: p.GetValue(deltaM), SpuriousRadius: p.GetValue(deltaS), BasinPoints: p.GetValue(basinPoints),
                 LandscapeSize: p.GetValue(landscapeN), LandscapeTime: p.GetValue(landscapeT), Seed: p.GetValue(common.Seed),
                 FixedPoints: new FixedPointOptions(Starts: p.GetValue(starts)),
-                Basins: new BasinOptions(Levels: ParseTimes(p.GetValue(basinLevels), "--basin-levels"), Trials: p.GetValue(basinTrials),
+                Basins: new BasinOptions(Levels: CommonOptions.ParseTimes(p.GetValue(basinLevels), "--basin-levels"), Trials: p.GetValue(basinTrials),
                     TMin: p.GetValue(basinTMin), ReturnFraction: p.GetValue(basinReturn)));
             options.Validate();
             var training = p.GetValue(train)
@@ -82,19 +82,6 @@ public static class MemoryCommand
         return command;
     }
 
-
-    private static void Positive(Option<double> option) =>
-        option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
-
-    private static double[]? ParseTimes(string? text, string option = "--times")
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
-            double.TryParse(s, NumberStyles.Float, Inv, out double v) && v > 0 && double.IsFinite(v)
-                ? v : throw new ArgumentException($"{option}: '{s}' is not a finite time > 0.")).Order().ToArray();
-        if (values.Distinct().Count() != values.Length) throw new ArgumentException($"{option}: times must be distinct.");
-        return values;
-    }
 
     /// <summary>
     /// Runs the experiment as a resumable sweep over the sizes and writes the results folder; exceptions propagate to <see cref="CliApp"/>.
@@ -116,132 +103,26 @@ public static class MemoryCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
                          $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size");
         bool isCircle = truth is CircleData;
-        string? modelName = training is null ? null : $"trained {network!.Kind} per size ({training.Steps} steps, EMA)";
-        foreach (int n in options.Sizes)
+        var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
         {
-            if (sweep.TryGet(n, out _))
-            {
-                output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})");
-                continue;
-            }
-            var size = ProgressDisplay.RunStages(output, report =>
-            {
-                Func<Dataset, IDenoiser>? modelFor = training is null ? null : subset =>
-                {
-                    string dir = Path.Combine(outDir, "models", $"n-{subset.Count}");
-                    Trainer.Train(subset, network!, training, dir, resume: true,
-                        new InlineProgress<TrainingProgress>(q => report($"n = {subset.Count}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken);
-                    return Checkpoint.LoadDenoiser(dir, ema: true);
-                };
-                return AssociativeMemoryExperiment.RunSize(data, options, n, isCircle,
-                    new StageProgress(report), cancellationToken, modelFor);
-            });
-            sweep.Add(n, size);
+            var size = ProgressDisplay.RunStages(output, report => AssociativeMemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
+                training is null ? null : AssociativeMemoryExperiment.TrainedPerSize(network!, training, outDir,
+                    m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
-        }
-        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle,
-            sweep.PointsAt(options.Sizes),
-            modelName, sweep.Points.Sum(r => r.Point.Seconds));
-
-        File.WriteAllText(Path.Combine(outDir, "memory.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-        WriteCsv(result, Path.Combine(outDir, "memory.csv"));
-        WriteFixedPointCsv(result, Path.Combine(outDir, "fixed-points.csv"));
-        WriteBasinCsv(result, Path.Combine(outDir, "basins.csv"));
-        var figures = MemoryFigures.WriteAll(result, outDir);
-        var rows = SummaryRows(result);
-        new RunManifest
+            return size;
+        }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
+        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle, sizes,
+            training is null ? null : AssociativeMemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
+        var manifest = new RunManifest
         {
             Command = "memory",
             Arguments = args,
             Options = new { data = request, memory = options, training, network, resume },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["analysis"] = result.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds },
-        }.Write(Path.Combine(outDir, "manifest.json"));
-        WriteReport(result, rows, figures, args, Path.Combine(outDir, "index.html"));
-
-        SummaryTable.Print(output, "diffdyn memory (times in OU t)", rows);
-        output.WriteLine($"results: {outDir}{Path.DirectorySeparatorChar}index.html");
-        return 0;
+            TimingsSeconds = new() { ["analysis"] = result.TotalSeconds },
+        };
+        using var run = RunOutput.InPlace(outDir);
+        return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, manifest, clock));
     }
-
-    private static string F(double v, string format = "F3") => SummaryTable.Number(v, format);
-
-    /// <summary>The summary table (terminal and report).</summary>
-    public static List<(string, string)> SummaryRows(AssociativeMemoryResult r)
-    {
-        var rows = new List<(string, string)> { ("data", $"{r.Data} (d = {r.D})"), ("score", r.Score) };
-        if (r.CriticalTime is double tc) rows.Add(("circle: ring appears below t_c = ½ ln 1.5", F(tc)));
-        foreach (var s in r.Sizes)
-        {
-            var peak = s.FixedPoints.MaxBy(f => f.Spurious)!;
-            rows.Add(($"n = {s.N}: samples memorized / spurious / generalized",
-                $"{s.Memorized.ToString("P0", Inv)} / {s.Spurious.ToString("P0", Inv)} / {s.Generalized.ToString("P0", Inv)} (h = {F(s.Spacing, "G3")}, δ_m = {F(s.DeltaM, "G3")})"));
-            rows.Add(($"n = {s.N}: fixed points at t = {F(s.FixedPoints[0].T, "G3")} (training / spurious)", $"{s.FixedPoints[0].Training} / {s.FixedPoints[0].Spurious}"));
-            rows.Add(($"n = {s.N}: most spurious fixed points", $"{peak.Spurious} at t = {F(peak.T, "G3")}" +
-                (peak.TheoryRingRadius is double R ? $" (radius {F(peak.MeanRadius)}, theory {F(R)})" : "")));
-            if (s.ModelFixedPoints is { Count: > 0 } net)
-            {
-                var first = net[0];
-                var most = net.MaxBy(f => f.Spurious)!;
-                rows.Add(($"n = {s.N}: network fixed points at t = {F(first.T, "G3")} (training / spurious)",
-                    $"{first.Training} / {first.Spurious}; most spurious {most.Spurious} at t = {F(most.T, "G3")}"));
-            }
-            if (s.Basins.Count > 0)
-                rows.Add(($"n = {s.N}: median basin size (memorized / all samples)",
-                    $"{s.BasinMemorized.MedianText()} ({s.BasinMemorized.Count} memorized) / {s.BasinAll.MedianText()} ({s.BasinAll.Count}; " +
-                    $"{s.BasinAll.BelowSmallest} below the smallest level {F(r.BasinLevels[0], "G2")})"));
-        }
-        rows.Add(("time", $"{r.TotalSeconds:F1} s"));
-        return rows;
-    }
-
-    /// <summary>Censoring as a number for the CSV files: −1 below the smallest level, 0 measured, +1 at or above the largest.</summary>
-    private static double Code(BasinCensoring c) => c switch { BasinCensoring.BelowSmallest => -1, BasinCensoring.AboveLargest => 1, _ => 0 };
-
-    private static void WriteCsv(AssociativeMemoryResult r, string path) =>
-        Csv.WriteTable(path, ["n", "spacing", "deltaM", "deltaS", "memorized", "spurious", "generalized", "shareStderrMax",
-                "basinMedian", "basinMedianCensored", "basinBelowSmallest", "basinCount",
-                "memorizedBasinMedian", "memorizedBasinMedianCensored", "memorizedBasinBelowSmallest", "memorizedBasinCount", "seconds"],
-            r.Sizes.Select(s => new[] { s.N, s.Spacing, s.DeltaM, s.DeltaS, s.Memorized, s.Spurious, s.Generalized, s.ShareStderrMax,
-                s.BasinAll.Median, Code(s.BasinAll.MedianCensoring), s.BasinAll.BelowSmallest, s.BasinAll.Count,
-                s.BasinMemorized.Median, Code(s.BasinMemorized.MedianCensoring), s.BasinMemorized.BelowSmallest, s.BasinMemorized.Count, s.Seconds }));
-
-    private static void WriteBasinCsv(AssociativeMemoryResult r, string path) =>
-        Csv.WriteTable(path, ["n", "sample", "memorized", "returnRadius", "basin", "censored"],
-            r.Sizes.SelectMany(s => s.Basins.Select((b, i) => new[] { s.N, i, s.BasinKinds[i] == SampleKind.Memorized ? 1 : 0, b.ReturnRadius, b.Size, Code(b.Censoring) })));
-
-    /// <summary>One row per size, map (0 = exact ln P_t^e, 1 = the network's own map) and time.</summary>
-    private static void WriteFixedPointCsv(AssociativeMemoryResult r, string path) =>
-        Csv.WriteTable(path, ["n", "network", "t", "beta", "count", "training", "spurious", "stable", "converged", "starts", "meanRadius", "theoryRingRadius"],
-            r.Sizes.SelectMany(s => s.FixedPoints.Select(f => (Network: 0, F: f)).Concat((s.ModelFixedPoints ?? []).Select(f => (Network: 1, F: f)))
-                .Select(x => new[] { s.N, x.Network, x.F.T, x.F.Beta, x.F.Count, x.F.Training, x.F.Spurious, x.F.Stable, x.F.Converged, x.F.Starts,
-                    x.F.MeanRadius, x.F.TheoryRingRadius ?? double.NaN })));
-
-    private static void WriteReport(AssociativeMemoryResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption)> figures, string[] args, string path)
-    {
-        var report = new HtmlReport("diffdyn memory — associative memory, spurious states and basins")
-            .Code("diffdyn memory " + string.Join(' ', args))
-            .Paragraph("At OU time t the empirical density in rescaled coordinates y = e^t x is a sum of Gaussians of variance e^{2t} − 1 around the " +
-                       "training points, so −ln P_t^e = β E(y) + const with the associative-memory energy E(y) = −(1/β) ln Σ_μ exp(−β|y − ξ_μ|²), " +
-                       "β = 1/(2(e^{2t} − 1)) (Pham, Raya, Negri, Zaki, Ambrogioni & Krotov 2025, arXiv 2505.21777). Its minima are the attracting fixed points " +
-                       "of y ← D(e^{−t} y, t); they are labelled training (within δ_m of a training point) or spurious. δ_m, δ_s are multiples of h, the median " +
-                       "nearest-neighbour distance of the training points. The basin size of a generated sample a is the largest re-noising level t " +
-                       "from which PF-ODE denoising (down to a time below the smallest level) ends within ρ(a) of a with probability ≥ 0.9 at that and " +
-                       "every smaller level; ρ(a) is a fraction (default ½) of the distance from a to the nearest training point other than the one it " +
-                       "copies, so returning means not landing on a neighbour. Basins failing even at the smallest level are censored (\"< smallest level\"); " +
-                       "medians are lower medians with censored values ordered first. For two points at distance s the basin is ½ ln(1 + (s/2)²/Φ⁻¹(0.9)²) ≈ s²/13.")
-            .Summary(rows);
-        report.Figures(figures);
-        report.Heading("Files").Links([
-            ("memory.json", "every number of this page (OU times), incl. fixed points of the landscape"),
-            ("memory.csv", "per size: sample shares, spacing, thresholds, median basin sizes (all / memorized; censored: −1 below the smallest level)"),
-            ("basins.csv", "per basin sample: size n, sample index, memorized (1/0), return radius, basin size, censored (−1 below the smallest level, +1 at the largest)"),
-            ("sweep.json", "finished sizes with every number (resume state of --resume)"),
-            ("fixed-points.csv", "per size, map (network 0: exact ln P_t^e, 1: the trained network's own map) and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
-            ("manifest.json", "command, options, seeds, version, runtime, timings"),
-        ]);
-        report.Write(path);
-    }
-
 }

@@ -17,8 +17,6 @@ namespace DiffusionDynamics.Cli.Commands;
 /// </summary>
 public static class RegimesCommand
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static Command Build()
     {
         var common = new CommonOptions();
@@ -44,10 +42,8 @@ public static class RegimesCommand
 
         command.SetAction(p =>
         {
-            var request = common.DataRequest(p);
             string? modelDir = p.GetValue(model);
-            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
-            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
+            var request = DenoiserChoice.Request(p, common, modelDir);
             var options = new RegimesOptions(
                 Pairs: p.GetValue(pairs), Steps: p.GetValue(steps), BranchCount: p.GetValue(branches),
                 BranchMin: p.GetValue(branchMin), BranchMax: p.GetValue(branchMax),
@@ -69,108 +65,23 @@ public static class RegimesCommand
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
-        using var trained = modelDir is null ? null : TrainedModel.Load(modelDir, data);
-        using var run = RunDirectory.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}" +
+        using var trained = DenoiserChoice.Trained(modelDir, data);
+        using var run = RunOutput.Create(outDir);
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
         var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
-
-        File.WriteAllText(run.File("regimes.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-        if (exact is not null) File.WriteAllText(run.File("regimes-exact.json"), JsonSerializer.Serialize(exact, RunManifest.JsonOptions));
-        WriteCsv(result, run.File("regimes.csv"));
-        var figures = RegimesFigures.WriteAll(result, data, run.Staging);
-        var rows = SummaryRows(result);
-        if (exact is not null)
-        {
-            var exactRows = SummaryRows(exact);
-            // Rows that differ show "model | exact"; data, theory and the class rule are the same for both.
-            rows = rows.Select(r =>
-            {
-                string other = exactRows.FirstOrDefault(e => e.Item1 == r.Item1).Item2 ?? "—";
-                return other == r.Item2 ? r : (r.Item1, r.Item2 + "  |  exact: " + other);
-            }).ToList();
-            rows.Insert(0, ("score", $"trained model ({modelDir})  |  exact: exact empirical score of the same training set"));
-        }
-        new RunManifest
+        var manifest = new RunManifest
         {
             Command = "regimes",
             Arguments = args,
             Options = new { data = request, regimes = options, model = modelDir },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds, ["total"] = clock.Elapsed.TotalSeconds },
-        }.Write(run.File("manifest.json"));
-        WriteReport(result, rows, figures, args, run.File("index.html"));
-        run.Commit();
-
-        SummaryTable.Print(output, "diffdyn regimes (times in OU t)", rows);
-        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
-        return 0;
-    }
-
-    private static string F(double? v, string format = "F3") => SummaryTable.Number(v, format);
-
-    /// <summary>The summary table (shared by the terminal and the report).</summary>
-    public static List<(string, string)> SummaryRows(RegimesResult r)
-    {
-        var s = r.Speciation;
-        var c = r.Collapse;
-        var rows = new List<(string, string)>
-        {
-            ("data", $"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})"),
-            ("Λ (top eigenvalue of the covariance)", F(r.Data.LambdaMax, "G5")),
-            ("t_S theory = ½ ln Λ", F(s.Theory) + (s.TheoryDefined ? "" : " (Λ ≤ 1: undefined)")),
-            ("t_S measured (cloning)", s.Measured is null ? "—" : $"{F(s.Measured)} ± {F(s.Stderr)}"),
-            ("classes", s.ClassRule),
-            ("φ∞ / crossing level φ̃", $"{F(s.PhiInfinity)} / {F(s.NormalizedLevel)} (two-cluster φ(t_S) = {F(s.ReferencePhi, "F4")})"),
-            ("t_C theory, Gaussian data (σ² = tr C/d)", F(c.TheoryGaussian)),
+            TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds },
         };
-        if (c.TheoryAnisotropic is not null) rows.Add(("t_C theory, Gaussian with the data's spectrum", F(c.TheoryAnisotropic)));
-        if (c.TheoryTwoCluster is not null) rows.Add(("t_C theory, two-cluster model", F(c.TheoryTwoCluster)));
-        rows.Add(("t_C from the excess entropy (f = 0)", c.EntropyCrossing is null ? "— (no sign change)" : $"{F(c.EntropyCrossing)} ± {F(c.EntropyCrossingStderr)}"));
-        rows.Add(("t̂_C last change of nearest point", $"{F(c.LastChangeMean)} (sd {F(c.LastChangeStd)})"));
-        rows.Add(("memorized share (d₁/d₂ < 1/3)", c.MemorizedFraction.ToString("P1", Inv)));
-        if (s.Note is not null) rows.Add(("note", s.Note));
-        rows.Add(("time", $"{r.Run.TotalSeconds:F1} s"));
-        return rows;
+        return RunSummaryPrinter.Print(output, run.Finish(new RegimesWriter(data), new RegimesReport(result, exact, modelDir), manifest, clock));
     }
-
-    private static void WriteCsv(RegimesResult r, string path)
-    {
-        var phi = r.Speciation.Curve.ToDictionary(p => p.T);
-        Csv.WriteTable(path, ["t", "phi", "phiStderr", "phiNormalized", "phiTheory", "phiC", "phiCStderr", "f", "fStderr", "fOverAlpha"],
-            r.Collapse.Curve.Select(c =>
-            {
-                phi.TryGetValue(c.T, out var s);
-                return new[] { c.T, s?.Phi ?? double.NaN, s?.Stderr ?? double.NaN, s?.PhiNormalized ?? double.NaN, s?.Theory ?? double.NaN,
-                    c.PhiC, c.Stderr, c.F, c.FStderr, c.FOverAlpha };
-            }));
-    }
-
-    private static void WriteReport(RegimesResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption)> figures, string[] args, string path)
-    {
-        var report = new HtmlReport("diffdyn regimes — speciation and collapse")
-            .Code("diffdyn regimes " + string.Join(' ', args))
-            .Paragraph("Regime I (t > t_S): noise, no class chosen. Regime II (t_C < t < t_S): features form, the dynamics generalizes. " +
-                       "Regime III (t < t_C): trajectories are captured by single training points (Biroli, Bonnaire, De Bortoli & Mézard 2024, arXiv 2402.18491). " +
-                       "All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z. The score is the exact empirical score of the training set.")
-            .Heading("Summary")
-            .Table(["quantity", "value"], rows.Select(x => (IReadOnlyList<string>)new[] { x.Item1, x.Item2 }))
-            .Paragraph($"Speciation: classes from {r.Speciation.ClassRule}; φ∞ = Σ p_c² = {F(r.Speciation.PhiInfinity)}; measured t_S is where " +
-                       $"φ̃ = (φ − φ∞)/(1 − φ∞) falls through {F(r.Speciation.NormalizedLevel, "F4")}, the two-cluster model's normalized value at its t_S " +
-                       $"(φ(t_S) = {F(r.Speciation.ReferencePhi, "F4")} by quadrature); error from {r.Speciation.BootstrapCrossings} bootstrap resamples of the clone pairs. " +
-                       "The Gaussian-data t_C is the prediction for Gaussian data with this n and d, not a claim about these data.");
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption, hasSvg: file != "samples-vs-nearest.png");
-        report.Heading("Files").Links([
-            ("regimes.json", "every number of this page (OU times)"),
-            ("regimes.csv", "the curves: φ, φ̃, φ_C, f, f/α per branch time"),
-            ("manifest.json", "command, options, seeds, version, runtime, timings"),
-        ]);
-        report.Write(path);
-    }
-
 }

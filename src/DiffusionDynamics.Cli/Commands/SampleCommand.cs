@@ -18,8 +18,6 @@ namespace DiffusionDynamics.Cli.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     /// <summary>CLI names of the samplers.</summary>
     public static IReadOnlyDictionary<string, SamplerKind> SamplerNames { get; } = new Dictionary<string, SamplerKind>
     {
@@ -70,10 +68,8 @@ public static class SampleCommand
         command.SetAction(p =>
         {
             var output = p.InvocationConfiguration.Output;
-            var request = common.DataRequest(p);
             string? modelDir = p.GetValue(model);
-            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
-            if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
+            var request = DenoiserChoice.Request(p, common, modelDir);
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
                 Sampler: SamplerNames[p.GetValue(sampler) ?? "sde"],
@@ -99,65 +95,11 @@ public static class SampleCommand
         var clock = Stopwatch.StartNew();
         var data = request.Load();
         double loadSeconds = clock.Elapsed.TotalSeconds;
-        using var run = RunDirectory.Create(outDir);
-        var samplerGrid = options.SamplerGrid();
-        var start = options.StartRule;
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {samplerGrid.Steps} {options.Sampler} steps from t = {samplerGrid.Start.ToString("G4", Inv)} to t_min = {samplerGrid.End.ToString("G4", Inv)} (start: {StartText(start, options.FullGrid().Start)})");
-        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * samplerGrid.Steps;
-        using var model = modelDir is null ? null : TrainedModel.Load(modelDir, data);
+        using var run = RunOutput.Create(outDir);
+        output.WriteLine(SampleWriter.Header(data, options));
+        long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.SamplerGrid().Steps;
+        using var model = DenoiserChoice.Trained(modelDir, data);
         var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
-
-        // Results on disk.
-        var shape = new[] { result.Count }.Concat(data.ItemShape).ToArray();
-        Npy.Write(run.File("samples.npy"), result.Samples, shape);
-        var nn = result.Neighbours;
-        var ratios = nn.Ratios;
-        var memorized = nn.Memorized();
-        Csv.WriteTable(run.File("nearest.csv"), ["sample", "nearest", "distance1", "second", "distance2", "ratio", "memorized"],
-            Enumerable.Range(0, result.Count).Select(i => new double[] { i, nn.Nearest[i], nn.NearestDistance[i], nn.SecondNearest[i], nn.SecondDistance[i], ratios[i], memorized[i] ? 1 : 0 }));
-        var summary = new
-        {
-            clock = "OU time t",
-            data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
-            sampler = new
-            {
-                kind = options.Sampler.ToString(), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
-                samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
-                precision = options.Precision.ToString(), ddimEta = options.DdimEta,
-            },
-            samples = result.Count,
-            memorizedFraction = result.MemorizedFraction,
-            meanNearestDistance = nn.NearestDistance.Average(),
-            medianRatio = Median(ratios),
-            samplingSeconds = result.SamplingSeconds,
-            gaussianFitSeconds = result.GaussianFitSeconds,
-        };
-        File.WriteAllText(run.File("sample.json"), JsonSerializer.Serialize(summary, RunManifest.JsonOptions));
-
-        var figures = new List<(string File, string Caption)>();
-        if (data.IsImage)
-            figures.Add((SampleFigures.SamplesBesideNearest(result, data, run.Staging),
-                "Generated samples (left of each pair) beside their nearest training image (right)."));
-        else
-            figures.Add((SampleFigures.Scatter(result, data, run.Staging), "Training points and generated samples (first two coordinates)."));
-        figures.Add((SampleFigures.RatioHistogram(result, run.Staging),
-            "Nearest/second-nearest training distance ratio; below 1/3 a sample counts as a copy (Biroli et al. 2024)."));
-
-        var rows = new List<(string, string)>
-        {
-            ("data", data.Name),
-            ("training points n", data.Count.ToString(Inv)),
-            ("dimension d", data.Dimension.ToString(Inv)),
-            ("score", modelDir is null ? "exact empirical score" : $"trained model {modelDir}"),
-            ("sampler", $"{options.Sampler}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
-            ("grid", samplerGrid.Name),
-            ("start", StartText(start, options.FullGrid().Start)),
-            ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),
-            ("samples", result.Count.ToString(Inv)),
-            ("memorized share (d₁/d₂ < 1/3)", result.MemorizedFraction.ToString("P1", Inv)),
-            ("median d₁/d₂", Median(ratios).ToString("F3", Inv)),
-            ("sampling time", $"{result.SamplingSeconds:F1} s" + (start.UsesGaussian ? $" (+ {result.GaussianFitSeconds:F1} s fitting the data's Gaussian once)" : "")),
-        };
         var manifest = new RunManifest
         {
             Command = "sample",
@@ -165,41 +107,8 @@ public static class SampleCommand
             Options = new { data = request, sampling = options },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds, ["total"] = clock.Elapsed.TotalSeconds },
+            TimingsSeconds = new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds },
         };
-        manifest.Write(run.File("manifest.json"));
-        var report = new HtmlReport("diffdyn sample — generation with the exact empirical score")
-            .Code("diffdyn sample " + string.Join(' ', args))
-            .Summary(rows);
-        report.Heading("Figures");
-        foreach (var (file, caption) in figures) report.Figure(file, caption, hasSvg: File.Exists(run.File(Path.ChangeExtension(file, ".svg"))));
-        report.Heading("Files").Links([
-            ("samples.npy", "generated samples, float32, shape [S, item shape]"),
-            ("nearest.csv", "nearest and second-nearest training points and distances per sample"),
-            ("sample.json", "summary numbers"),
-            ("manifest.json", "command, options, seed, version, runtime, timings"),
-        ]);
-        report.Paragraph("Times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.");
-        report.Write(run.File("index.html"));
-        run.Commit();
-
-        SummaryTable.Print(output, "diffdyn sample", rows);
-        output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
-        return 0;
-    }
-
-    private static string StartText(Sampling.StartOptions start, double T) => start.Kind switch
-    {
-        Sampling.StartKind.Noise => $"x(T) ~ N(0, I) at T = {T.ToString("G4", Inv)}",
-        Sampling.StartKind.ForwardMarginal => $"exact draw from P_T of the data at T = {T.ToString("G4", Inv)}",
-        Sampling.StartKind.Teleport => $"teleport: N(0, I) at T = {T.ToString("G4", Inv)}, Gaussian PF-ODE jump to t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
-        _ => $"Gaussian late start: x(t_skip) ~ N(e^-t m, e^-2t C + Δ I) at t_skip = {start.TimeSkip!.Value.ToString(Inv)}",
-    };
-
-    private static double Median(double[] values)
-    {
-        var finite = values.Where(double.IsFinite).OrderBy(v => v).ToArray();
-        if (finite.Length == 0) return double.NaN;
-        return finite.Length % 2 == 1 ? finite[finite.Length / 2] : 0.5 * (finite[finite.Length / 2 - 1] + finite[finite.Length / 2]);
+        return RunSummaryPrinter.Print(output, run.Finish(new SampleWriter(), new SampleReport(result, data, options, modelDir), manifest, clock));
     }
 }

@@ -123,157 +123,51 @@ public static class SpectrumCommand
         string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var trainings = new List<(int N, Dataset Data, string? ModelDir)>();
-        LinearManifoldData? manifold;
-        Dataset data;
-        if (modelDirs is { Count: > 1 })
-        {
-            var loaded = modelDirs.Select(dir => (Dir: dir, Loaded: TrainedModel.DataRequestOf(dir).LoadWithTruth())).ToList();
-            foreach (var m in loaded) trainings.Add((m.Loaded.Data.Count, m.Loaded.Data, m.Dir));
-            if (trainings.Select(x => x.N).Distinct().Count() != trainings.Count)
-                throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", trainings.Select(x => x.N))}; each size must appear once.");
-            trainings.Sort((a, b) => a.N.CompareTo(b.N));
-            data = trainings[^1].Data;
-            manifold = SharedManifold(loaded.Select(m => m.Loaded.Truth).ToList());
-        }
-        else
-        {
-            var (all, truth) = request.LoadWithTruth();
-            data = all;
-            manifold = truth as LinearManifoldData;
-            string? single = modelDirs?[0];
-            foreach (int n in sizes ?? [data.Count])
-            {
-                if (manifold is not null && request.Count is null && n != data.Count)
-                    trainings.Add((n, (manifold.Spec with { N = n }).Generate(manifold.Seed).Data, single));
-                else if (n == data.Count) trainings.Add((n, data, single));
-                else if (n < data.Count) trainings.Add((n, data.Subsample(n, request.Seed), single));
-                else throw new ArgumentException($"--sizes: N = {n} exceeds the {data.Count} items of the data (only linear-manifold specs are regenerated per size).");
-            }
-        }
-        if (options.PointKind == SpectrumPoints.Data && trainings.Min(x => x.N) < options.Points)
-            throw new ArgumentException($"--point-count {options.Points} exceeds the smallest training set (N = {trainings.Min(x => x.N)}).");
-        var denoisers = new List<IDisposable>();
+        var models = new List<IDisposable>();
         try
         {
-            var subjects = trainings.Select(tr =>
+            List<SpectrumTraining> trainings;
+            LinearManifoldData? manifold;
+            Dataset data;
+            if (modelDirs is { Count: > 1 })
             {
-                IDenoiser denoiser = tr.ModelDir is null
-                    ? new EmpiricalDenoiser(tr.Data, new EmpiricalDenoiserOptions(Precision.Float64))
-                    : TrainedModel.Load(tr.ModelDir, tr.Data);
-                if (denoiser is IDisposable owned) denoisers.Add(owned);
-                return new SpectrumSubject(tr.N, denoiser, tr.Data, tr.ModelDir is null ? "exact empirical score" : "trained network, autograd VJP");
-            }).ToList();
-            using var run = RunDirectory.Create(outDir);
+                var loaded = TrainedModel.LoadEach(modelDirs);
+                trainings = loaded.Select(m => new SpectrumTraining(m.Data.Count, m.Data, Own(DenoiserChoice.Trained(m.Dir, m.Data)!))).ToList();
+                data = trainings[^1].Data;
+                manifold = SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList());
+            }
+            else
+            {
+                var (all, truth) = request.LoadWithTruth();
+                data = all;
+                manifold = truth as LinearManifoldData;
+                string? single = modelDirs?[0];
+                trainings = SpectrumSweepExperiment.TrainingSets(all, truth, sizes, request.Count is not null, request.Seed)
+                    .Select(tr => single is null ? tr : tr with { Model = Own(DenoiserChoice.Trained(single, tr.Data)!) }).ToList();
+            }
+            var inputs = new SpectrumSweepInputs(trainings, manifold, SpectrumSweepExperiment.DataName(data, trainings.Count));
+            SpectrumSweepExperiment.Check(inputs, options);
+            using var run = RunOutput.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
-            var result = ProgressDisplay.RunStages(output, report =>
-                JacobianSpectrumSweep.Run(subjects, options, manifold is not null && (manifold.Spec.D == data.Dimension) ? manifold : null, new StageProgress(report), DataName(data, trainings.Count)));
-
-            File.WriteAllText(run.File("spectrum.json"), JsonSerializer.Serialize(result, RunManifest.JsonOptions));
-            WriteCsv(result, run.File("spectrum.csv"));
-            var figures = SpectrumFigures.WriteAll(result, run.Staging);
-            var rows = SummaryRows(result);
-            new RunManifest
+            var result = ProgressDisplay.RunStages(output, report => SpectrumSweepExperiment.Run(inputs, options, new StageProgress(report)));
+            var manifest = new RunManifest
             {
                 Command = "spectrum",
                 Arguments = args,
                 Options = new { data = request, sizes, spectrum = options, models = modelDirs },
                 Seed = options.Seed,
                 DataPreprocessing = data.Preprocessing,
-                TimingsSeconds = new() { ["sweep"] = result.Seconds, ["total"] = clock.Elapsed.TotalSeconds },
-            }.Write(run.File("manifest.json"));
-            WriteReport(result, rows, figures, args, run.File("index.html"));
-            run.Commit();
-            SummaryTable.Print(output, "diffdyn spectrum (times in OU t)", rows);
-            output.WriteLine($"results: {run.Target}{Path.DirectorySeparatorChar}index.html");
-            return 0;
+                TimingsSeconds = new() { ["sweep"] = result.Seconds },
+            };
+            return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));
         }
         finally
         {
-            foreach (var e in denoisers) e.Dispose();
+            foreach (var m in models) m.Dispose();
         }
+
+        T Own<T>(T value) where T : IDisposable { models.Add(value); return value; }
     }
-
-    /// <summary>
-    /// The linear-manifold truth shared by every model's training set (same stds and directions; only N differs), or null when
-    /// any is not linear-manifold data or they differ — the theory then does not apply to the sweep as a whole.
-    /// </summary>
-    private static LinearManifoldData? SharedManifold(IReadOnlyList<SyntheticData?> truths)
-    {
-        if (truths.Any(t => t is not LinearManifoldData)) return null;
-        var all = truths.Cast<LinearManifoldData>().ToList();
-        var first = all[0];
-        bool same = all.All(m => m.Spec.D == first.Spec.D && m.Spec.Stds.SequenceEqual(first.Spec.Stds)
-            && (m.Basis is null ? first.Basis is null : first.Basis is not null && m.Basis.SequenceEqual(first.Basis)));
-        return same ? first : null;
-    }
-
-    /// <summary>The data's name, with the sizes' note when they are regenerated or subsampled from it.</summary>
-    private static string DataName(Dataset data, int sizes) => sizes > 1 ? $"{data.Name} (one training set per size)" : data.Name;
-
-    private static string F(double? v, string format = "G3") => SummaryTable.Number(v, format);
-
-    /// <summary>The summary table (shared by the terminal and the report).</summary>
-    public static List<(string, string)> SummaryRows(JacobianSpectrumResult r)
-    {
-        var rows = new List<(string, string)>
-        {
-            ("data", $"{r.DataName} (d = {r.D})"),
-            ("points / times", $"{r.Options.PointKind.ToString().ToLowerInvariant()} / {r.Options.Times} in [{F(r.Options.TMin)}, {F(r.Options.TMax)}]"),
-            ("gap rule", $"tangent ⇔ ν = Δ_t σ_k(J_s) < τ = {F(r.Options.SpectrumOptions.GapThreshold)}"),
-        };
-        foreach (var s in r.Sizes)
-        {
-            var peak = s.Curve.MaxBy(c => c.TangentDimension)!;
-            rows.Add(($"N = {s.N}: max tangent dimension", $"{peak.TangentDimension:F2} at t = {F(peak.T)}" + (peak.PredictedTangentDimension is int p ? $" (theory there: {p})" : "")));
-            if (s.CollapseTime is not null)
-                rows.Add(($"N = {s.N}: whole-point collapse t_C", $"{F(s.CollapseTime)} (ln N = ½ Σ ln(1 + s_i²/σ²), {(r.Stds is null ? "Gaussian with the data's spectrum" : "the manifold's stds")})"));
-            if (s.Losses is null) continue;
-            foreach (var l in s.Losses)
-                rows.Add(($"N = {s.N}: std {F(l.Std)} ×{l.Count} loss, onset | lost", $"measured {F(l.MeasuredOnsetTime)} | {F(l.MeasuredLossTime)}  ·  theory t_loss = {F(l.TheoryLossTime)} | t_C = {F(s.CollapseTime)}"));
-        }
-        rows.Add(("time", $"{r.Seconds:F1} s"));
-        return rows;
-    }
-
-    private static void WriteCsv(JacobianSpectrumResult r, string path)
-    {
-        int groups = r.Sizes.FirstOrDefault(s => s.Losses is not null)?.Losses!.Count ?? 0;
-        var header = new List<string> { "N", "t", "noiseVariance", "tangentDimension", "tangentStderr", "predictedTangentDimension" };
-        for (int g = 0; g < groups; g++) header.Add($"nuSubspace{g}");
-        for (int k = 0; k < r.Sizes[0].Curve[0].MeanSpectrum.Length; k++) header.Add($"nu{k + 1}");
-        Csv.WriteTable(path, header.ToArray(), r.Sizes.SelectMany(s => s.Curve.Select(c =>
-        {
-            var row = new List<double> { s.N, c.T, c.NoiseVariance, c.TangentDimension, c.TangentStderr, c.PredictedTangentDimension ?? double.NaN };
-            for (int g = 0; g < groups; g++) row.Add(c.SubspaceValues?[g] ?? double.NaN);
-            row.AddRange(c.MeanSpectrum);
-            return row.ToArray();
-        })));
-    }
-
-    private static void WriteReport(JacobianSpectrumResult r, List<(string, string)> rows, IReadOnlyList<(string File, string Caption)> figures, string[] args, string path)
-    {
-        var report = new HtmlReport("diffdyn spectrum — Jacobian spectra and the loss of dimensions")
-            .Code("diffdyn spectrum " + string.Join(' ', args))
-            .Paragraph("The Jacobian of the score J_s = ∂∇ln P_t at chosen points, normalized as ν_k = Δ_t σ_k(J_s) so that pure noise gives 1 and directions along " +
-                       "which the learned density still spreads give ≈ 0 (for the empirical score −Δ_t J_s = I − e^{-2t} Cov_w(a)/Δ_t, the posterior-weighted covariance). " +
-                       "The tangent dimension is the count of ν_k below τ. Linear-manifold theory (Achilli et al. 2024, arXiv 2410.08727): a direction of std s is lost when the " +
-                       "VE noise variance σ² = e^{2t} − 1 falls below s²/(2 ln N), i.e. for OU t < t_loss = ½ ln(1 + s²/(2 ln N)); it is resolved above the noise while σ² < s². " +
-                       "At finite d the posterior also condenses on one training point at the collapse time t_C of the whole spectrum, the root of " +
-                       "ln N = ½ Σ_i ln(1 + s_i²/σ²) (Biroli et al. 2024), which removes every remaining direction; the predicted tangent dimension counts the " +
-                       "directions with max(t_loss, t_C) < t < ½ ln(1 + s²). Measured per subspace: the onset (the t of smallest ν, below which memorization " +
-                       "pushes ν back up), compared with t_loss, and the t where ν climbs back through τ (the loss is complete), compared with t_C. " +
-                       "All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z.")
-            .Summary(rows);
-        report.Figures(figures);
-        report.Heading("Files").Links([
-            ("spectrum.json", "every number of this page (OU times)"),
-            ("spectrum.csv", "per size and t: tangent dimension, prediction, ν per subspace, mean sorted spectrum"),
-            ("manifest.json", "command, options, seeds, version, runtime, timings"),
-        ]);
-        report.Write(path);
-    }
-
 }

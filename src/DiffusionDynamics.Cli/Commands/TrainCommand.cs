@@ -92,47 +92,20 @@ public static class TrainCommand
 
         string report = Path.Combine(outDir, "report");
         if (Directory.Exists(report)) Directory.Delete(report, true);
-        Directory.CreateDirectory(report);
-        Npy.Write(Path.Combine(report, "samples.npy"), flat, new[] { sampleCount }.Concat(data.ItemShape).ToArray());
-        var figures = new List<(string File, string Caption)>();
-        figures.Add((TrainingFigures.LossCurve(Path.Combine(outDir, "train-log.jsonl"), report), "Training loss (DSM, as logged) against step."));
-        if (data.IsImage)
-            figures.Add((SampleFigures.SamplesBesideNearest(sampling, data, report), "Samples from the EMA model (left of each pair) beside their nearest training image (right)."));
-        else
-            figures.Add((SampleFigures.Scatter(sampling, data, report), "Training points and samples from the EMA model (first two coordinates)."));
-        figures.Add((SampleFigures.RatioHistogram(sampling, report), "Nearest/second-nearest training distance ratio of the samples; below 1/3 a sample is a copy."));
-
-        var rows = new List<(string, string)>
-        {
-            ("data", $"{data.Name} (n = {data.Count}, d = {data.Dimension})"),
-            ("network", $"{networkOptions.Kind}, {result.ParameterCount:N0} parameters"),
-            ("steps", $"{result.Steps} at batch {training.BatchSize}"),
-            ("final loss", result.FinalLoss.ToString("G4", Inv)),
-            ("training time", $"{result.Seconds:F1} s ({result.Steps / Math.Max(result.Seconds, 1e-9):F2} steps/s this run)"),
-            ("peak RSS", $"{PeakRssMegabytes():F0} MB"),
-            ("samples (EMA, 200 SDE steps)", $"{sampleCount} in {sampleSeconds:F1} s"),
-            ("memorized share (d₁/d₂ < 1/3)", sampling.MemorizedFraction.ToString("P1", Inv)),
-            ("checkpoint", result.CheckpointPath),
-        };
-        new RunManifest
+        var manifest = new RunManifest
         {
             Command = "train",
             Arguments = args,
             Options = new { data = request, network = networkOptions, training },
             Seed = training.Seed,
             DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["training"] = trainSeconds, ["sampling"] = sampleSeconds, ["total"] = clock.Elapsed.TotalSeconds },
-        }.Write(Path.Combine(report, "manifest.json"));
-        var html = new HtmlReport("diffdyn train — denoising score matching")
-            .Code("diffdyn train " + string.Join(' ', args))
-            .Summary(rows);
-        html.Heading("Figures");
-        foreach (var (file, caption) in figures) html.Figure(file, caption, hasSvg: File.Exists(Path.Combine(report, Path.ChangeExtension(file, ".svg"))));
-        html.Paragraph("Times are OU times t; the network predicts ε in x(t) = e^{-t} a + sqrt(1 - e^{-2t}) ε, so D = (x - sqrt(Δ_t) ε̂) e^t.");
-        html.Write(Path.Combine(report, "index.html"));
-
-        SummaryTable.Print(output, "diffdyn train", rows);
-        output.WriteLine($"model: {outDir}   report: {Path.Combine(report, "index.html")}");
+            TimingsSeconds = new() { ["training"] = trainSeconds, ["sampling"] = sampleSeconds },
+        };
+        using var run = RunOutput.InPlace(report);
+        var summary = run.Finish(new TrainWriter(), new TrainReport(data, networkOptions, training, result, sampling, Path.Combine(outDir, "train-log.jsonl"), PeakRssMegabytes()),
+            manifest, clock);
+        SummaryTable.Print(output, summary.Title, summary.Rows);
+        output.WriteLine($"model: {outDir}   report: {summary.Index}");
         return 0;
     }
 

@@ -27,4 +27,16 @@ public static class TrainedModel
             throw new ArgumentException($"The model in {modelDir} was trained on n = {info.N} points, the data have n = {data.Count}: pass the same data options (or none, to use the model's).");
         return Checkpoint.LoadDenoiser(modelDir, ema: true);
     }
+
+    /// <summary>
+    /// The training set stored beside each model folder, ascending in n; throws <see cref="ArgumentException"/> when two folders were
+    /// trained on the same size (one network per size).
+    /// </summary>
+    public static IReadOnlyList<(string Dir, Dataset Data, SyntheticData? Truth)> LoadEach(IReadOnlyList<string> modelDirs)
+    {
+        var loaded = modelDirs.Select(dir => (Dir: dir, Loaded: DataRequestOf(dir).LoadWithTruth())).ToList();
+        if (loaded.Select(x => x.Loaded.Data.Count).Distinct().Count() != loaded.Count)
+            throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", loaded.Select(x => x.Loaded.Data.Count))}; each size must appear once.");
+        return loaded.OrderBy(m => m.Loaded.Data.Count).Select(m => (m.Dir, m.Loaded.Data, m.Loaded.Truth)).ToList();
+    }
 }

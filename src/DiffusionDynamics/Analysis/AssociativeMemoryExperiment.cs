@@ -1,3 +1,4 @@
+using DiffusionDynamics.Neural;
 using DiffusionDynamics.Random;
 using System.Diagnostics;
 using DiffusionDynamics.Data;
@@ -75,6 +76,22 @@ public static class AssociativeMemoryExperiment
 
     /// <summary>The size whose energy landscape is drawn: the one of <see cref="AssociativeMemoryOptions.Sizes"/> nearest to LandscapeSize in log n.</summary>
     public static int LandscapeSizeOf(AssociativeMemoryOptions o) => o.Sizes.MinBy(n => Math.Abs(Math.Log((double)n / o.LandscapeSize)));
+
+    /// <summary>
+    /// The generator per size of <c>memory --train</c>: a network (<paramref name="network"/>) trained on the subset into
+    /// <paramref name="folder"/>/models/n-N, resuming from its checkpoint, and its EMA denoiser.
+    /// </summary>
+    /// <param name="progressFor">Training progress of the subset of size n (with the loss), or null.</param>
+    public static Func<Dataset, IDenoiser> TrainedPerSize(NetworkOptions network, TrainingOptions training, string folder,
+        Func<int, IProgress<TrainingProgress>?>? progressFor = null, CancellationToken cancellationToken = default) => subset =>
+    {
+        string dir = Path.Combine(folder, "models", $"n-{subset.Count}");
+        Trainer.Train(subset, network, training, dir, resume: true, progressFor?.Invoke(subset.Count), cancellationToken);
+        return Checkpoint.LoadDenoiser(dir, ema: true);
+    };
+
+    /// <summary>How the report names the networks of <see cref="TrainedPerSize"/>.</summary>
+    public static string TrainedModelName(NetworkOptions network, TrainingOptions training) => $"trained {network.Kind} per size ({training.Steps} steps, EMA)";
 
     /// <summary>
     /// Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.

@@ -75,7 +75,32 @@ public sealed record JacobianSpectrumResult(string Clock, string DataName, int D
 /// d = <see cref="CovarianceSpectrum.FullSpectrumMaxDimension"/>).
 /// </summary>
 public sealed record SpectrumSizeResult(int N, string Score, IReadOnlyList<ManifoldThreshold>? Thresholds, double? CollapseTime, IReadOnlyList<SpectrumTimePoint> Curve,
-    IReadOnlyList<SubspaceLoss>? Losses);
+    IReadOnlyList<SubspaceLoss>? Losses)
+{
+    /// <summary>Points of <see cref="TheoryTangentCurve"/>: log-spaced over the measured range of t.</summary>
+    public const int TheoryPoints = 400;
+
+    /// <summary>
+    /// The predicted tangent dimension #{i : max(t_loss,i, t_C) &lt; t &lt; t_vis,i} (<see cref="ManifoldLoss.PredictedTangentDimension"/>) on
+    /// <see cref="TheoryPoints"/> log-spaced t spanning the measured grid, for linear-manifold data (null otherwise); the figure's theory steps.
+    /// </summary>
+    public IReadOnlyList<TheoryPoint>? TheoryTangentCurve { get; init; } = TangentTheory(N, Thresholds, CollapseTime, Curve);
+
+    private static TheoryPoint[]? TangentTheory(int n, IReadOnlyList<ManifoldThreshold>? thresholds, double? collapseTime, IReadOnlyList<SpectrumTimePoint> curve)
+    {
+        if (thresholds is null || curve.Count == 0) return null;
+        // The theory is piecewise constant with steps at the t_loss and t_vis of each subspace: sample it finely in log t.
+        var xs = curve.Select(c => Math.Log10(c.T)).ToArray();
+        double lo = xs.Min(), hi = xs.Max();
+        var stds = thresholds.SelectMany(th => Enumerable.Repeat(th.Std, th.Count)).ToArray();
+        double tc = collapseTime ?? ManifoldLoss.CollapseTime(stds, n);
+        return Enumerable.Range(0, TheoryPoints).Select(k =>
+        {
+            double t = Math.Pow(10, lo + (hi - lo) * k / (TheoryPoints - 1));
+            return new TheoryPoint(t, ManifoldLoss.PredictedTangentDimension(stds, n, t, tc));
+        }).ToArray();
+    }
+}
 
 /// <summary>
 /// One t of one size: the spectrum (sorted descending, averaged over points rank by rank), the tangent dimension

@@ -1,5 +1,6 @@
 using DiffusionDynamics.Random;
 using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
 using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Theory;
@@ -61,6 +62,45 @@ public sealed record MemorizationResult(string Clock, string Data, int D, IReadO
 /// </summary>
 public static class MemorizationSweep
 {
+    /// <summary>
+    /// One size of the sweep: trains a network on <paramref name="data"/> into <paramref name="modelDir"/> (resuming from its checkpoint),
+    /// then evaluates its EMA model (<see cref="Evaluate"/>); the point records the training.
+    /// </summary>
+    /// <param name="trainingProgress">Training steps (with the loss).</param>
+    /// <param name="samplingProgress">Sampler steps of the evaluation, of <see cref="MemorizationOptions.Steps"/>.</param>
+    public static MemorizationPoint RunSize(Dataset data, NetworkOptions network, TrainingOptions training, MemorizationOptions evaluation, string modelDir,
+        IProgress<TrainingProgress>? trainingProgress = null, IProgress<long>? samplingProgress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var trained = Trainer.Train(data, network, training, modelDir, resume: true, trainingProgress, cancellationToken);
+        using var model = Checkpoint.LoadDenoiser(modelDir, ema: true);
+        return Evaluate(data, model, evaluation, samplingProgress, cancellationToken)
+            with { Training = new MemorizationTraining(trained.Steps, trained.FinalLoss, trained.Seconds, trained.ParameterCount, trained.CheckpointPath) };
+    }
+
+    /// <summary>
+    /// The whole sweep from the library: per size (ascending) a network trained into <paramref name="folder"/>/n-N and evaluated
+    /// (<see cref="RunSize"/>); sizes already in <paramref name="store"/> (default: none) are kept. Progress: "n = N training" (steps)
+    /// and "n = N sampling" (sampler steps).
+    /// </summary>
+    public static MemorizationResult Run(IReadOnlyDictionary<int, Dataset> trainingSets, Func<Dataset, NetworkOptions> networkFor, TrainingOptions training,
+        MemorizationOptions evaluation, string folder, ISweepStore<MemorizationPoint>? store = null, IProgress<AnalysisProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trainingSets);
+        var sizes = trainingSets.Keys.Order().ToArray();
+        if (sizes.Length == 0) throw new ArgumentException("Give at least one training set.", nameof(trainingSets));
+        var points = SizeSweep.Run(sizes, store ?? new InMemorySweepStore<MemorizationPoint>(), n => RunSize(trainingSets[n], networkFor(trainingSets[n]), training, evaluation,
+            Path.Combine(folder, $"n-{n}"),
+            progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new AnalysisProgress($"n = {n} training", p.Step, p.TotalSteps))),
+            AnalysisProgress.Relay(progress, $"n = {n} sampling", evaluation.Steps), cancellationToken), cancellationToken: cancellationToken);
+        return Assemble(trainingSets[sizes[0]], points);
+    }
+
+    /// <summary>The sweep's result from its finished points (ascending n) on training sets like <paramref name="first"/>.</summary>
+    public static MemorizationResult Assemble(Dataset first, IReadOnlyList<MemorizationPoint> points) =>
+        new("OU time t", first.Name, first.Dimension, points);
+
     /// <param name="training">The n training points the model was trained on.</param>
     /// <param name="model">The trained denoiser.</param>
     public static MemorizationPoint Evaluate(Dataset training, IDenoiser model, MemorizationOptions options, IProgress<long>? progress = null,

@@ -28,7 +28,25 @@ public sealed record SpeciationPoint(double T, double Phi, double Stderr, double
 /// <param name="TheoryCurve">The two-cluster quadrature φ(t) on a fine grid (two-cluster data only).</param>
 public sealed record SpeciationResult(double Theory, bool TheoryDefined, double? Measured, double? Stderr, double ReferencePhi,
     double NormalizedLevel, double PhiInfinity, string ClassRule, double? ClassifierTestAccuracy, int BootstrapCrossings,
-    IReadOnlyList<SpeciationPoint> Curve, string? Note, IReadOnlyList<TheoryPoint>? TheoryCurve);
+    IReadOnlyList<SpeciationPoint> Curve, string? Note, IReadOnlyList<TheoryPoint>? TheoryCurve)
+{
+    /// <summary>Points of <see cref="RelativeTheoryCurve"/>.</summary>
+    public const int RelativeTheoryPoints = 200;
+
+    /// <summary>
+    /// The normalized two-cluster curve φ̃ = 2 φ(τ t_S) − 1 against τ = t/t_S in the large-d limit (|m|² = d → ∞, σ = 1; evaluated at
+    /// d = 10⁶ by <see cref="global::DiffusionDynamics.Theory.CloningProbability.AtRelativeTime"/>), on τ = k·τ_max/200, k = 1…200, τ_max = max(3, largest measured t/t_S):
+    /// the reference of the normalized speciation figure (Biroli et al. 2024, docs/theory.md §4). <see cref="TheoryPoint.T"/> holds τ.
+    /// </summary>
+    public IReadOnlyList<TheoryPoint> RelativeTheoryCurve { get; init; } = LargeDimensionCurve(Curve);
+
+    private static TheoryPoint[] LargeDimensionCurve(IReadOnlyList<SpeciationPoint> curve)
+    {
+        double max = Math.Max(3, curve.Select(c => c.TOverTs ?? double.NaN).Where(double.IsFinite).DefaultIfEmpty(3).Max());
+        return Enumerable.Range(1, RelativeTheoryPoints).Select(i => i * max / RelativeTheoryPoints)
+            .Select(tau => new TheoryPoint(tau, 2 * global::DiffusionDynamics.Theory.CloningProbability.AtRelativeTime(tau, 1000.0, 1.0) - 1)).ToArray();
+    }
+}
 
 /// <summary>A point of a closed-form curve.</summary>
 public sealed record TheoryPoint(double T, double Value);

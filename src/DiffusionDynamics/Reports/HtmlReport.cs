@@ -67,6 +67,14 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>The "Figures" heading and each figure with its caption (SVG twin linked where it has one).</summary>
+    public HtmlReport Figures(IEnumerable<ReportFigure> figures)
+    {
+        Heading("Figures");
+        foreach (var f in figures) Figure(f.File, f.Caption, f.HasSvg);
+        return this;
+    }
+
     public HtmlReport Links(IEnumerable<(string File, string Description)> files)
     {
         body.Append("<ul>\n");

@@ -1,6 +1,5 @@
 using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Data;
-using DiffusionDynamics.Theory;
 using ScottPlot;
 
 namespace DiffusionDynamics.Reports;
@@ -70,11 +69,8 @@ public static class RegimesFigures
         var xs = s.Curve.Select(c => c.TOverTs ?? double.NaN).ToArray();
         var err = s.Curve.Select(c => c.Stderr / (1 - s.PhiInfinity)).ToArray();
         Figure.PointsWithErrors(plot, xs, s.Curve.Select(c => c.PhiNormalized).ToArray(), err, "measured");
-        double max = Math.Max(3, xs.Where(double.IsFinite).DefaultIfEmpty(3).Max());
-        var taus = Enumerable.Range(1, 200).Select(i => i * max / 200).ToArray();
-        // Large-d two-cluster reference: |m|² = d → ∞ with σ = 1 (take d = 10⁶).
-        var theory = taus.Select(tau => 2 * CloningProbability.AtRelativeTime(tau, 1000.0, 1.0) - 1).ToArray();
-        var line = plot.Add.ScatterLine(taus, theory);
+        // Large-d two-cluster reference (|m|² = d → ∞, σ = 1), from the result.
+        var line = plot.Add.ScatterLine(s.RelativeTheoryCurve.Select(p => p.T).ToArray(), s.RelativeTheoryCurve.Select(p => p.Value).ToArray());
         line.LegendText = "two-cluster model, large d";
         var level = plot.Add.HorizontalLine(s.NormalizedLevel);
         level.LinePattern = LinePattern.Dashed;

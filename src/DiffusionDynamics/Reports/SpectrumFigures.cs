@@ -51,14 +51,9 @@ public static class SpectrumFigures
             line.MarkerShape = MarkerShape.FilledCircle;
             line.LegendText = $"measured, N = {s.N}";
             MarkCollapse(plot, s, xs, color.WithAlpha(0.7), LinePattern.Dotted);
-            if (s.Thresholds is not null)
+            if (s.TheoryTangentCurve is { } curve)
             {
-                // Theory is piecewise constant with steps at the t_loss and t_vis of each subspace: draw it on a fine grid.
-                double lo = xs.Min(), hi = xs.Max();
-                var fine = Enumerable.Range(0, 400).Select(k => lo + (hi - lo) * k / 399).ToArray();
-                var stds = s.Thresholds.SelectMany(th => Enumerable.Repeat(th.Std, th.Count)).ToArray();
-                double tc = s.CollapseTime ?? Theory.ManifoldLoss.CollapseTime(stds, s.N);
-                var theory = plot.Add.ScatterLine(fine, fine.Select(x => (double)Theory.ManifoldLoss.PredictedTangentDimension(stds, s.N, Math.Pow(10, x), tc)).ToArray());
+                var theory = plot.Add.ScatterLine(curve.Select(p => Math.Log10(p.T)).ToArray(), curve.Select(p => p.Value).ToArray());
                 theory.Color = color;
                 theory.LinePattern = LinePattern.Dashed;
                 theory.LineWidth = 2;

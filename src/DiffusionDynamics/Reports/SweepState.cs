@@ -10,7 +10,7 @@ namespace DiffusionDynamics.Reports;
 /// options, assembles the same result. Resuming with other options is refused, naming the first option that differs.
 /// </summary>
 /// <typeparam name="TPoint">The persisted result of one point; must round-trip through <see cref="RunManifest.JsonOptions"/>.</typeparam>
-public sealed class SweepState<TPoint>
+public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
 {
     /// <summary>File name of the state inside the run folder.</summary>
     public const string FileName = "sweep.json";

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
+using DiffusionDynamics.Scores;
+using TorchSharp;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>Where a command's score comes from.</summary>
+public enum ScoreSource
+{
+    /// <summary>The exact empirical score of the training set.</summary>
+    Empirical,
+    /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
+    Gaussian,
+    /// <summary>A trained model folder (<c>--model DIR</c>).</summary>
+    Trained,
+}
+
+/// <summary>A denoiser chosen by <see cref="DenoiserChoice.Create"/>; disposing it releases what was built.</summary>
+public sealed class ChosenDenoiser(IDenoiser denoiser) : IDisposable
+{
+    /// <summary>The denoiser.</summary>
+    public IDenoiser Denoiser { get; } = denoiser;
+
+    /// <inheritdoc />
+    public void Dispose() => (Denoiser as IDisposable)?.Dispose();
+}
+
+/// <summary>
+/// The one seam where commands choose their denoiser: the exact empirical score of the training set, or a trained model
+/// folder (<c>--model DIR</c>) whose stored data request is the default data. When the library's denoiser factory lands,
+/// these members call it; no command builds a denoiser of its own.
+/// </summary>
+public static class DenoiserChoice
+{
+    /// <summary>The data of a run: the model's own training set when <paramref name="modelDir"/> is given and no data option was, else the command line's.</summary>
+    public static DataRequest Request(ParseResult p, CommonOptions common, string? modelDir)
+    {
+        var request = common.DataRequest(p);
+        return modelDir is not null && !DataGiven(p, common) ? TrainedModel.DataRequestOf(modelDir) : request;
+    }
+
+    /// <summary>True when any data option was given on the command line.</summary>
+    public static bool DataGiven(ParseResult p, CommonOptions common) =>
+        new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
+
+    /// <summary>The trained model of <paramref name="modelDir"/> checked against <paramref name="data"/>, or null without a folder.</summary>
+    public static NeuralDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : TrainedModel.Load(modelDir, data);
+
+    /// <summary>The exact empirical score of <paramref name="data"/>.</summary>
+    public static EmpiricalDenoiser Empirical(Dataset data, Precision precision) => new(data, new EmpiricalDenoiserOptions(precision));
+
+    /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
+    public static GaussianDenoiser Gaussian(Dataset data) => GaussianDenoiser.FromData(data);
+
+    /// <summary>The denoiser of <paramref name="source"/> for <paramref name="data"/> (a trained model is checked against the data).</summary>
+    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null) => new(source switch
+    {
+        ScoreSource.Trained => Trained(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR)."), data)!,
+        ScoreSource.Gaussian => Gaussian(data),
+        _ => Empirical(data, precision),
+    });
+
+    /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>
+    public static IDisposable Analytic(SyntheticData? truth, Dataset data)
+    {
+        using var scope = torch.NewDisposeScope();
+        return truth switch
+        {
+            TwoClusterData tc => new TwoClusterDenoiser(torch.tensor(tc.M), tc.Spec.Sigma),
+            GaussianData g => new GaussianDenoiser(torch.zeros(data.Dimension, dtype: torch.ScalarType.Float64),
+                torch.tensor(g.Covariance(), [(long)data.Dimension, data.Dimension])),
+            _ => throw new ArgumentException($"--score analytic needs two-cluster or gaussian data (no closed-form score for {data.Name})."),
+        };
+    }
+
+    public static string TruthName(SyntheticData? truth) => truth switch { TwoClusterData => "two-cluster", GaussianData => "Gaussian", _ => "synthetic" };
+}
