@@ -16,7 +16,7 @@ namespace DiffusionDynamics.Scores;
 /// One call costs two GEMMs (X·Aᵀ and W·A, 4·B·n·d flops) and a max-subtracted softmax, streamed over
 /// chunks of n (online softmax) so a B×n×d tensor is never formed and memory stays O(n·d + B·chunk).
 /// </summary>
-public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
+public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeights, IClosedFormJacobian, IDisposable
 {
     private readonly Tensor data;       // A: [n, d], internal precision
     private readonly Tensor normsSq;    // |a^μ|²: [n], internal precision
@@ -67,6 +67,26 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
 
     /// <summary>The options in force.</summary>
     public EmpiricalDenoiserOptions Options { get; }
+
+    /// <summary>The precision of the GEMMs and the softmax (<see cref="EmpiricalDenoiserOptions.Precision"/>).</summary>
+    public Precision Precision => Options.Precision;
+
+    /// <summary>J_s V = (e^{−2t}/Δ_t²) Cov_w(a) V − V/Δ_t with Cov_w V = Cᵀ(C V), C = √w_μ (a^μ − D) (<see cref="ScoreJacobian"/>).</summary>
+    Tensor IClosedFormJacobian.ScoreJacobianProduct(Tensor point, double t, Tensor directions)
+    {
+        using var scope = NewDisposeScope();
+        return ScoreJacobian.EmpiricalProduct(ScoreJacobian.WeightedCentred(this, point, t), directions, t).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>J_s = (e^{−2t}/Δ_t²) CᵀC − I/Δ_t over the m rows of C that carry weight.</summary>
+    Tensor IClosedFormJacobian.ScoreJacobianDense(Tensor point, double t)
+    {
+        using var scope = NewDisposeScope();
+        var centred = ScoreJacobian.WeightedCentred(this, point, t);                 // √w_μ (a^μ − D) over the rows with weight: [m, d]
+        var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
+        double delta = OuTime.Delta(t);
+        return cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(Dimension, dtype: ScalarType.Float64) / delta).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The training points A: [n, d] (internal precision; do not modify or dispose).</summary>
     public Tensor TrainingSet => data;
