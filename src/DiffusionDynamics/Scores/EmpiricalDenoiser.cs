@@ -148,6 +148,20 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
+        var lse = LogitLogSumExp(xi, t, exclude);
+        double delta = OuTime.Delta(t);
+        int mixtureSize = exclude is null ? Count : Count - 1;
+        var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
+        var result = lse - xNormSq / (2 * delta) - Math.Log(mixtureSize) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// logsumexp_μ L_μ(x, t) over the logits L_μ = (e^{−t} x·a^μ − ½ e^{−2t}|a^μ|²)/Δ_t (with row b's excluded point masked): [B] float64,
+    /// in the caller's dispose scope. ln P_t^e adds −|x|²/(2Δ_t) − ln n − (d/2) ln(2πΔ_t); differences between sets of points need none of those.
+    /// </summary>
+    private Tensor LogitLogSumExp(Tensor xi, double t, long[]? exclude)
+    {
         var parts = new List<Tensor>();
         ForEachBlock(xi, t, (start, logits) =>
         {
@@ -168,12 +182,18 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
             }
             parts.Add(l64.logsumexp(1, keepdim: true).MoveToOuterDisposeScope());
         });
-        var lse = torch.cat(parts, 1).logsumexp(1, keepdim: false);
-        double delta = OuTime.Delta(t);
-        int mixtureSize = exclude is null ? Count : Count - 1;
-        var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
-        var result = lse - xNormSq / (2 * delta) - Math.Log(mixtureSize) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
-        return result.MoveToOuterDisposeScope();
+        return torch.cat(parts, 1).logsumexp(1, keepdim: false);
+    }
+
+    /// <summary>
+    /// logsumexp_μ L_μ(x, t) = ln P_t^e(x) + |x|²/(2Δ_t) + ln n + (d/2) ln(2πΔ_t): [B] float64 for x: [B, d] (checked). The part of
+    /// ln P_t^e that depends on the training points only; class posteriors are differences of it (<see cref="ClassConditionalEmpirical"/>).
+    /// </summary>
+    internal Tensor LogitLogSumExp(Tensor x, double t)
+    {
+        DenoiserChecks.Require(x, Dimension, t);
+        using var scope = NewDisposeScope();
+        return LogitLogSumExp(x.to_type(dtype), t, null).MoveToOuterDisposeScope();
     }
 
     /// <summary>
