@@ -1,4 +1,3 @@
-using DiffusionDynamics.Data;
 using TorchSharp;
 
 namespace DiffusionDynamics.Theory;
@@ -41,10 +40,6 @@ public static class SpeciationTime
     /// <summary>t_S = ½ ln(σ² + |m|²) for the two-cluster model (≈ ½ ln d for |m|² = d). Range: σ² + |m|² &gt; 0.</summary>
     public static double TwoCluster(double meanNorm, double sigma) =>
         FromLargestEigenvalue(TwoClusterLargestEigenvalue(meanNorm, sigma));
-
-    /// <summary>t_S of a dataset (see <see cref="CovarianceSpectrum"/> for how Λ is computed). Range: n ≥ 2.</summary>
-    public static SpeciationEstimate Estimate(Dataset data, SpectrumOptions? options = null) =>
-        FromSpectrum(CovarianceSpectrum.Top(data, 1, options));
 
     /// <summary>t_S of the rows of a [n, d] tensor. Range: n ≥ 2.</summary>
     public static SpeciationEstimate Estimate(torch.Tensor data, SpectrumOptions? options = null) =>
