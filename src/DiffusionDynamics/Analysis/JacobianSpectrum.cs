@@ -51,7 +51,7 @@ public sealed record NormalizedSpectrum(double[] Values, int Dimension, bool Com
 
 /// <summary>
 /// Spectrum of the score Jacobian J_s(x, t) = ∂∇ln P_t(x), normalized by the noise so that pure noise gives 1
-/// (Achilli et al., arXiv 2410.08727; science.md §6):
+/// (Achilli et al., arXiv 2410.08727; docs/theory.md §6):
 /// <code>
 ///   ν_k = Δ_t σ_k(J_s),   σ_k the singular values (|eigenvalues| for the symmetric J_s of an exact score)
 /// </code>

@@ -34,7 +34,7 @@ public sealed class TwoClusterDenoiser : IDenoiser, ILogDensity, IClosedFormJaco
         CentreNormSq = this.centre.square().sum().item<double>();
     }
 
-    /// <summary>The model with m = μ (1, …, 1), so |m|² = d μ² (the convention of science.md §4).</summary>
+    /// <summary>The model with m = μ (1, …, 1), so |m|² = d μ² (the convention of docs/theory.md §4).</summary>
     public static TwoClusterDenoiser Uniform(int d, double mu, double sigma)
     {
         if (d < 1) throw new ArgumentOutOfRangeException(nameof(d), d, "d must be ≥ 1.");

@@ -14,7 +14,7 @@ public sealed record SpeciationEstimate(double LargestEigenvalue, double Time, b
 
 /// <summary>
 /// Speciation time t_S = ½ ln Λ, Λ the largest eigenvalue of the centred data covariance (Biroli et al. 2024,
-/// arXiv 2402.18491, Sec. 3; science.md §4): below t_S the backward dynamics starts to commit to a class.
+/// arXiv 2402.18491, Sec. 3; docs/theory.md §4): below t_S the backward dynamics starts to commit to a class.
 /// </summary>
 public static class SpeciationTime
 {
