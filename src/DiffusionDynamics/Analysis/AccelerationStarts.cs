@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Analysis;
 
 /// <summary>
-/// The rules for t_skip, where the Gaussian shortcuts of the acceleration sweep (teleport: <see cref="Theory.GaussianFlow.Transport"/>;
+/// The rules for t_skip, where the Gaussian shortcuts of the acceleration sweep (teleport: <see cref="Scores.GaussianDenoiser.Transport"/>;
 /// late start: <see cref="Start.GaussianMarginal"/>) hand over to the sampler (science.md §5).
 /// </summary>
 public static class AccelerationStarts

@@ -156,7 +156,7 @@ public static class AccelerationSweep
             else
             {
                 x = o.BaseStart == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, o.TMax, noise).X;
-                if (start == AccelerationStart.Teleport) x = Theory.GaussianFlow.Transport(gaussian, x, o.TMax, tSkip);
+                if (start == AccelerationStart.Teleport) x = gaussian.Transport(x, o.TMax, tSkip);
             }
             long before = units;
             var observer = new StepCounter(k => report(before + (long)k * Samplers.EvaluationsPerStep(kind) * batch));

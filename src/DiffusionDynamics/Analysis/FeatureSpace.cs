@@ -112,10 +112,10 @@ public sealed class PcaFeatureSpace : IFeatureSpace
         int kMax = Math.Min(data.Dimension, data.Count - 1);
         if (components < 1 || components > kMax)
             throw new ArgumentOutOfRangeException(nameof(components), components, $"components must be in [1, min(d, n − 1)] = [1, {kMax}].");
-        var pairs = CovarianceSpectrum.Top(data, components);
-        Eigenvalues = pairs.Eigenvalues;
         using var scope = NewDisposeScope();
         var a = data.ToTensor(ScalarType.Float64);
+        var pairs = CovarianceSpectrum.Top(a, components);
+        Eigenvalues = pairs.Eigenvalues;
         mean = a.mean([0], keepdim: true).DetachFromDisposeScope();
         double total = (a - mean).square().sum().item<double>() / data.Count;
         ExplainedVarianceFraction = total > 0 ? Eigenvalues.Sum() / total : 1.0;

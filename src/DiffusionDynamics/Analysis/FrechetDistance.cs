@@ -168,9 +168,7 @@ public static class FrechetDistance
             for (int i = 0; i < n; i++) idx[i] = rng.NextInt(n);
             values[r] = Of(f.index_select(0, torch.tensor(idx)));
         }
-        double mean = values.Average();
-        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (resamples - 1));
-        return new FrechetEstimate(fd, sd, resamples);
+        return new FrechetEstimate(fd, SampleStatistics.StandardDeviation(values), resamples);
 
         double Of(Tensor rows)
         {

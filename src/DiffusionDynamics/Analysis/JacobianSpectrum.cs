@@ -51,7 +51,7 @@ public sealed record NormalizedSpectrum(double[] Values, int Dimension, bool Com
 
 /// <summary>
 /// Spectrum of the score Jacobian J_s(x, t) = ∂∇ln P_t(x), normalized by the noise so that pure noise gives 1
-/// (Achilli et al., arXiv 2410.08727; science.md §6):
+/// (Achilli et al., arXiv 2410.08727; docs/theory.md §6):
 /// <code>
 ///   ν_k = Δ_t σ_k(J_s),   σ_k the singular values (|eigenvalues| for the symmetric J_s of an exact score)
 /// </code>
@@ -59,8 +59,8 @@ public sealed record NormalizedSpectrum(double[] Values, int Dimension, bool Com
 /// ν_u = Δ_t/(Δ_t + e^{−2t}s²): near 0 for directions the density still spreads along (tangent), 1 for those it has
 /// collapsed or never resolved (orthogonal). The <b>gap rule</b>: the tangent dimension is the count of ν_k &lt; τ,
 /// τ = ½ by default — for a Gaussian, ν &lt; ½ ⇔ e^{−2t}s² &gt; Δ_t, the data variance above the noise variance.
-/// Dense solver: eigenvalues of the closed form (empirical, Gaussian, two-cluster); for a trained <see cref="Neural.NeuralDenoiser"/> the
-/// singular values of J_sᵀQ by autograd (vector–Jacobian products); for any other denoiser those of J_sQ by central finite
+/// Dense solver: eigenvalues of the closed form (<see cref="IClosedFormJacobian"/>: empirical, Gaussian, two-cluster); for a denoiser with
+/// <see cref="IJacobianTransposeProduct"/> (a trained network) the singular values of J_sᵀQ by autograd (vector–Jacobian products); for any other denoiser those of J_sQ by central finite
 /// differences along random orthonormal directions Q.
 /// Large d: block subspace iteration on P = I + Δ_t J_s (PSD for exact scores, P = e^{−2t}Cov_w/Δ_t for the
 /// empirical one), whose top eigenvalues p give the smallest ν = |1 − p|, through products J_s V only
@@ -80,7 +80,7 @@ public static class JacobianSpectrum
         using var scope = NewDisposeScope();
         double delta = OuTime.Delta(t);
         double[] values;
-        if (dense && denoiser is EmpiricalDenoiser empirical)
+        if (dense && denoiser.As<IPosteriorWeights>() is { } empirical)
         {
             // −Δ_t J_s = I − (e^{−2t}/Δ_t) CᵀC with C = √w (a − D) over the m rows with weight: the nonzero eigenvalues of CᵀC are
             // those of the m×m Gram matrix CCᵀ, the other d − m directions have ν = 1 exactly. Small t: m ≪ d, an m×m eigensolve.
@@ -97,7 +97,7 @@ public static class JacobianSpectrum
             var sym = (j + j.t()) * 0.5; // exact scores: J_s is a Hessian; symmetrize round-off
             values = torch.linalg.eigvalsh(sym).abs().mul_(delta).data<double>().ToArray();
         }
-        else if (dense && denoiser is Neural.NeuralDenoiser network)
+        else if (dense && denoiser.As<IJacobianTransposeProduct>() is { } network)
         {
             // Autograd: J_sᵀ Q (vector–Jacobian products) has the singular values of J_s.
             var q = RandomOrthonormal(d, d, options.Seed);

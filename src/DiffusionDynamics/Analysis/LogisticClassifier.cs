@@ -1,4 +1,5 @@
 using DiffusionDynamics.Data;
+using DiffusionDynamics.Scores;
 using DiffusionDynamics.Random;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public sealed record LogisticClassifierOptions(double L2 = 1e-3, int MaxIteratio
 /// float64. Labels are arbitrary integers mapped to 0..K−1 in increasing order; <see cref="Predict"/> returns the
 /// original labels.
 /// </summary>
-public sealed class LogisticClassifier : IDisposable
+public sealed class LogisticClassifier : Scores.IClassifier, IDisposable
 {
     /// <summary>Adam step size on the standardized problem (features of unit variance).</summary>
     private const double LearningRate = 0.05;
@@ -136,16 +137,7 @@ public sealed class LogisticClassifier : IDisposable
 
     /// <summary>Share of labelled rows of <paramref name="data"/> whose predicted label equals the true one.</summary>
     /// <exception cref="ArgumentException">No labels, or dimension ≠ d.</exception>
-    public double Accuracy(Dataset data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Labels is null) throw new ArgumentException($"Dataset \"{data.Name}\" has no labels to compare with.", nameof(data));
-        using var scope = NewDisposeScope();
-        var predicted = Predict(data.ToTensor());
-        int correct = 0;
-        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == data.Labels[i]) correct++;
-        return correct / (double)predicted.Length;
-    }
+    public double Accuracy(Dataset data) => ClassifierAccuracy.Accuracy(this, data);
 
     /// <summary>
     /// Stratified random split: in every class (or in the whole set when unlabelled) round(testFraction × size) items,

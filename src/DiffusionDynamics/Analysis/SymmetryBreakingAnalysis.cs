@@ -281,7 +281,7 @@ public static class SymmetryBreakingAnalysis
         public (double Lo, double Half) Range(double t, double extent, Tensor y, int k)
         {
             double theta = OuTime.Decay(t), delta = OuTime.Delta(t), c = ScoreCoefficient;
-            double margin = Denoiser is EmpiricalDenoiser ? 1.05 : 2.5;
+            double margin = Denoiser.Has<IPosteriorWeights>() ? 1.05 : 2.5; // D in the convex hull of the data: the bound holds exactly
             double bound = margin * c * theta / (c - delta) * extent + 1e-9;
             double p = U.select(1, k).dot(y).item<double>();
             return (-bound - p, bound);

@@ -104,8 +104,7 @@ public static class TrajectoryGeometry
     {
         double mean = v.Average();
         if (v.Length < 2) return (mean, 0);
-        double sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
-        return (mean, sd / Math.Sqrt(v.Length));
+        return (mean, SampleStatistics.StandardDeviation(v, mean) / Math.Sqrt(v.Length));
     }
 
     private static void Check(Tensor states, Tensor final)

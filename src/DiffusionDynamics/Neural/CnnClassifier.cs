@@ -1,4 +1,5 @@
 using DiffusionDynamics.Data;
+using DiffusionDynamics.Scores;
 using DiffusionDynamics.Random;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,7 +43,7 @@ public sealed record CnnClassifierOptions(int Epochs = 3, int BatchSize = 128, d
 /// U(−1/√fan_in, 1/√fan_in) drawn from <see cref="Xoshiro"/>, never from torch's global generator. Labels are arbitrary
 /// integers mapped to 0..K−1 in increasing order; <see cref="Predict"/> returns the original labels.
 /// </summary>
-public sealed class CnnClassifier : IDisposable
+public sealed class CnnClassifier : Scores.IClassifier, IDisposable
 {
     /// <summary>Channels of the first and second convolution.</summary>
     private const int C1 = 16, C2 = 32;
@@ -244,16 +245,7 @@ public sealed class CnnClassifier : IDisposable
 
     /// <summary>Share of labelled rows of <paramref name="data"/> whose predicted label equals the true one.</summary>
     /// <exception cref="ArgumentException">No labels, or dimension ≠ d.</exception>
-    public double Accuracy(Dataset data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Labels is null) throw new ArgumentException($"Dataset \"{data.Name}\" has no labels to compare with.", nameof(data));
-        using var scope = NewDisposeScope();
-        var predicted = Predict(data.ToTensor());
-        int correct = 0;
-        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == data.Labels[i]) correct++;
-        return correct / (double)predicted.Length;
-    }
+    public double Accuracy(Dataset data) => ClassifierAccuracy.Accuracy(this, data);
 
     private void Check(Tensor x) => Scores.DenoiserChecks.RequireBatch(x, Dimension, $" (flattened [{string.Join(", ", ItemShape)}] images)");
 

@@ -6,12 +6,12 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Neural;
 
 /// <summary>
-/// The denoiser of a trained ε-predicting network in the OU clock (science.md §2):
+/// The denoiser of a trained ε-predicting network in the OU clock (docs/theory.md §2):
 /// <code>  D(x, t) = (x − √Δ_t ε̂(x, t)) e^{t},  Δ_t = 1 − e^{−2t}  </code>
 /// The network runs in eval mode under no_grad in float32; the combination is done in x's dtype and the result
 /// has x's dtype. Range: t &gt; 0, x: [B, d] finite.
 /// </summary>
-public sealed class NeuralDenoiser : IDenoiser, IDisposable
+public sealed class NeuralDenoiser : IDenoiser, IJacobianTransposeProduct, IDisposable
 {
     private readonly bool ownsNetwork;
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Neural;
 
 /// <summary>
-/// A network ε̂(x, t) predicting the noise z of x = e^{−t} a + √Δ_t z in the OU clock (science.md §2); the
+/// A network ε̂(x, t) predicting the noise z of x = e^{−t} a + √Δ_t z in the OU clock (docs/theory.md §2); the
 /// denoiser is D = (x − √Δ_t ε̂) e^{t} (<see cref="NeuralDenoiser"/>). Input x: [B, d] flat (reshaped to the
 /// item shape inside a U-Net), t: [B] OU times &gt; 0; output ε̂: [B, d]. Float32 parameters.
 /// </summary>

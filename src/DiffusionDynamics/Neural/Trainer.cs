@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Neural;
 
 /// <summary>
-/// Denoising score matching of an ε-predicting <see cref="ScoreNetwork"/> in the OU clock (science.md §2):
+/// Denoising score matching of an ε-predicting <see cref="ScoreNetwork"/> in the OU clock (docs/theory.md §2):
 /// <code>
 ///   a ~ uniform over the training set,  t ~ TimeSampling on [TMin, TMax],  z ~ N(0, I_d)
 ///   x_t = e^{−t} a + √Δ_t z,  Δ_t = 1 − e^{−2t}

@@ -1,7 +1,7 @@
 namespace DiffusionDynamics.Neural;
 
 /// <summary>
-/// Denoising score matching in the OU clock (science.md §2): x_t = e^{−t} a + √Δ_t z, Δ_t = 1 − e^{−2t}.
+/// Denoising score matching in the OU clock (docs/theory.md §2): x_t = e^{−t} a + √Δ_t z, Δ_t = 1 − e^{−2t}.
 /// </summary>
 /// <param name="Steps">Total optimizer steps (a resumed run continues up to this). Range: ≥ 1. Default 4000.</param>
 /// <param name="BatchSize">Examples per step B. Range: ≥ 1. Default 128.</param>

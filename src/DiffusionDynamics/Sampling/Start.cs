@@ -1,6 +1,5 @@
 using DiffusionDynamics.Random;
 using DiffusionDynamics.Scores;
-using DiffusionDynamics.Theory;
 using DiffusionDynamics.Time;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,7 +58,7 @@ public static class Start
     /// Analytical teleportation (Wang &amp; Vastola, arXiv 2412.09726): x(T) ~ N(0, I) from each row's stream,
     /// then the closed-form PF-ODE of <paramref name="gaussian"/> to t_skip:
     /// x(t_skip) = e^{−t} m + U diag(ψ_k) Uᵀ (x(T) − e^{−T} m) (+ ψ_⊥ on the complement), see
-    /// <see cref="GaussianFlow.Transport"/>. Range: 0 &lt; t_skip ≤ T. Returns [B, d].
+    /// <see cref="GaussianDenoiser.Transport"/>. Range: 0 &lt; t_skip ≤ T. Returns [B, d].
     /// </summary>
     public static Tensor Teleport(GaussianDenoiser gaussian, NoiseSource noise, double T, double tSkip, ScalarType dtype = ScalarType.Float32)
     {
@@ -70,7 +69,7 @@ public static class Start
         if (tSkip > T) throw new ArgumentException($"t_skip = {tSkip} must not exceed T = {T}.", nameof(tSkip));
         RequireDimension(gaussian, noise);
         using var xT = noise.Next(dtype);
-        return GaussianFlow.Transport(gaussian, xT, T, tSkip);
+        return gaussian.Transport(xT, T, tSkip);
     }
 
     /// <summary>

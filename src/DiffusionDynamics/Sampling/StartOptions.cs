@@ -12,7 +12,7 @@ public enum StartKind
     ForwardMarginal,
     /// <summary>
     /// Analytical teleportation (Wang &amp; Vastola, arXiv 2412.09726 and 2303.02490): x(T) ~ N(0, I), then the
-    /// closed-form PF-ODE of the data's Gaussian N(m, C) jumps to t_skip (<see cref="Theory.GaussianFlow.Transport"/>);
+    /// closed-form PF-ODE of the data's Gaussian N(m, C) jumps to t_skip (<see cref="Scores.GaussianDenoiser.Transport"/>);
     /// the sampler continues below t_skip with any denoiser. The jump costs no denoiser evaluation.
     /// </summary>
     Teleport,

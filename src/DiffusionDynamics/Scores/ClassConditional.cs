@@ -5,7 +5,7 @@ namespace DiffusionDynamics.Scores;
 /// <summary>
 /// Class-conditional denoisers of labelled data: the denoiser of P(a | y = c), built from the items of class c only —
 /// the ingredient of the online Bayes classifier and of dynamic negative guidance (Handke et al., arXiv 2506.10433;
-/// Koulischer et al., arXiv 2410.14398; science.md §7). With priors π_c = n_c/n the unconditional denoisers decompose as
+/// Koulischer et al., arXiv 2410.14398; docs/theory.md §7). With priors π_c = n_c/n the unconditional denoisers decompose as
 /// <code>
 ///   P_t(x) = Σ_c π_c P_t(x | c),   p(c | x) = π_c P_t(x | c) / P_t(x),   D(x, t) = Σ_c p(c | x) D_c(x, t)
 /// </code>

@@ -16,7 +16,7 @@ namespace DiffusionDynamics.Scores;
 /// One call costs two GEMMs (X·Aᵀ and W·A, 4·B·n·d flops) and a max-subtracted softmax, streamed over
 /// chunks of n (online softmax) so a B×n×d tensor is never formed and memory stays O(n·d + B·chunk).
 /// </summary>
-public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
+public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeights, IClosedFormJacobian, IDisposable
 {
     private readonly Tensor data;       // A: [n, d], internal precision
     private readonly Tensor normsSq;    // |a^μ|²: [n], internal precision
@@ -67,6 +67,26 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
 
     /// <summary>The options in force.</summary>
     public EmpiricalDenoiserOptions Options { get; }
+
+    /// <summary>The precision of the GEMMs and the softmax (<see cref="EmpiricalDenoiserOptions.Precision"/>).</summary>
+    public Precision Precision => Options.Precision;
+
+    /// <summary>J_s V = (e^{−2t}/Δ_t²) Cov_w(a) V − V/Δ_t with Cov_w V = Cᵀ(C V), C = √w_μ (a^μ − D) (<see cref="ScoreJacobian"/>).</summary>
+    Tensor IClosedFormJacobian.ScoreJacobianProduct(Tensor point, double t, Tensor directions)
+    {
+        using var scope = NewDisposeScope();
+        return ScoreJacobian.EmpiricalProduct(ScoreJacobian.WeightedCentred(this, point, t), directions, t).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>J_s = (e^{−2t}/Δ_t²) CᵀC − I/Δ_t over the m rows of C that carry weight.</summary>
+    Tensor IClosedFormJacobian.ScoreJacobianDense(Tensor point, double t)
+    {
+        using var scope = NewDisposeScope();
+        var centred = ScoreJacobian.WeightedCentred(this, point, t);                 // √w_μ (a^μ − D) over the rows with weight: [m, d]
+        var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
+        double delta = OuTime.Delta(t);
+        return cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(Dimension, dtype: ScalarType.Float64) / delta).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The training points A: [n, d] (internal precision; do not modify or dispose).</summary>
     public Tensor TrainingSet => data;
@@ -128,6 +148,20 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
+        var lse = LogitLogSumExp(xi, t, exclude);
+        double delta = OuTime.Delta(t);
+        int mixtureSize = exclude is null ? Count : Count - 1;
+        var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
+        var result = lse - xNormSq / (2 * delta) - Math.Log(mixtureSize) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// logsumexp_μ L_μ(x, t) over the logits L_μ = (e^{−t} x·a^μ − ½ e^{−2t}|a^μ|²)/Δ_t (with row b's excluded point masked): [B] float64,
+    /// in the caller's dispose scope. ln P_t^e adds −|x|²/(2Δ_t) − ln n − (d/2) ln(2πΔ_t); differences between sets of points need none of those.
+    /// </summary>
+    private Tensor LogitLogSumExp(Tensor xi, double t, long[]? exclude)
+    {
         var parts = new List<Tensor>();
         ForEachBlock(xi, t, (start, logits) =>
         {
@@ -148,12 +182,18 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
             }
             parts.Add(l64.logsumexp(1, keepdim: true).MoveToOuterDisposeScope());
         });
-        var lse = torch.cat(parts, 1).logsumexp(1, keepdim: false);
-        double delta = OuTime.Delta(t);
-        int mixtureSize = exclude is null ? Count : Count - 1;
-        var xNormSq = xi.to_type(ScalarType.Float64).square().sum(1);
-        var result = lse - xNormSq / (2 * delta) - Math.Log(mixtureSize) - 0.5 * Dimension * Math.Log(2 * Math.PI * delta);
-        return result.MoveToOuterDisposeScope();
+        return torch.cat(parts, 1).logsumexp(1, keepdim: false);
+    }
+
+    /// <summary>
+    /// logsumexp_μ L_μ(x, t) = ln P_t^e(x) + |x|²/(2Δ_t) + ln n + (d/2) ln(2πΔ_t): [B] float64 for x: [B, d] (checked). The part of
+    /// ln P_t^e that depends on the training points only; class posteriors are differences of it (<see cref="ClassConditionalEmpirical"/>).
+    /// </summary>
+    internal Tensor LogitLogSumExp(Tensor x, double t)
+    {
+        DenoiserChecks.Require(x, Dimension, t);
+        using var scope = NewDisposeScope();
+        return LogitLogSumExp(x.to_type(dtype), t, null).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace DiffusionDynamics.Scores;
 /// <see cref="FromEigenpairs"/> (probabilistic-PCA form C = U Λ Uᵀ + σ²_⊥ (I − U Uᵀ), used by the mixture
 /// components of <see cref="MixtureDenoiser"/>).
 /// </summary>
-public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
+public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IClosedFormJacobian, IDisposable
 {
     private readonly Tensor mean;        // m: [d], float64
     private readonly Tensor basis;       // U: [d, r], float64
@@ -149,6 +149,25 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
     /// <summary>Mean m: [d] (float64; do not dispose).</summary>
     public Tensor Mean => mean;
 
+    /// <summary>float64: the closed form is evaluated in double precision.</summary>
+    public Precision Precision => Precision.Float64;
+
+    /// <summary>
+    /// J_s V = −U diag(1/(e^{−2t}λ_k + Δ_t)) UᵀV − (I − UUᵀ)V/(e^{−2t}σ²_⊥ + Δ_t), written as
+    /// (U diag(g_k − g_⊥) UᵀV + (g_⊥ − 1) V)/Δ_t with g = e^{−2t}λ/(e^{−2t}λ + Δ_t) (Wang &amp; Vastola, arXiv 2412.09726).
+    /// </summary>
+    Tensor IClosedFormJacobian.ScoreJacobianProduct(Tensor point, double t, Tensor directions)
+    {
+        using var scope = NewDisposeScope();
+        double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
+        // Modes: −1/(e^{−2t}λ_k + Δ); complement of U: −1/(e^{−2t}σ²_⊥ + Δ) (σ²_⊥ = 0 unless built from eigenpairs).
+        var lambdaT = torch.tensor(lambdas, dtype: ScalarType.Float64);
+        double perp = complementVariance * decay * decay, gainPerp = perp / (perp + delta);
+        var gain = lambdaT * (decay * decay) / (lambdaT * (decay * decay) + delta) - gainPerp; // e^{−2t}λ/(e^{−2t}λ + Δ) − gain_⊥
+        var coords = basis.t().mm(directions).mul_(gain.unsqueeze(1));
+        return basis.mm(coords).add_(directions * (gainPerp - 1.0)).div_(delta).MoveToOuterDisposeScope();
+    }
+
     /// <inheritdoc />
     public Tensor Denoise(Tensor x, double t)
     {
@@ -221,6 +240,40 @@ public sealed class GaussianDenoiser : IDenoiser, ILogDensity, IDisposable
         var x = z.mul_(restStd).add_((coords * extra).mm(basis.t())).add_(mean * decay);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The closed-form PF-ODE transport of this Gaussian N(m, U diag(λ) Uᵀ) from time T to time t (Wang &amp; Vastola,
+    /// arXiv 2303.02490 and 2412.09726 "analytical teleportation"; docs/theory.md §5):
+    /// <code>
+    ///   x(t) = e^{−t} m + U diag(ψ_k(t)) Uᵀ y + ψ_⊥(t) (I − U Uᵀ) y,   y = x(T) − e^{−T} m,
+    ///   ψ_k(t) = √((e^{−2t} λ_k + Δ_t) / (e^{−2T} λ_k + Δ_T))   (Theory.GaussianFlow.Psi),
+    ///   ψ_⊥(t) = ψ(σ²_⊥, t)  (directions outside the kept eigenvectors, variance σ²_⊥ = ComplementVariance; √(Δ_t/Δ_T) when 0)
+    /// </code>
+    /// Exact solution of dx/dt = −(x + ∇ln P_t(x)) for that Gaussian, in either time direction.
+    /// x(T): [B, d]; returns [B, d] in x(T)'s dtype (arithmetic in float64). Range: T &gt; 0, t ≥ 0.
+    /// </summary>
+    public Tensor Transport(Tensor xT, double T, double t)
+    {
+        ArgumentNullException.ThrowIfNull(xT);
+        OuTime.RequirePositive(T, nameof(T));
+        OuTime.RequireNonNegative(t);
+        if (xT.dim() != 2 || xT.shape[1] != Dimension || xT.shape[0] < 1)
+            throw new ArgumentException($"x(T) must have shape [B ≥ 1, {Dimension}], got [{string.Join(", ", xT.shape)}].", nameof(xT));
+        using var scope = NewDisposeScope();
+        var psi = new double[lambdas.Length];
+        for (int k = 0; k < psi.Length; k++) psi[k] = Math.Sqrt(MarginalVariance(lambdas[k], t) / MarginalVariance(lambdas[k], T));
+        // Complement of the kept eigenvectors: variance σ²_⊥ (0 for a Gaussian of full or truncated rank, > 0 for low-rank mixture parts).
+        double psiRest = Math.Sqrt(MarginalVariance(complementVariance, t) / MarginalVariance(complementVariance, T));
+        var y = xT.to_type(ScalarType.Float64) - mean * OuTime.Decay(T);
+        var coords = y.mm(basis);                                                    // [B, r]
+        var psiK = torch.tensor(psi, dtype: ScalarType.Float64);
+        // ψ_⊥ y + U ((ψ_k − ψ_⊥) ⊙ Uᵀ y): the complement scales by ψ_⊥, the kept modes by ψ_k.
+        var result = (coords * (psiK - psiRest)).mm(basis.t()).add_(y * psiRest).add_(mean * OuTime.Decay(t));
+        return result.to_type(xT.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Marginal variance of a mode of variance λ at OU time t: e^{−2t} λ + Δ_t (the same expression as Theory.GaussianFlow.MarginalVariance).</summary>
+    private static double MarginalVariance(double lambda, double t) => Math.Exp(-2 * t) * lambda + OuTime.Delta(t);
 
     /// <summary>Releases the tensors.</summary>
     public void Dispose()

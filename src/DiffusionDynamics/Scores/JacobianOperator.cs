@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Scores;
 
 /// <summary>
-/// V ↦ J_s(x, t) V at one fixed point and time (<see cref="ScoreJacobian.Operator"/>). For the empirical score the posterior is
+/// V ↦ J_s(x, t) V at one fixed point and time (<see cref="ScoreJacobian.Operator"/>). For the empirical score (<see cref="IPosteriorWeights"/>) the posterior is
 /// computed once and kept as C = √w_μ (a^μ − D) over the rows that carry weight, so each product is Cov_w V = Cᵀ(C V): two GEMMs of
 /// m × d × k with m ≤ n (instead of a fresh O(n·d) posterior and the uncentred Aᵀ(w ⊙ AV) − D(DᵀV), which cancels when Cov_w is
 /// small). Rows with w_μ ≤ <see cref="ScoreJacobian.RelativeWeightCutoff"/> · max w are dropped (below float64 round-off).
@@ -24,7 +24,7 @@ public sealed class JacobianOperator : IDisposable
         this.t = t;
         this.step = step;
         this.point = point.detach().clone().MoveToOuterDisposeScope();
-        if (denoiser is EmpiricalDenoiser e)
+        if (denoiser.As<IPosteriorWeights>() is { } e)
         {
             weightedCentred = ScoreJacobian.WeightedCentred(e, this.point, t).MoveToOuterDisposeScope();
             ActiveRows = (int)weightedCentred.shape[0];

@@ -7,7 +7,7 @@ namespace DiffusionDynamics.Scores;
 
 /// <summary>
 /// The exact denoiser of a Gaussian mixture P = Σ_j π_j N(m_j, C_j) — the coarse-grained score of Wang &amp; Vastola
-/// (arXiv 2412.09726, 2311.10892; science.md §2). With θ = e^{−t} and Δ_t = 1 − e^{−2t}:
+/// (arXiv 2412.09726, 2311.10892; docs/theory.md §2). With θ = e^{−t} and Δ_t = 1 − e^{−2t}:
 /// <code>
 ///   P_t(x)    = Σ_j π_j N(x; θ m_j, θ² C_j + Δ_t I)
 ///   r_j(x, t) = softmax_j( ln π_j + ln N(x; θ m_j, θ² C_j + Δ_t I) )      (max-subtracted, in log space)

@@ -7,7 +7,7 @@ namespace DiffusionDynamics.Scores;
 public static class Score
 {
     /// <summary>
-    /// Tweedie: ∇ ln P_t(x) = (e^{−t} D(x, t) − x) / Δ_t (science.md §2). x: [B, d]; Range: t &gt; 0.
+    /// Tweedie: ∇ ln P_t(x) = (e^{−t} D(x, t) − x) / Δ_t (docs/theory.md §2). x: [B, d]; Range: t &gt; 0.
     /// </summary>
     public static Tensor Evaluate(IDenoiser denoiser, Tensor x, double t)
     {

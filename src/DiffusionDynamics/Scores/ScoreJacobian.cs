@@ -6,13 +6,14 @@ namespace DiffusionDynamics.Scores;
 
 /// <summary>
 /// The Jacobian of the score, J_s(x, t) = ∂∇ln P_t(x) (the Hessian of ln P_t, symmetric for an exact score), and
-/// of the denoiser, ∂D = e^{t}(I + Δ_t J_s) (Tweedie, science.md §2), at one point x. Closed forms:
+/// of the denoiser, ∂D = e^{t}(I + Δ_t J_s) (Tweedie, docs/theory.md §2), at one point x. Closed forms:
 /// <code>
 ///   empirical   J_s = −I/Δ_t + (e^{−2t}/Δ_t²) Cov_w(a),  Cov_w(a) = Σ_μ w_μ (a^μ − D)(a^μ − D)ᵀ
-///               (Achilli et al., arXiv 2410.08727; posterior weights w_μ of science.md §2)
+///               (Achilli et al., arXiv 2410.08727; posterior weights w_μ of docs/theory.md §2)
 ///   Gaussian    J_s = −U diag(1/(e^{−2t}λ_k + Δ_t)) Uᵀ − (I − UUᵀ)/Δ_t      (Wang &amp; Vastola, arXiv 2412.09726)
 ///   two-cluster J_s = −I/Γ_t + sech²(m_t·x/Γ_t) m_t m_tᵀ/Γ_t²               (Biroli et al., arXiv 2402.18491)
 /// </code>
+/// Sources provide them through <see cref="IClosedFormJacobian"/>.
 /// Any other <see cref="IDenoiser"/> (e.g. a trained network) falls back to central finite differences of the
 /// Tweedie score along given directions: J_s v ≈ (s(x + h v) − s(x − h v)) / (2h).
 /// Products J_s V and projections UᵀJ_sU never form a d×d matrix (nor, for the empirical score, an n×d×d tensor):
@@ -25,16 +26,15 @@ public static class ScoreJacobian
     /// <summary>Rows per denoiser call when finite differences need many directions.</summary>
     private const int FiniteDifferenceBatch = 256;
 
-    /// <summary>True when <paramref name="denoiser"/> has a closed-form Jacobian here (empirical, Gaussian, two-cluster).</summary>
-    public static bool HasClosedForm(IDenoiser denoiser) =>
-        denoiser is EmpiricalDenoiser or GaussianDenoiser or TwoClusterDenoiser;
+    /// <summary>True when <paramref name="denoiser"/> provides a closed-form Jacobian (<see cref="IClosedFormJacobian"/>: empirical, Gaussian, two-cluster).</summary>
+    public static bool HasClosedForm(IDenoiser denoiser) => denoiser.Has<IClosedFormJacobian>();
 
     /// <summary>
     /// The dense score Jacobian J_s(x, t): [d, d] float64. Closed form when <see cref="HasClosedForm"/>, else central
     /// finite differences along the d coordinate axes (2d denoiser evaluations, not symmetrized).
     /// Range: t &gt; 0; x: [d] or [1, d] finite. Meant for d ≲ 2000 (memory d², empirical cost n·d²).
     /// </summary>
-    /// <param name="denoiser">Any denoiser; empirical, Gaussian and two-cluster use their closed forms.</param>
+    /// <param name="denoiser">Any denoiser; those with <see cref="IClosedFormJacobian"/> use their closed forms.</param>
     /// <param name="x">The point: [d] or [1, d].</param>
     /// <param name="t">OU time. Range: t &gt; 0.</param>
     /// <param name="step">Finite-difference step h (only for denoisers without closed form; default <see cref="DefaultStep"/>).</param>
@@ -42,25 +42,9 @@ public static class ScoreJacobian
     {
         var point = RequirePoint(denoiser, x, t);
         using var scope = NewDisposeScope();
-        int d = denoiser.Dimension;
-        Tensor result;
-        switch (denoiser)
-        {
-            case EmpiricalDenoiser e:
-            {
-                var centred = WeightedCentred(e, point, t);                          // √w_μ (a^μ − D) over the rows with weight: [m, d]
-                var cov = centred.t().mm(centred).to_type(ScalarType.Float64);
-                double delta = OuTime.Delta(t);
-                result = cov.mul_(Math.Exp(-2 * t) / (delta * delta)).sub_(torch.eye(d, dtype: ScalarType.Float64) / delta);
-                break;
-            }
-            case GaussianDenoiser or TwoClusterDenoiser:
-                result = Apply(denoiser, point, t, torch.eye(d, dtype: ScalarType.Float64));
-                break;
-            default:
-                result = FiniteDifference(denoiser, point, t, torch.eye(d, dtype: ScalarType.Float64), step);
-                break;
-        }
+        var result = denoiser.As<IClosedFormJacobian>() is { } closedForm
+            ? closedForm.ScoreJacobianDense(point, t)
+            : FiniteDifference(denoiser, point, t, torch.eye(denoiser.Dimension, dtype: ScalarType.Float64), step);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -74,36 +58,9 @@ public static class ScoreJacobian
         var point = RequirePoint(denoiser, x, t);
         var vs = RequireDirections(denoiser, v, nameof(v), orthonormal: false);
         using var scope = NewDisposeScope();
-        double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
-        Tensor result;
-        switch (denoiser)
-        {
-            case EmpiricalDenoiser e:
-                result = EmpiricalProduct(WeightedCentred(e, point, t), vs, t);
-                break;
-            case GaussianDenoiser g:
-            {
-                // Modes: −1/(e^{−2t}λ_k + Δ); complement of U: −1/(e^{−2t}σ²_⊥ + Δ) (σ²_⊥ = 0 unless built from eigenpairs).
-                var lambdas = torch.tensor(g.Eigenvalues.ToArray(), dtype: ScalarType.Float64);
-                double perp = g.ComplementVariance * decay * decay, gainPerp = perp / (perp + delta);
-                var gain = lambdas * (decay * decay) / (lambdas * (decay * decay) + delta) - gainPerp; // e^{−2t}λ/(e^{−2t}λ + Δ) − gain_⊥
-                var coords = g.Basis.t().mm(vs).mul_(gain.unsqueeze(1));
-                result = g.Basis.mm(coords).add_(vs * (gainPerp - 1.0)).div_(delta);
-                break;
-            }
-            case TwoClusterDenoiser c:
-            {
-                double gamma = c.Gamma(t);
-                var mt = c.Centre * decay;                                               // m_t
-                double u = point.dot(mt).item<double>() / gamma;
-                double sech2 = 1.0 / Math.Pow(Math.Cosh(Math.Min(Math.Abs(u), 350)), 2);
-                result = mt.unsqueeze(1).mm(mt.unsqueeze(0).mm(vs)).mul_(sech2 / (gamma * gamma)).sub_(vs / gamma);
-                break;
-            }
-            default:
-                result = FiniteDifference(denoiser, point, t, vs, step);
-                break;
-        }
+        var result = denoiser.As<IClosedFormJacobian>() is { } closedForm
+            ? closedForm.ScoreJacobianProduct(point, t, vs)
+            : FiniteDifference(denoiser, point, t, vs, step);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -146,16 +103,15 @@ public static class ScoreJacobian
 
     /// <summary>
     /// Default finite-difference step h = ε^{1/3} √Δ_t, ε the machine epsilon of the denoiser's arithmetic
-    /// (float64 for the closed-form denoisers and a float64 empirical score, float32 otherwise): the cube root
+    /// (<see cref="IDenoiser.Precision"/>: float64 for the Gaussian and two-cluster closed forms and a float64 empirical score, float32 otherwise): the cube root
     /// balances the O(h²) truncation against the O(ε/h) round-off of a central difference; √Δ_t is the
     /// length scale of the noised density.
     /// </summary>
     public static double DefaultStep(IDenoiser denoiser, double t)
     {
         OuTime.RequirePositive(t);
-        bool isDouble = denoiser is GaussianDenoiser or TwoClusterDenoiser
-            || denoiser is EmpiricalDenoiser { Options.Precision: Precision.Float64 };
-        double eps = isDouble ? 2.220446049250313e-16 : 1.1920929e-7;
+        ArgumentNullException.ThrowIfNull(denoiser);
+        double eps = denoiser.Precision == Precision.Float64 ? 2.220446049250313e-16 : 1.1920929e-7;
         return Math.Cbrt(eps) * Math.Sqrt(OuTime.Delta(t));
     }
 
@@ -190,7 +146,7 @@ public static class ScoreJacobian
     /// C = √w_μ (a^μ − D) as [m, d] in the denoiser's precision over the m training points whose posterior weight exceeds <see cref="RelativeWeightCutoff"/> · max w,
     /// so Cov_w = CᵀC (centred: no cancellation when Cov_w is small; m ≪ n at small t).
     /// </summary>
-    internal static Tensor WeightedCentred(EmpiricalDenoiser e, Tensor point, double t)
+    internal static Tensor WeightedCentred(IPosteriorWeights e, Tensor point, double t)
     {
         using var scope = NewDisposeScope();
         var (w, a, mean) = Posterior(e, point, t);
@@ -207,7 +163,7 @@ public static class ScoreJacobian
         return cov.mul_(decay * decay / (delta * delta)).sub_(vs / delta);
     }
 
-    internal static (Tensor W, Tensor A, Tensor Mean) Posterior(EmpiricalDenoiser e, Tensor point, double t)
+    internal static (Tensor W, Tensor A, Tensor Mean) Posterior(IPosteriorWeights e, Tensor point, double t)
     {
         var a = e.TrainingSet;
         var w = e.PosteriorWeights(point.unsqueeze(0), t).squeeze(0).to_type(a.dtype);

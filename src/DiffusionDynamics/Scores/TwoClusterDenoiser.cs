@@ -12,7 +12,7 @@ namespace DiffusionDynamics.Scores;
 ///   D(x, t)     = (Δ_t/Γ_t) tanh(m_t·x / Γ_t) m + (σ² e^{−t}/Γ_t) x
 /// </code>
 /// </summary>
-public sealed class TwoClusterDenoiser : IDenoiser, ILogDensity, IDisposable
+public sealed class TwoClusterDenoiser : IDenoiser, ILogDensity, IClosedFormJacobian, IDisposable
 {
     private readonly Tensor centre; // m: [d], float64
 
@@ -34,7 +34,7 @@ public sealed class TwoClusterDenoiser : IDenoiser, ILogDensity, IDisposable
         CentreNormSq = this.centre.square().sum().item<double>();
     }
 
-    /// <summary>The model with m = μ (1, …, 1), so |m|² = d μ² (the convention of science.md §4).</summary>
+    /// <summary>The model with m = μ (1, …, 1), so |m|² = d μ² (the convention of docs/theory.md §4).</summary>
     public static TwoClusterDenoiser Uniform(int d, double mu, double sigma)
     {
         if (d < 1) throw new ArgumentOutOfRangeException(nameof(d), d, "d must be ≥ 1.");
@@ -58,6 +58,20 @@ public sealed class TwoClusterDenoiser : IDenoiser, ILogDensity, IDisposable
 
     /// <summary>Γ_t = Δ_t + σ² e^{−2t}, the per-direction variance of each noised cluster.</summary>
     public double Gamma(double t) => OuTime.Delta(t) + Sigma * Sigma * Math.Exp(-2.0 * t);
+
+    /// <summary>float64: the closed form is evaluated in double precision.</summary>
+    public Precision Precision => Precision.Float64;
+
+    /// <summary>J_s V = sech²(m_t·x/Γ_t) m_t (m_tᵀV)/Γ_t² − V/Γ_t (Biroli et al., arXiv 2402.18491).</summary>
+    Tensor IClosedFormJacobian.ScoreJacobianProduct(Tensor point, double t, Tensor directions)
+    {
+        using var scope = NewDisposeScope();
+        double gamma = Gamma(t);
+        var mt = centre * OuTime.Decay(t);                                           // m_t
+        double u = point.dot(mt).item<double>() / gamma;
+        double sech2 = 1.0 / Math.Pow(Math.Cosh(Math.Min(Math.Abs(u), 350)), 2);
+        return mt.unsqueeze(1).mm(mt.unsqueeze(0).mm(directions)).mul_(sech2 / (gamma * gamma)).sub_(directions / gamma).MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
     public Tensor Denoise(Tensor x, double t)

@@ -4,7 +4,7 @@ namespace DiffusionDynamics.Theory;
 
 /// <summary>
 /// The associative-memory energy of points spread uniformly on the unit circle, in the continuum limit
-/// (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025, arXiv 2505.21777; science.md §6).
+/// (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025, arXiv 2505.21777; docs/theory.md §6).
 /// <para>
 /// Energy E(x) = −(1/β) ln Σ_μ exp(−β|x − ξ_μ|²). For ξ_μ = (cos θ_μ, sin θ_μ) uniform and |x| = r,
 /// |x − ξ|² = r² + 1 − 2r cos θ, and the angular average is (1/2π)∫ e^{2βr cos θ} dθ = I₀(2βr), so

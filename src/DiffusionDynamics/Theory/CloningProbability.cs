@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Theory;
 
 /// <summary>
 /// Cloning probability φ(t) of the two-cluster model ½N(+m, σ²I) + ½N(−m, σ²I) (Biroli et al. 2024,
-/// arXiv 2402.18491, Sec. 3; science.md §4): a backward trajectory is copied at time t into two clones that
+/// arXiv 2402.18491, Sec. 3; docs/theory.md §4): a backward trajectory is copied at time t into two clones that
 /// finish independently; φ(t) is the probability both end in the same class (the mixture component). With the
 /// projected densities G±(q) = N(q; ±|m| e^{−t}, Γ_t), Γ_t = Δ_t + σ² e^{−2t}, and posteriors
 /// w± = G±/(G+ + G−):

@@ -1,4 +1,3 @@
-using DiffusionDynamics.Data;
 using DiffusionDynamics.Random;
 using MathNet.Numerics.LinearAlgebra;
 using TorchSharp;
@@ -15,14 +14,6 @@ namespace DiffusionDynamics.Theory;
 /// </summary>
 public static class CovarianceSpectrum
 {
-    /// <summary>Top-k eigenpairs of the covariance of a dataset. Range: n ≥ 2, 1 ≤ k ≤ min(d, n − 1).</summary>
-    public static CovarianceEigenpairs Top(Dataset data, int k = 1, SpectrumOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        using var scope = NewDisposeScope();
-        return Top(data.ToTensor(ScalarType.Float64), k, options);
-    }
-
     /// <summary>
     /// Top-k eigenpairs of the covariance of the rows of <paramref name="data"/>: [n, d], any floating type
     /// (converted to float64). Range: n ≥ 2, 1 ≤ k ≤ min(d, n − 1) (the centred covariance has rank ≤ n − 1).

@@ -3,7 +3,7 @@ using DiffusionDynamics.Time;
 namespace DiffusionDynamics.Theory;
 
 /// <summary>
-/// Excess entropy f(t) and collapse time t_C (Biroli et al. 2024, arXiv 2402.18491, Sec. 4; science.md §4).
+/// Excess entropy f(t) and collapse time t_C (Biroli et al. 2024, arXiv 2402.18491, Sec. 4; docs/theory.md §4).
 /// With α = ln n / d and s(t) = −(1/d) E_{x~P_t} ln P_t(x):
 /// f(t) = α + ½ + ½ ln(2π Δ_t) − s(t), the entropy per dimension of n well-separated Gaussians of variance
 /// Δ_t minus the true entropy. The empirical distribution collapses onto training points below t_C, the root

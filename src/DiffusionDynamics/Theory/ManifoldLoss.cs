@@ -5,7 +5,7 @@ namespace DiffusionDynamics.Theory;
 /// <summary>
 /// Loss of dimensions of linear-manifold data under the exact empirical score of N training points
 /// (Achilli et al., "Losing dimensions: geometric memorization in generative diffusion", arXiv 2410.08727;
-/// science.md §6). Direction i of standard deviation s_i is lost to memorization when the noise variance falls below
+/// docs/theory.md §6). Direction i of standard deviation s_i is lost to memorization when the noise variance falls below
 /// <code>
 ///   σ²_loss,i = s_i² / (2 ln N)
 /// </code>

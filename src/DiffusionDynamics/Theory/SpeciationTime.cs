@@ -1,4 +1,3 @@
-using DiffusionDynamics.Data;
 using TorchSharp;
 
 namespace DiffusionDynamics.Theory;
@@ -15,7 +14,7 @@ public sealed record SpeciationEstimate(double LargestEigenvalue, double Time, b
 
 /// <summary>
 /// Speciation time t_S = ½ ln Λ, Λ the largest eigenvalue of the centred data covariance (Biroli et al. 2024,
-/// arXiv 2402.18491, Sec. 3; science.md §4): below t_S the backward dynamics starts to commit to a class.
+/// arXiv 2402.18491, Sec. 3; docs/theory.md §4): below t_S the backward dynamics starts to commit to a class.
 /// </summary>
 public static class SpeciationTime
 {
@@ -41,10 +40,6 @@ public static class SpeciationTime
     /// <summary>t_S = ½ ln(σ² + |m|²) for the two-cluster model (≈ ½ ln d for |m|² = d). Range: σ² + |m|² &gt; 0.</summary>
     public static double TwoCluster(double meanNorm, double sigma) =>
         FromLargestEigenvalue(TwoClusterLargestEigenvalue(meanNorm, sigma));
-
-    /// <summary>t_S of a dataset (see <see cref="CovarianceSpectrum"/> for how Λ is computed). Range: n ≥ 2.</summary>
-    public static SpeciationEstimate Estimate(Dataset data, SpectrumOptions? options = null) =>
-        FromSpectrum(CovarianceSpectrum.Top(data, 1, options));
 
     /// <summary>t_S of the rows of a [n, d] tensor. Range: n ≥ 2.</summary>
     public static SpeciationEstimate Estimate(torch.Tensor data, SpectrumOptions? options = null) =>

@@ -3,7 +3,7 @@ using DiffusionDynamics.Time;
 namespace DiffusionDynamics.Theory;
 
 /// <summary>
-/// Which backward drift f(x, t) = x + c ∇ln P_t(x) is analysed (OU clock, science.md §3): the reverse SDE (c = 2)
+/// Which backward drift f(x, t) = x + c ∇ln P_t(x) is analysed (OU clock, docs/theory.md §3): the reverse SDE (c = 2)
 /// or the probability-flow ODE (c = 1). The backward dynamics runs dx/dτ = f with τ = −t, so a fixed point is
 /// stable when the eigenvalues of ∂f are negative.
 /// </summary>

@@ -32,7 +32,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
     /// <summary>Max error against the closed-form transport after a deterministic run on the log-SNR grid from T to tEnd.</summary>
     private static double TransportError(SamplerKind kind, GaussianDenoiser g, Tensor x, double T, double tEnd, int steps)
     {
-        using var exact = GaussianFlow.Transport(g, x, T, tEnd);
+        using var exact = g.Transport(x, T, tEnd);
         using var run = Samplers.Run(kind, g, x, TimeGrid.LogSnr(T, tEnd, steps), finalDenoise: false);
         return MaxError(run, exact);
     }
@@ -45,7 +45,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         using var a = torch.tensor(new[] { 1.5, -0.5, 0.25 });
         using var pointMass = GaussianDenoiser.Isotropic(a, 0.0);
         using var x = Starts();
-        using var exact = GaussianFlow.Transport(pointMass, x, 3.0, 0.1);
+        using var exact = pointMass.Transport(x, 3.0, 0.1);
         using var oneStep = Samplers.Run(SamplerKind.Ddim, pointMass, x, TimeGrid.FromTimes([3.0, 0.1]), finalDenoise: false);
         Assert.True(MaxError(oneStep, exact) < 1e-13);
         // DPM-Solver++(2M) reduces to DDIM on its first step and stays exact for constant D on any grid.

@@ -46,7 +46,7 @@ public class StartRuleTests
     {
         using var g = GaussianFlowTransportTests.Gaussian3();
         using var xT = NoiseSource.ForSamples(4, 0, 10, 3).Next(ScalarType.Float64);
-        using var expected = GaussianFlow.Transport(g, xT, 10.0, 1.5);
+        using var expected = g.Transport(xT, 10.0, 1.5);
         using var teleported = Start.Teleport(g, NoiseSource.ForSamples(4, 0, 10, 3), 10.0, 1.5, ScalarType.Float64);
         Assert.True(MaxError(teleported, expected) == 0);
     }

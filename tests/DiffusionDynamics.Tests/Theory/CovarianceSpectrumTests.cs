@@ -105,7 +105,7 @@ public class CovarianceSpectrumTests(ITestOutputHelper output)
             for (int j = 0; j < d; j++) values[i * d + j] = (float)(sign * mu + sigma * rng.NextGaussian());
         }
         var ds = new Dataset(values, n, d);
-        var est = SpeciationTime.Estimate(ds);
+        var est = SpeciationTime.Estimate(ds.ToTensor(TorchSharp.torch.ScalarType.Float64));
         double lambda = SpeciationTime.TwoClusterLargestEigenvalue(Math.Sqrt(d) * mu, sigma);
         Assert.Equal(21.0, lambda, 12);
         // Along m̂, q = ±|m| + σz has Var(q²) = 4|m|²σ² + 2σ⁴: the sample variance has SE √(Var(q²)/n) ≈ 0.066.

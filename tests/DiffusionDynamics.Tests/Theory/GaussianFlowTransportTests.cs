@@ -31,7 +31,7 @@ public class GaussianFlowTransportTests
         using var g = Gaussian3();
         using var x = Starts();
         double T = 3.0, tEnd = 0.05;
-        using var exact = GaussianFlow.Transport(g, x, T, tEnd);
+        using var exact = g.Transport(x, T, tEnd);
         var errors = new List<double>();
         foreach (int steps in new[] { 50, 100, 200, 400 })
         {
@@ -59,7 +59,7 @@ public class GaussianFlowTransportTests
         using var g = GaussianDenoiser.FromEigenpairs(mean, u, lambda, complementVariance: 0.3);
         using var x = Starts();
         double T = 3.0, tEnd = 0.05;
-        using var exact = GaussianFlow.Transport(g, x, T, tEnd);
+        using var exact = g.Transport(x, T, tEnd);
         using var heun = Samplers.Run(SamplerKind.OdeHeun, g, x, TimeGrid.Uniform(T, tEnd, 800), finalDenoise: false);
         Assert.True(MaxError(heun, exact) < 5e-5, $"max error {MaxError(heun, exact):G3}");
     }
@@ -74,12 +74,12 @@ public class GaussianFlowTransportTests
         using var any = torch.tensor(new[] { 1.0, 2.0, -0.5 });
         using var orthogonal = any - u * any.dot(u);
         using var xT = (orthogonal + g.Mean * Math.Exp(-T)).unsqueeze(0);
-        using var xt = GaussianFlow.Transport(g, xT, T, t);
+        using var xt = g.Transport(xT, T, t);
         using var expected = (orthogonal * Math.Sqrt(OuTime.Delta(t) / OuTime.Delta(T)) + g.Mean * Math.Exp(-t)).unsqueeze(0);
         Assert.True(MaxError(xt, expected) < 1e-13);
         // Along the kept mode the factor is ψ_1(t).
         using var xU = (u * 1.7 + g.Mean * Math.Exp(-T)).unsqueeze(0);
-        using var xUt = GaussianFlow.Transport(g, xU, T, t);
+        using var xUt = g.Transport(xU, T, t);
         using var expectedU = (u * (1.7 * GaussianFlow.Psi(g.Eigenvalues[0], t, T)) + g.Mean * Math.Exp(-t)).unsqueeze(0);
         Assert.True(MaxError(xUt, expectedU) < 1e-13);
     }
@@ -90,10 +90,10 @@ public class GaussianFlowTransportTests
         // The flow map is invertible: T → t → T is the identity up to float64 round-off.
         using var g = Gaussian3();
         using var x = Starts();
-        using var down = GaussianFlow.Transport(g, x, 4.0, 0.2);
-        using var up = GaussianFlow.Transport(g, down, 0.2, 4.0);
+        using var down = g.Transport(x, 4.0, 0.2);
+        using var up = g.Transport(down, 0.2, 4.0);
         Assert.True(MaxError(up, x) < 1e-12);
-        using var same = GaussianFlow.Transport(g, x, 1.5, 1.5);
+        using var same = g.Transport(x, 1.5, 1.5);
         Assert.True(MaxError(same, x) < 1e-14);
     }
 
@@ -106,7 +106,7 @@ public class GaussianFlowTransportTests
         double T = 2.5, t = 0.1;
         var noise = NoiseSource.ForSamples(11, 0, n, 3);
         using var xT = Start.GaussianMarginal(g, T, noise, ScalarType.Float64);
-        using var xt = GaussianFlow.Transport(g, xT, T, t);
+        using var xt = g.Transport(xT, T, t);
         GaussianMoments.Assert(xt, g, t, n);
     }
 
@@ -115,7 +115,7 @@ public class GaussianFlowTransportTests
     {
         using var g = Gaussian3();
         using var x = Starts().to_type(ScalarType.Float32);
-        using var y = GaussianFlow.Transport(g, x, 2.0, 1.0);
+        using var y = g.Transport(x, 2.0, 1.0);
         Assert.Equal(ScalarType.Float32, y.dtype);
         Assert.Equal(x.shape, y.shape);
     }
@@ -127,10 +127,10 @@ public class GaussianFlowTransportTests
         using var x = Starts();
         using var wrongD = torch.zeros(2, 4, dtype: ScalarType.Float64);
         using var empty = torch.zeros(0, 3, dtype: ScalarType.Float64);
-        Assert.Equal("xT", Assert.Throws<ArgumentException>(() => GaussianFlow.Transport(g, wrongD, 1, 0.5)).ParamName);
-        Assert.Equal("xT", Assert.Throws<ArgumentException>(() => GaussianFlow.Transport(g, empty, 1, 0.5)).ParamName);
-        Assert.Equal("T", Assert.ThrowsAny<ArgumentException>(() => GaussianFlow.Transport(g, x, 0, 0.5)).ParamName);
-        Assert.Equal("T", Assert.ThrowsAny<ArgumentException>(() => GaussianFlow.Transport(g, x, double.NaN, 0.5)).ParamName);
-        Assert.Equal("t", Assert.ThrowsAny<ArgumentException>(() => GaussianFlow.Transport(g, x, 1, -0.1)).ParamName);
+        Assert.Equal("xT", Assert.Throws<ArgumentException>(() => g.Transport(wrongD, 1, 0.5)).ParamName);
+        Assert.Equal("xT", Assert.Throws<ArgumentException>(() => g.Transport(empty, 1, 0.5)).ParamName);
+        Assert.Equal("T", Assert.ThrowsAny<ArgumentException>(() => g.Transport(x, 0, 0.5)).ParamName);
+        Assert.Equal("T", Assert.ThrowsAny<ArgumentException>(() => g.Transport(x, double.NaN, 0.5)).ParamName);
+        Assert.Equal("t", Assert.ThrowsAny<ArgumentException>(() => g.Transport(x, 1, -0.1)).ParamName);
     }
 }

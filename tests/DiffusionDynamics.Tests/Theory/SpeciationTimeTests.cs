@@ -19,7 +19,7 @@ public class SpeciationTimeTests
     {
         // Four points on a square of side 0.2: covariance 0.01 I, Λ = 0.01, t_S = ½ ln 0.01 < 0.
         var ds = new Dataset([0f, 0f, 0.2f, 0f, 0f, 0.2f, 0.2f, 0.2f], 4, 2);
-        var est = SpeciationTime.Estimate(ds);
+        var est = SpeciationTime.Estimate(ds.ToTensor(TorchSharp.torch.ScalarType.Float64));
         Assert.Equal(0.01, est.LargestEigenvalue, 1e-8); // float32 storage of 0.2: relative 3e-8
         Assert.True(est.Time < 0);
         Assert.False(est.IsDefined);
@@ -33,7 +33,7 @@ public class SpeciationTimeTests
         Assert.Throws<ArgumentException>(() => SpeciationTime.FromLargestEigenvalue(double.NaN));
         Assert.Throws<ArgumentException>(() => SpeciationTime.TwoCluster(-1, 1));
         Assert.Throws<ArgumentException>(() => SpeciationTime.TwoCluster(1, double.NaN));
-        Assert.Throws<ArgumentException>(() => SpeciationTime.Estimate(new Dataset([1f, 2f], 1, 2)));
-        Assert.Throws<ArgumentException>(() => SpeciationTime.Estimate(new Dataset([1f, 2f, 1f, 2f], 2, 2)));
+        Assert.Throws<ArgumentException>(() => SpeciationTime.Estimate(new Dataset([1f, 2f], 1, 2).ToTensor(TorchSharp.torch.ScalarType.Float64)));
+        Assert.Throws<ArgumentException>(() => SpeciationTime.Estimate(new Dataset([1f, 2f, 1f, 2f], 2, 2).ToTensor(TorchSharp.torch.ScalarType.Float64)));
     }
 }
