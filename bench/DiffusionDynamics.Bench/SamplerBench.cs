@@ -160,7 +160,7 @@ internal static class SamplerBench
     private static Tensor ExactGaussianAnswer(GaussianDenoiser g, Tensor xT, TimeGrid grid)
     {
         using var scope = NewDisposeScope();
-        var atEnd = GaussianFlow.Transport(g, xT.to_type(ScalarType.Float64), grid.Start, grid.End);
+        var atEnd = g.Transport(xT.to_type(ScalarType.Float64), grid.Start, grid.End);
         return g.Denoise(atEnd, grid.End).MoveToOuterDisposeScope();
     }
 }
