@@ -21,16 +21,6 @@ public static class SampleCommand
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>CLI names of the samplers.</summary>
-    public static IReadOnlyDictionary<string, SamplerKind> SamplerNames { get; } = new Dictionary<string, SamplerKind>
-    {
-        ["sde"] = SamplerKind.EulerMaruyama,
-        ["ode-euler"] = SamplerKind.OdeEuler,
-        ["ode-heun"] = SamplerKind.OdeHeun,
-        ["ddim"] = SamplerKind.Ddim,
-        ["ddpm"] = SamplerKind.DdpmAncestral,
-        ["dpm2m"] = SamplerKind.DpmSolver2M,
-    };
-
     public static Command Build()
     {
         var common = new CommonOptions();
@@ -41,7 +31,7 @@ public static class SampleCommand
             Description = "sde (Euler–Maruyama) | ode-euler | ode-heun (2 NFE/step) | ddim (η = 0) | ddpm (ancestral, stochastic) | dpm2m (DPM-Solver++(2M)).",
             DefaultValueFactory = _ => "sde",
         };
-        sampler.AcceptOnlyFromAmong(SamplerNames.Keys.ToArray());
+        sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
         var gridKind = new Option<string>("--grid")
         {
             Description = "uniform: uniform in t to min(0.2, T/2), then 20 log-spaced steps | log-snr: uniform in log-SNR | " +
@@ -76,7 +66,7 @@ public static class SampleCommand
             if (modelDir is not null && !dataGiven) request = TrainedModel.DataRequestOf(modelDir);
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
-                Sampler: SamplerNames[p.GetValue(sampler) ?? "sde"],
+                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
                 TMax: p.GetValue(dynamics.TMax),
                 TMin: p.GetValue(dynamics.TMin),
                 Steps: p.GetValue(steps),
