@@ -33,7 +33,7 @@ public static class RegimesCommand
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
         var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
         classifier.AcceptOnlyFromAmong("logistic", "cnn");
-        var sampler = new Option<string>("--sampler") { Description = $"Integrator of trajectories and clones: {string.Join(" | ", SamplerRegistry.Tokens)}. Deterministic samplers re-noise each clone forward over one grid step (φ(t): stability of the flow's class).", DefaultValueFactory = _ => "sde" };
+        var sampler = new Option<string>("--sampler") { Description = $"Integrator of trajectories and clones: {string.Join(" | ", SamplerRegistry.Tokens)}. Deterministic samplers regenerate each clone from its parent's sample noised to t (forward–backward).", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
 
@@ -75,7 +75,7 @@ public static class RegimesCommand
         var (data, truth) = request.LoadWithTruth();
         using var trained = modelDir is null ? null : TrainedModel.Load(modelDir, data);
         using var run = RunDirectory.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(Inv)}" +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {(options.Sampler == SamplerKind.EulerMaruyama ? "SDE" : SamplerRegistry.DisplayName(options.Sampler))} steps from T = {options.TMax.ToString(Inv)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));

@@ -16,7 +16,7 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Batch">Parents per batch (clones run 2·Batch at a time). Range: ≥ 1.</param>
 /// <param name="Seed">Run seed; parent p uses stream (Seed, p).</param>
 /// <param name="Sampler">Integrator of parents and clones (default Euler–Maruyama, the papers' SDE). Under a deterministic sampler the
-/// clones start with the forward kick of <see cref="CloneRule.ForwardKick"/> (see <see cref="CloningExperiment"/>).</param>
+/// clones are regenerated from the parent's sample (<see cref="CloneRule.Renoise"/>; see <see cref="CloningExperiment"/>).</param>
 public sealed record CloningOptions(int Pairs = 128, int Steps = 200, double TMax = 10.0, double TMin = 1e-3,
     StartKind Start = StartKind.Noise, int Batch = 128, long Seed = 0, SamplerKind Sampler = SamplerKind.EulerMaruyama)
 {
@@ -68,9 +68,10 @@ public sealed record CloningRun(IReadOnlyList<BranchOutcome> Branches, float[] P
 /// φ_C(t) = P(clones end at the same nearest training point) and the last change of μ*(t) along the parents
 /// measure collapse. Parents and clones run through <see cref="TrajectoryRunner.RunBatches"/> under <see cref="CloningOptions.Sampler"/>.
 /// Under a stochastic sampler the clones are exact copies of x(t) (φ(t) = P(two draws of x₀ | x(t) share the class)); under a
-/// deterministic one exact copies would always agree, so each clone is re-noised forward over one grid step,
-/// x′(t + h) = e^{−h} x(t) + √Δ_h z, and flows deterministically from there (<see cref="CloneRule.ForwardKick"/>): φ(t) is then the
-/// stability of the flow's class against the forward noise of one step at t.
+/// deterministic one exact copies would always agree, so each clone is regenerated from the parent's sample x̂₀ by the forward
+/// process, x′(t) = e^{−t} x̂₀ + √Δ_t z, and flows deterministically from t (<see cref="CloneRule.Renoise"/>, forward–backward
+/// as in Sclocchi et al., arXiv 2402.16991): φ(t) is then the probability that two regenerations from noise level t keep a common
+/// class (1 for t ≪ t_S, φ∞ for t ≫ t_S); φ_C(t) likewise for the nearest training point. The parents' t̂_C is that of the flow.
 /// </summary>
 public static class CloningExperiment
 {

@@ -28,8 +28,9 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Classifier">Classifier that gives generated samples their class when the data are labelled, trained on a
 /// stratified 80 % of the data (seed <see cref="Seed"/>). <see cref="ClassifierKind.Cnn"/> needs image data.</param>
 /// <param name="Sampler">Integrator of the trajectories and clones (default Euler–Maruyama, the papers' SDE). Under a deterministic
-/// sampler each clone is re-noised forward over one grid step before it flows (<see cref="Sampling.CloneRule.ForwardKick"/>), so φ(t)
-/// is the stability of the flow's class against the forward noise of one step at t, not the SDE's P(same class | x(t)).</param>
+/// sampler the clones of a parent are regenerated from its sample x̂₀, x′(t) = e^{−t} x̂₀ + √Δ_t z, and flow from t
+/// (<see cref="Sampling.CloneRule.Renoise"/>): φ(t) is then the probability that two forward–backward regenerations from noise level t
+/// keep a common class, which conditions on x̂₀ rather than on x(t) as the SDE's φ does.</param>
 public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,

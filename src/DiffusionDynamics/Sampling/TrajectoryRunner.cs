@@ -6,22 +6,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Sampling;
 
-/// <summary>Samples of a batched run: how many, in which batches, from which run seed, started how, branching where.</summary>
-/// <param name="Count">Samples (parent trajectories) S. Range: ≥ 1.</param>
-/// <param name="Batch">Samples per batch; results do not depend on it (sample i always uses stream (Seed, i)). Range: ≥ 1.</param>
-/// <param name="Seed">Run seed.</param>
-public sealed record SampleBatches(int Count, int Batch = 256, long Seed = 0)
-{
-    /// <summary>Where each batch starts (default: x(T) ~ N(0, I)).</summary>
-    public TrajectoryStart Start { get; init; } = TrajectoryStart.Noise;
-
-    /// <summary>Where trajectories branch into clones (null: no clones).</summary>
-    public BranchOptions? Branches { get; init; }
-
-    /// <summary>Number of batches ⌈S / Batch⌉.</summary>
-    public int Batches => (Count + Batch - 1) / Batch;
-}
-
 /// <summary>
 /// The one trajectory runner: integrates batches of trajectories of the backward dynamics (docs/theory.md §3) with a registered
 /// sampler (<see cref="SamplerRegistry"/>) over a time grid, with per-sample noise streams, step observers, progress in grid
@@ -146,15 +130,30 @@ public static class TrajectoryRunner
                 using var inner = NewDisposeScope();
                 int k = branches.Indices[b];
                 var parents = keeper!.States[b]!;
-                var copies = parents.repeat_interleave(branches.Clones, 0, null);
                 var cloneNoise = noise.Branch(branches.Clones, salt: k);
-                int from = k;
-                if (rule == CloneRule.ForwardKick)
+                int from = branches.CloneStart(k, request);
+                Tensor copies;
+                switch (rule)
                 {
-                    // Re-noise forward over one step: x′(t_{k−1}) = e^{−h} x(t_k) + √Δ_h z.
-                    from = k - 1;
-                    double h = started.Grid[from] - started.Grid[k];
-                    copies = copies * Math.Exp(-h) + cloneNoise.Next(copies.dtype) * Math.Sqrt(OuTime.Delta(h));
+                    case CloneRule.Renoise:
+                        {
+                            // Regenerate from the sample: x′(t_k) = e^{−t_k} x̂₀ + √Δ_{t_k} z.
+                            double t = started.Grid[k];
+                            copies = final.repeat_interleave(branches.Clones, 0, null) * OuTime.Decay(t)
+                                + cloneNoise.Next(final.dtype) * Math.Sqrt(OuTime.Delta(t));
+                            break;
+                        }
+                    case CloneRule.ForwardKick:
+                        {
+                            // Re-noise forward over one step: x′(t_{k−1}) = e^{−h} x(t_k) + √Δ_h z.
+                            double h = started.Grid[from] - started.Grid[k];
+                            copies = parents.repeat_interleave(branches.Clones, 0, null) * Math.Exp(-h)
+                                + cloneNoise.Next(parents.dtype) * Math.Sqrt(OuTime.Delta(h));
+                            break;
+                        }
+                    default:
+                        copies = parents.repeat_interleave(branches.Clones, 0, null);
+                        break;
                 }
                 var ends = from == last
                     ? (request.FinalDenoise ? denoiser.Denoise(copies, started.Grid[last]) : copies.clone())

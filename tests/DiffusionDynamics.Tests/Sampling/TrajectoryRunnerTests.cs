@@ -106,23 +106,27 @@ public class TrajectoryRunnerTests
         TrajectoryRunner.RunBatches(g, request, grid, samples, new TrajectoryCallbacks(), new SyncProgress(reported.Add));
         long total = TrajectoryRunner.TotalSteps(grid, request, samples);
         int batches = (5 + batch - 1) / batch;
-        // Stochastic: clones from k (10 − 3 + 10 − 7); deterministic: one step earlier (forward kick).
-        long perBatch = 10 + (sampler == SamplerKind.EulerMaruyama ? 7 + 3 : 8 + 4);
+        // Clones run from k (10 − 3 + 10 − 7) under both (the deterministic default regenerates at t_k).
+        long perBatch = 10 + 7 + 3;
         Assert.Equal(perBatch * batches, total);
         Assert.Equal(total, reported[^1]);
         for (int i = 1; i < reported.Count; i++) Assert.True(reported[i] >= reported[i - 1], "progress must not go back");
     }
 
     [Fact]
-    public void DeterministicClones_WithExactCopies_EndIdentical_AndWithTheForwardKick_Differ()
+    public void DeterministicClones_WithExactCopies_EndIdentical_AndRenoisedOrKicked_Differ()
     {
         using var den = TwoClusterDenoiser.Uniform(16, 1.0, 1.0);
         var grid = TimeGrid.Uniform(4.0, 0.01, 40);
         using var copies = Clones(den, grid, 8, 8, 3, 20, 2, SamplerKind.OdeHeun, rule: CloneRule.Copy);
         Assert.Equal(0.0, (copies.select(1, 0) - copies.select(1, 1)).abs().max().item<double>());
-        using var kicked = Clones(den, grid, 8, 8, 3, 20, 2, SamplerKind.OdeHeun);
+        using var renoised = Clones(den, grid, 8, 8, 3, 20, 2, SamplerKind.OdeHeun);
+        Assert.True((renoised.select(1, 0) - renoised.select(1, 1)).abs().max().item<double>() > 1e-3);
+        using var kicked = Clones(den, grid, 8, 8, 3, 20, 2, SamplerKind.OdeHeun, rule: CloneRule.ForwardKick);
         Assert.True((kicked.select(1, 0) - kicked.select(1, 1)).abs().max().item<double>() > 1e-3);
-        Assert.ThrowsAny<ArgumentException>(() => Clones(den, grid, 8, 8, 3, 0, 2, SamplerKind.OdeHeun)); // no step before T to kick from
+        Assert.ThrowsAny<ArgumentException>(() => Clones(den, grid, 8, 8, 3, 0, 2, SamplerKind.OdeHeun, rule: CloneRule.ForwardKick)); // no step before T
+        Assert.Equal(CloneRule.Copy, new BranchOptions([1]).ResolvedRule(new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 0.5 }));
+        Assert.Equal(CloneRule.Renoise, new BranchOptions([1]).ResolvedRule(new TrajectoryRequest(SamplerKind.DpmSolver2M)));
     }
 
     [Fact]
