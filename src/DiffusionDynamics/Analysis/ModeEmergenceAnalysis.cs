@@ -195,7 +195,7 @@ public static class ModeEmergenceAnalysis
             Observe = run =>
             {
                 int first = (int)run.FirstId;
-                recorder = new Recorder(run.Count, S, d, K, meanT, basisT, dtype, stripIndex, Math.Max(0, Math.Min(stripImages.Length - first, run.Count)), null);
+                recorder = new Recorder(run.Count, S, d, K, meanT, basisT, dtype, stripIndex, Math.Max(0, Math.Min(stripImages.Length - first, run.Count)));
                 return recorder;
             },
             OnFinal = (run, final) =>
@@ -311,15 +311,14 @@ public static class ModeEmergenceAnalysis
         throw new ArgumentException($"Perturbation time {t} is not on the grid.");
     }
 
-    /// <summary>Records states, mode coordinates, strip images and progress of one batch.</summary>
+    /// <summary>Records states, mode coordinates and strip images of one batch (progress comes from the runner).</summary>
     private sealed class Recorder : IStepObserver
     {
         private readonly Tensor mean, basis;
         private readonly HashSet<int> stripIndex;
         private readonly int[] stripOrder;
-        private readonly Action<long>? report;
 
-        public Recorder(int batch, int records, int d, int modes, Tensor mean, Tensor basis, ScalarType dtype, int[] stripIndex, int stripRows, Action<long>? report)
+        public Recorder(int batch, int records, int d, int modes, Tensor mean, Tensor basis, ScalarType dtype, int[] stripIndex, int stripRows)
         {
             States = torch.empty([batch, records, d], dtype: dtype);
             Coordinates = torch.empty([batch, records, modes], dtype: dtype);
@@ -329,7 +328,6 @@ public static class ModeEmergenceAnalysis
             stripOrder = stripIndex;
             StripRows = stripRows;
             Strip = Enumerable.Range(0, stripRows).Select(_ => new float[stripIndex.Length][]).ToArray();
-            this.report = report;
         }
 
         public Tensor States { get; }        // [B, S, d]
@@ -349,7 +347,6 @@ public static class ModeEmergenceAnalysis
                 int d = (int)step.Denoised.shape[1];
                 for (int r = 0; r < StripRows; r++) Strip[r][column] = rows.AsSpan(r * d, d).ToArray();
             }
-            if (!step.IsFinal) report?.Invoke(step.Index);
         }
     }
 }
