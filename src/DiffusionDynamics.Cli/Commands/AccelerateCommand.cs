@@ -23,8 +23,6 @@ public static class AccelerateCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static IReadOnlyDictionary<string, SamplerKind> SamplerNames => SampleCommand.SamplerNames;
-
     private static readonly Dictionary<string, AccelerationStart> AccelerationNames = new()
     {
         ["teleport"] = AccelerationStart.Teleport,
@@ -35,7 +33,7 @@ public static class AccelerateCommand
     {
         var common = new CommonOptions();
         var dynamics = new DynamicsOptions();
-        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerNames.Keys)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
+        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerRegistry.Tokens)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
         var nfe = new Option<string>("--nfe") { Description = "Budgets N (denoiser evaluations per sample, final denoise included), comma-separated, each ≥ 3.", DefaultValueFactory = _ => "5,10,20,50,100" };
         var accelerations = new Option<string>("--accelerations") { Description = "Shortcuts run beside the baseline: teleport,late-start | teleport | late-start | none.", DefaultValueFactory = _ => "teleport,late-start" };
         var tSkip = new Option<double?>("--t-skip") { Description = "OU time where teleport / late start hand over to the sampler (default: by --t-skip-rule)." };
@@ -139,8 +137,8 @@ public static class AccelerateCommand
     internal static IReadOnlyList<SamplerKind> ParseSamplers(string? text)
     {
         var names = Split(text, "--samplers");
-        return names.Select(n => SamplerNames.TryGetValue(n, out var k) ? k
-            : throw new ArgumentException($"--samplers: unknown sampler '{n}' (choose from {string.Join(", ", SamplerNames.Keys)}).")).Distinct().ToArray();
+        return names.Select(n => SamplerRegistry.All.FirstOrDefault(m => m.Token == n)?.Kind
+            ?? throw new ArgumentException($"--samplers: unknown sampler '{n}' (choose from {string.Join(", ", SamplerRegistry.Tokens)}).")).Distinct().ToArray();
     }
 
     internal static IReadOnlyList<AccelerationStart> ParseAccelerations(string? text)

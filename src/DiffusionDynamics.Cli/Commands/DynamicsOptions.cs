@@ -50,7 +50,7 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         });
     }
 
-    public StartRule StartRule(ParseResult p) => p.GetValue(Start) == "marginal" ? Analysis.StartRule.ForwardMarginal : Analysis.StartRule.Noise;
+    public StartKind StartRule(ParseResult p) => p.GetValue(Start) == "marginal" ? StartKind.ForwardMarginal : StartKind.Noise;
 
     /// <summary>The full start rule (teleport / gaussian with t_skip) for the commands built with gaussianStarts.</summary>
     public StartOptions StartOptionsOf(ParseResult p) => p.GetValue(Start) switch

@@ -78,17 +78,12 @@ public static class TrainCommand
 
         // Samples from the EMA model.
         using var model = Checkpoint.LoadDenoiser(outDir, ema: true);
-        using var scope = NewDisposeScope();
-        var grid = TimeGrid.UniformWithLogTail(training.TMax, training.TMin, 200);
-        var noise = NoiseSource.ForSamples(training.Seed, 0, sampleCount, data.Dimension);
-        var sampleClock = Stopwatch.StartNew();
-        var samples = ProgressDisplay.Run(output, "sampling from the EMA model", grid.Steps, progress =>
-            Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, new StepCounter(progress)));
-        double sampleSeconds = sampleClock.Elapsed.TotalSeconds;
-        using var trainingSet = data.ToTensor();
-        var neighbours = NearestNeighbours.Find(samples, trainingSet);
-        var flat = samples.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var sampling = new SamplingResult(flat, data.Dimension, neighbours, neighbours.MemorizedFraction(), sampleSeconds, grid.Steps + 1);
+        var samplingOptions = new SamplingRunOptions(Samples: sampleCount, Sampler: SamplerKind.EulerMaruyama, TMax: training.TMax, TMin: training.TMin,
+            Steps: 200, Batch: sampleCount, Seed: training.Seed);
+        var sampling = ProgressDisplay.Run(output, "sampling from the EMA model", samplingOptions.SamplerGrid().Steps, progress =>
+            SamplingRun.Execute(data, samplingOptions, progress, model: model));
+        double sampleSeconds = sampling.SamplingSeconds;
+        var flat = sampling.Samples;
 
         string report = Path.Combine(outDir, "report");
         if (Directory.Exists(report)) Directory.Delete(report, true);
@@ -138,10 +133,5 @@ public static class TrainCommand
         {
             return double.NaN;
         }
-    }
-
-    private sealed class StepCounter(IProgress<long> progress) : IStepObserver
-    {
-        public void OnStep(in StepRecord step) => progress.Report(step.Index);
     }
 }
