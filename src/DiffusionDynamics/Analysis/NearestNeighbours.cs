@@ -41,7 +41,7 @@ public static class NearestNeighbours
         var x = samples.to_type(ScalarType.Float64);
         var a = trainingSet.to_type(ScalarType.Float64);
         long b = x.shape[0], n = a.shape[0];
-        long chunk = Math.Clamp(maxChunkElements / b, 2, n);
+        long chunk = Math.Clamp(maxChunkElements / b, Math.Min(2, n), n);
         var xNorm = x.square().sum(1, keepdim: true);
         var bestD = new List<Tensor>();
         var bestI = new List<Tensor>();

@@ -78,8 +78,7 @@ public static class TorchRuntime
         {
             if (initialized) return;
             ApplyNativeEnvironment();
-            int threads = Environment.ProcessorCount;
-            if (int.TryParse(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"), out int t) && t > 0) threads = t;
+            int threads = ThreadsFromEnvironment();
             torch.set_num_threads(threads);
             NativeSettings = new Dictionary<string, string>(NativeSettings) { ["torch.set_num_threads"] = threads.ToString() };
             try
@@ -93,6 +92,18 @@ public static class TorchRuntime
             }
             initialized = true;
         }
+    }
+
+    /// <summary>
+    /// The intra-op thread count: <c>DIFFDYN_THREADS</c> when set, else <see cref="Environment.ProcessorCount"/>.
+    /// Throws <see cref="ArgumentException"/> when the variable is set to anything but an integer ≥ 1.
+    /// </summary>
+    public static int ThreadsFromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable("DIFFDYN_THREADS");
+        if (text is null) return Environment.ProcessorCount;
+        if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int t) && t >= 1) return t;
+        throw new ArgumentException($"DIFFDYN_THREADS expects an integer ≥ 1 (or unset for all {Environment.ProcessorCount} cores), got '{text}'.");
     }
 
     private static void SetDefault(string name, string value, Dictionary<string, string> settings)
