@@ -15,6 +15,8 @@ namespace DiffusionDynamics.Backend;
 /// <item>NNPACK disabled (it prints "Unsupported hardware" thousands of times).</item>
 /// <item>oneMKL's vendor check answered "Intel" on AMD CPUs (<see cref="MklCpuDispatch"/>): float32 GEMM
 /// ~2.4× faster on AVX-512 EPYC (bench/FINDINGS.md). Opt out with <c>DIFFDYN_MKL_INTEL_PATH=0</c>.</item>
+/// <item><c>MKL_CBWR=AUTO,STRICT</c>: oneMKL's GEMMs give the same bits on any thread count, so results do not
+/// depend on <c>DIFFDYN_THREADS</c> (README, Reliability).</item>
 /// <item>Intra-op threads = <see cref="Environment.ProcessorCount"/> unless <c>DIFFDYN_THREADS</c> says otherwise.</item>
 /// </list>
 /// Environment variables already set by the user are respected.
@@ -62,6 +64,10 @@ public static class TorchRuntime
                 SetDefault("ONEDNN_MAX_CPU_ISA", "AVX", settings);
                 SetDefault("OMP_WAIT_POLICY", "PASSIVE", settings);
                 SetDefault("KMP_BLOCKTIME", "0", settings);
+                // oneMKL's strict conditional numerical reproducibility: GEMM results do not depend on the number of
+                // threads (without it, DIFFDYN_THREADS=1 and 2 differed in float32 sampling at large n and in the float64
+                // nearest-neighbour distances); measured at no cost on the sampling benchmark.
+                SetDefault("MKL_CBWR", "AUTO,STRICT", settings);
                 MklCpuDispatch.TryApply();
                 settings[MklCpuDispatch.OverriddenSymbol] = MklCpuDispatch.Status;
             }
