@@ -45,12 +45,29 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         if (!trainingSet.isfinite().all().item<bool>())
             throw new ArgumentException("Training set contains NaN or infinite values.", nameof(trainingSet));
         dtype = options.ScalarType;
+        if (dtype == ScalarType.Float32) RequireFloat32Range(trainingSet);
         maxChunkElements = options.MaxChunkElements;
         Options = options;
         data = trainingSet.to_type(dtype).contiguous().clone().DetachFromDisposeScope();
         normsSq = data.square().sum(1).DetachFromDisposeScope();
         Count = (int)data.shape[0];
         Dimension = (int)data.shape[1];
+    }
+
+    /// <summary>
+    /// Largest |a|² the float32 arithmetic takes: the logits e^{−t} x·a/Δ_t and |a|² must stay far below float32's
+    /// 3.4e38 for every t, so |a|² ≤ 1e30 (|a| ≤ 1e15).
+    /// </summary>
+    public const double Float32MaxNormSquared = 1e30;
+
+    private static void RequireFloat32Range(Tensor trainingSet)
+    {
+        using var scope = NewDisposeScope();
+        double maxNormSq = trainingSet.to_type(ScalarType.Float64).square().sum(1).max().item<double>();
+        if (maxNormSq > Float32MaxNormSquared)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The data overflow float32: a training point has |a| = {Math.Sqrt(maxNormSq):G3}, and float32 holds up to 3.4e38 " +
+                $"(|a|² must stay below {Float32MaxNormSquared:G3}). Use float64 (--precision float64) or rescale the data to order 1."));
     }
 
     /// <summary>Builds the denoiser of a <see cref="Dataset"/>.</summary>
