@@ -104,9 +104,11 @@ public static class TorchRuntime
     /// The intra-op thread count: <c>DIFFDYN_THREADS</c> when set, else <see cref="Environment.ProcessorCount"/>.
     /// Throws <see cref="ArgumentException"/> when the variable is set to anything but an integer ≥ 1.
     /// </summary>
-    public static int ThreadsFromEnvironment()
+    public static int ThreadsFromEnvironment() => ThreadsFrom(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"));
+
+    /// <summary>The thread count a <c>DIFFDYN_THREADS</c> value asks for (null: all cores); throws <see cref="ArgumentException"/> unless an integer ≥ 1.</summary>
+    public static int ThreadsFrom(string? text)
     {
-        string? text = Environment.GetEnvironmentVariable("DIFFDYN_THREADS");
         if (text is null) return Environment.ProcessorCount;
         if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int t) && t >= 1) return t;
         throw new ArgumentException($"DIFFDYN_THREADS expects an integer ≥ 1 (or unset for all {Environment.ProcessorCount} cores), got '{text}'.");

@@ -95,6 +95,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
     public Tensor Denoise(Tensor x, double t)
     {
         DenoiserChecks.Require(x, Dimension, t);
+        if (x.shape[0] == 1) return OnTwoRows(x, two => Denoise(two, t));
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
         // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a
@@ -137,6 +138,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
     public Tensor LogDensity(Tensor x, double t, long[]? exclude)
     {
         DenoiserChecks.Require(x, Dimension, t);
+        if (x.shape[0] == 1) return OnTwoRows(x, two => LogDensity(two, t, exclude is null ? null : [exclude[0], exclude[0]]));
         if (exclude is not null)
         {
             if (Count < 2) throw new ArgumentException("Leave-one-out needs n ≥ 2 training points.", nameof(exclude));
@@ -182,6 +184,14 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
     {
         DenoiserChecks.Require(x, Dimension, t);
         if (k < 1 || k > Count) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be in [1, n = {Count}].");
+        if (x.shape[0] == 1)
+        {
+            using var two = x.expand(2, -1).contiguous();
+            var (i2, w2) = TopPosterior(two, t, k);
+            using (i2)
+            using (w2)
+                return (i2.narrow(0, 0, 1).clone(), w2.narrow(0, 0, 1).clone());
+        }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
         var values = new List<Tensor>();
@@ -215,6 +225,18 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IDisposable
         ForEachBlock(xi, t, (_, logits) => parts.Add(logits.to_type(ScalarType.Float64).MoveToOuterDisposeScope()));
         var all = parts.Count == 1 ? parts[0] : torch.cat(parts, 1);
         return all.softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Evaluates a one-row batch as two copies of the row and keeps the first: libtorch splits a reduction with a
+    /// single output (the sum or logsumexp over n of one row) across its threads, which made B = 1 results depend on
+    /// the thread count; with two rows each output is reduced by one thread, in the same order on any thread count.
+    /// </summary>
+    private static Tensor OnTwoRows(Tensor x, Func<Tensor, Tensor> f)
+    {
+        using var two = x.expand(2, -1).contiguous();
+        using var both = f(two);
+        return both.narrow(0, 0, 1).clone();
     }
 
     /// <summary>
