@@ -39,8 +39,8 @@ public static class DataSource
         if (synthetic is not null) return synthetic.Generate(seed).Data;
         if (labelsPath is not null)
         {
-            if (Directory.Exists(labelsPath)) throw new ArgumentException($"Labels (--labels) \"{labelsPath}\" is a folder, not a labels file.", nameof(labelsPath));
-            if (!File.Exists(labelsPath)) throw new ArgumentException($"Labels file (--labels) \"{labelsPath}\" does not exist.", nameof(labelsPath));
+            if (Directory.Exists(labelsPath)) throw new ArgumentException($"Labels (--labels) \"{labelsPath}\" is a folder, not a labels file.");
+            if (!File.Exists(labelsPath)) throw new ArgumentException($"Labels file (--labels) \"{labelsPath}\" does not exist.");
         }
         return LoadFile(spec, labelsPath);
     }

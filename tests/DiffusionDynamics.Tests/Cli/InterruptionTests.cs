@@ -62,6 +62,40 @@ public class InterruptionTests : CliHarness
         Assert.Equal(LogSteps(straight), LogSteps(killed));
     }
 
+    public static TheoryData<string[]> Sweeps => new()
+    {
+        new[] { "memorization", "--data", "two-cluster:d=4,n=64", "--sizes", "8,64", "--steps", "1500", "--checkpoint-every", "100", "--width", "32", "--depth", "1",
+            "--batch", "32", "--samples", "8", "--score-samples", "16", "--seed", "1" },
+        new[] { "memory", "--data", "circle:n=16", "--sizes", "4,16", "--times", "0.01,0.5", "--samples", "8", "--steps", "20", "--starts", "8",
+            "--basin-points", "2", "--basin-trials", "2", "--train", "--train-steps", "1500", "--checkpoint-every", "100", "--seed", "1" },
+    };
+
+    /// <summary>memorization and memory --train: killed after the first checkpoint of their first network, resumed, every network bit-identical.</summary>
+    [Theory]
+    [MemberData(nameof(Sweeps))]
+    public void TrainingSweeps_KilledAfterTheFirstCheckpoint_ResumeToTheUninterruptedNetworks(string[] args)
+    {
+        string straight = Path.Combine(Root, "straight"), killed = Path.Combine(Root, "killed");
+        var (code, _, err) = Run([.. args, "--out", straight]);
+        Assert.True(code == 0, err);
+        static IEnumerable<string> Checkpoints(string dir) =>
+            Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "checkpoint.json", SearchOption.AllDirectories) : [];
+        using (var child = StartChild([.. args, "--out", killed]))
+        {
+            Assert.True(WaitFor(() => Checkpoints(killed).Any(), TimeSpan.FromSeconds(180)), "no checkpoint appeared");
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, args[0] == "memory" ? "memory.json" : "memorization.json")), "the child finished before it was killed");
+        (code, _, err) = Run([.. args, "--resume", "--out", killed]);
+        Assert.True(code == 0, err);
+        var weights = Directory.EnumerateFiles(straight, "checkpoint.*.bin", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(straight, f)).Order().ToArray();
+        Assert.True(weights.Length >= 6, $"only {weights.Length} weight files");
+        Assert.Equal(weights, Directory.EnumerateFiles(killed, "checkpoint.*.bin", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(killed, f)).Order().ToArray());
+        foreach (var f in weights)
+            Assert.True(File.ReadAllBytes(Path.Combine(straight, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(killed, f))), $"{f} differs after resume");
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
