@@ -50,7 +50,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // One line per distinct problem, the last one pointing at the help of the command.
-            var messages = parse.Errors.Select(e => e.Message.TrimEnd()).Distinct().ToArray();
+            var messages = parse.Errors.Select(ParseErrorMessage).Distinct().ToArray();
             string help = parse.CommandResult.Command is RootCommand ? "diffdyn --help" : $"diffdyn {parse.CommandResult.Command.Name} --help";
             for (int i = 0; i < messages.Length; i++)
                 stderr.WriteLine($"error: {messages[i]}" + (i == messages.Length - 1 ? $" See '{help}'." : ""));
@@ -70,6 +70,26 @@ public static class CliApp
             stderr.WriteLine("cancelled");
             return InternalError;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("DIFFDYN_TRACE") != "1")
+        {
+            // Not the user's fault: one line saying so, the full trace on request.
+            var inner = Unwrap(e);
+            stderr.WriteLine($"internal error: {inner.Message.ReplaceLineEndings(" ")} ({inner.GetType().Name}; rerun with DIFFDYN_TRACE=1 for the stack trace, and please report it).");
+            return InternalError;
+        }
+    }
+
+    /// <summary>One line per parse error, naming the option it concerns (System.CommandLine's own texts do not always).</summary>
+    private static string ParseErrorMessage(System.CommandLine.Parsing.ParseError error)
+    {
+        string message = string.Join(' ', error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace("' '", "', '", StringComparison.Ordinal);
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 
     /// <summary>
@@ -105,7 +125,13 @@ public static class CliApp
         return b.ToString();
     }
 
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
+    private static Exception Unwrap(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Unwrap(inner),
+        TypeInitializationException { InnerException: { } inner } => Unwrap(inner),
+        System.Reflection.TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        _ => e,
+    };
 
     private static bool IsUsageError(Exception e) => Unwrap(e) is ArgumentException or DataFormatException or IOException
         or UnauthorizedAccessException or FormatException;

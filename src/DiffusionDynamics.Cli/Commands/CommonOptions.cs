@@ -36,6 +36,7 @@ public sealed class CommonOptions
         OptionChecks.Describe(Count, "an integer ≥ 1");
         Count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--n must be ≥ 1."); });
         AtLeast(Downsample, 1);
+        Out.Validators.Add(r => { if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value)) r.AddError("--out expects a folder path, got ''."); });
         OptionChecks.Describe(Seed, "an integer");
     }
 

@@ -145,6 +145,27 @@ public class OptionChecksTests : CliHarness
     }
 
     [Fact]
+    public void AnEmptyOut_IsRefusedAtParseTime_ByEveryCommand()
+    {
+        foreach (var command in CliApp.BuildRoot().Subcommands)
+        {
+            var (code, _, stderr) = Run(command.Name, "--out", "");
+            Assert.Equal(2, code);
+            Assert.StartsWith("error: --out expects a folder path, got ''.", stderr);
+        }
+    }
+
+    [Fact]
+    public void ParseErrorsOfChoiceOptions_AreOneLineNamingTheOption()
+    {
+        var (code, _, stderr) = Run("sample", "--sampler", "foo");
+        Assert.Equal(2, code);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: --sampler: ", stderr);
+        Assert.Contains("'foo'", stderr);
+    }
+
+    [Fact]
     public void Float32Overflow_SaysSoAndSuggestsFloat64()
     {
         Directory.CreateDirectory(Root);
