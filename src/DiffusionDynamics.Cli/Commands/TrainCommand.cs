@@ -68,7 +68,7 @@ public static class TrainCommand
         var data = request.Load();
         var networkOptions = networkFor(data);
         bool folderExisted = Directory.Exists(outDir);
-        Directory.CreateDirectory(outDir);
+        RunDirectory.CreateFolder(outDir);
         File.WriteAllText(Path.Combine(outDir, DataRequestFile), JsonSerializer.Serialize(request, RunManifest.JsonOptions));
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {networkOptions.Kind} network; {training.Steps} steps at batch {training.BatchSize}" +
                          (resume ? " (resuming if a checkpoint exists)" : ""));

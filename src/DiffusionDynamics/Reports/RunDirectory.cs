@@ -62,6 +62,23 @@ public sealed class RunDirectory : IDisposable
         return new RunDirectory(full, staging);
     }
 
+    /// <summary>
+    /// Creates the output folder of a run written in place (training folders, sweeps); a path that cannot be made
+    /// is an <see cref="IOException"/> naming it and --out, not the file system's bare message.
+    /// </summary>
+    public static void CreateFolder(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write the output folder {path} (--out): " +
+                                  (e is UnauthorizedAccessException ? "permission denied." : "the file system refuses it, or a path component is not a folder."), e);
+        }
+    }
+
     /// <summary>Path of a file inside the staging folder.</summary>
     public string File(string name) => Path.Combine(Staging, name);
 

@@ -133,11 +133,13 @@ public class OptionChecksTests : CliHarness
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("/proc/x")]
-    public void UnusableOut_IsAClearError(string outDir)
+    [InlineData("sample", "")]
+    [InlineData("sample", "/proc/x")]
+    [InlineData("train", "/proc/x")]
+    [InlineData("memorization", "/proc/x")]
+    public void UnusableOut_IsAClearError(string command, string outDir)
     {
-        var (code, _, stderr) = Run("sample", "--samples", "2", "--steps", "2", "--out", outDir);
+        var (code, _, stderr) = Run(command, "--data", "two-cluster:d=2,n=4000", "--samples", "2", "--steps", "2", "--out", outDir);
         Assert.Equal(2, code);
         Assert.StartsWith("error:", stderr);
         Assert.Contains("--out", stderr);
