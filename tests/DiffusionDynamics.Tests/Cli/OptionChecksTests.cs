@@ -9,6 +9,7 @@ namespace DiffusionDynamics.Tests.Cli;
 /// option and the expected form (never a .NET type name), nothing written to --out. New commands and options are
 /// covered by construction (the table is built from the command tree).
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public class OptionChecksTests : CliHarness
 {
     private static IEnumerable<(Command Command, Option Option)> NumericOptions() =>

@@ -7,6 +7,7 @@ namespace DiffusionDynamics.Tests.Data;
 /// each mutated file gives a valid dataset or a <see cref="DataFormatException"/> naming it, never another exception
 /// and never a hang. A fixed seed and a bounded count keep it in CI (about a second per format).
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public class ReaderFuzzTests : IDisposable
 {
     private const int MutantsPerFormat = 150;

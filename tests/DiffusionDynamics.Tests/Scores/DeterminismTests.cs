@@ -12,7 +12,7 @@ namespace DiffusionDynamics.Tests.Scores;
 /// The same numbers on any thread count and any batch size (README, Reliability): the exact empirical denoiser at
 /// large n, the nearest-neighbour distances, and the trained (MLP and U-Net) denoisers, compared bit for bit.
 /// </summary>
-[Collection(ThreadCountCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public class DeterminismTests
 {
     /// <summary>Runs <paramref name="f"/> with 1 and with 2 intra-op threads and returns both results.</summary>
@@ -103,11 +103,4 @@ public class DeterminismTests
             foreach (var p in parts) p.Dispose();
         }
     }
-}
-
-/// <summary>Tests that switch torch's global thread count run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ThreadCountCollection
-{
-    public const string Name = "thread count";
 }
