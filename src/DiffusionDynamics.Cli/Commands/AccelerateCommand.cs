@@ -62,9 +62,9 @@ public static class AccelerateCommand
         features.Validators.Add(r => { try { FeatureSpaceOptions.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         tSkip.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double v && (!double.IsFinite(v) || v <= 0)) r.AddError("--t-skip must be finite and > 0."); });
         evThreshold.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v < 1)) r.AddError("--ev-threshold must lie in (0, 1)."); });
-        sampleCount.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
+        CommonOptions.AtLeast(sampleCount, 2);
         bootstrap.Validators.Add(r => { int v = r.GetValueOrDefault<int>(); if (v < 0 || v == 1) r.AddError("--bootstrap must be 0 or ≥ 2."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(batch, 1);
 
         command.SetAction(p =>
         {

@@ -51,9 +51,9 @@ public static class SampleCommand
         {
             if (r.GetValue(eta) > 0 && (r.GetValue(sampler) ?? "sde") != "ddim") r.AddError("--eta applies to --sampler ddim only.");
         });
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(samples, 1);
+        CommonOptions.AtLeast(steps, 1);
+        CommonOptions.AtLeast(batch, 1);
 
         command.SetAction(p =>
         {

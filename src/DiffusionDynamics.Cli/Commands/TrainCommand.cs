@@ -32,7 +32,7 @@ public static class TrainCommand
         var common = new CommonOptions();
         var train = new TrainingCliOptions();
         var samples = new Option<int>("--samples") { Description = "Samples drawn from the trained (EMA) model for the report.", DefaultValueFactory = _ => 64 };
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
+        CommonOptions.AtLeast(samples, 1);
 
         var command = new Command("train", "Train a score network by denoising score matching (OU clock), with EMA, checkpoints and --resume; then sample from it.");
         common.AddTo(command);
@@ -61,19 +61,31 @@ public static class TrainCommand
             throw new IOException($"Output folder {outDir} already exists and is not empty; choose another --out, or pass --resume to continue it.");
         if (resume && hasCheckpoint)
         {
-            var stored = JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(Path.Combine(outDir, DataRequestFile)), RunManifest.JsonOptions)!;
+            var stored = TrainedModel.DataRequestOf(outDir);
             if (!SameData(stored, request))
                 throw new ArgumentException($"--resume: {outDir} was trained on different data ({stored.Spec}, n = {stored.Count?.ToString(Inv) ?? "all"}); pass the same data options.");
         }
         var data = request.Load();
         var networkOptions = networkFor(data);
-        Directory.CreateDirectory(outDir);
+        bool folderExisted = Directory.Exists(outDir);
+        RunDirectory.CreateFolder(outDir);
         File.WriteAllText(Path.Combine(outDir, DataRequestFile), JsonSerializer.Serialize(request, RunManifest.JsonOptions));
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {networkOptions.Kind} network; {training.Steps} steps at batch {training.BatchSize}" +
                          (resume ? " (resuming if a checkpoint exists)" : ""));
 
-        var result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
-            new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
+        TrainingResult result;
+        try
+        {
+            result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
+                new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
+        }
+        catch when (!File.Exists(Path.Combine(outDir, Checkpoint.InfoFile)))
+        {
+            // No checkpoint was reached: leave nothing that would block a rerun into the same --out.
+            File.Delete(Path.Combine(outDir, DataRequestFile));
+            if (!folderExisted && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
+            throw;
+        }
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // Samples from the EMA model.

@@ -165,7 +165,10 @@ public static class RegimesAnalysis
         double? tCTwoCluster = truth is null ? null
             : ExcessEntropy.TwoClusterCollapseTime(data.Count, data.Dimension, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma);
         var collapse = new CollapseResult(tCGaussian, tCAnisotropic, tCTwoCluster, entropy.Crossing, entropy.CrossingStdErr,
-            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points);
+            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points)
+        {
+            Note = CollapseNote(lastChange, grid[0], tCGaussian),
+        };
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, options.Sampler.ToString(), options.Start.ToString(),
@@ -177,6 +180,19 @@ public static class RegimesAnalysis
             Samples = cloning.ParentSamples,
             Nearest = cloning.ParentNeighbours.Nearest,
         };
+    }
+
+    /// <summary>
+    /// A note when every trajectory kept one nearest training point from the start time T on: t̂_C = T then only
+    /// says that collapse happened at or before T (e.g. data at scale 1e30, where t_C ≫ T), not when.
+    /// </summary>
+    internal static string? CollapseNote(double[] lastChange, double start, double tCGaussian)
+    {
+        if (lastChange.Length == 0 || lastChange.Any(t => t < start * (1 - 1e-9))) return null;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return $"t̂_C = T = {start.ToString("G4", inv)}: no trajectory changed its nearest training point after the start, so collapse " +
+               $"happened at or before T (Gaussian theory t_C = {tCGaussian.ToString("G4", inv)}). " +
+               (tCGaussian > start ? "Raise --t-max above t_C, or rescale the data to order 1." : "Raise --t-max.");
     }
 
     /// <summary>
