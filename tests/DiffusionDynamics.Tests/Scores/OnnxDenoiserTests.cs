@@ -192,6 +192,18 @@ public class OnnxDenoiserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void WithExtraInputs_SharesTheSession_AndOutlivesTheOriginal()
+    {
+        var means = Npy.Read(Fixture("gaussian_class_means.npy")).ToDoubleArray();
+        using var exact1 = Reference(means.Skip(4).Take(4).ToArray());
+        var class0 = Open("gaussian_eps_class.onnx", o => o with { ExtraInputs = new Dictionary<string, double[]> { ["class_labels"] = [0] } });
+        using var class1 = class0.WithExtraInputs(new Dictionary<string, double[]> { ["class_labels"] = [1] });
+        class0.Dispose();
+        AssertMatches(class1, exact1, DdpmLinearSchedule.Default.Time(350));
+        Assert.Throws<ObjectDisposedException>(() => class0.WithExtraInputs(new Dictionary<string, double[]> { ["class_labels"] = [1] }));
+    }
+
+    [Fact]
     public void Float32Input_GivesFloat32Result_WithinFloat32Precision()
     {
         using var exact = Reference();

@@ -36,6 +36,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private sealed record ExtraInput(string Name, TensorElementType Type, bool Batched, long[] ItemDims, int ItemCount, byte[] Buffer);
 
     private readonly object gate = new();
+    private readonly SharedSession shared;
     private readonly InferenceSession session;
     private readonly RunOptions runOptions = new();
     private readonly OrtMemoryInfo memoryInfo = OrtMemoryInfo.DefaultInstance;
@@ -60,30 +61,20 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     /// input not given, an unknown extra input, a sample shape that does not match the item shape, an unsupported element
     /// type, a missing or impossible clock option.
     /// </exception>
-    public OnnxDenoiser(OnnxModelOptions options)
+    public OnnxDenoiser(OnnxModelOptions options) : this(options, null)
+    {
+    }
+
+    private OnnxDenoiser(OnnxModelOptions options, SharedSession? shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         string path = options.ModelPath;
-        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
         Backend.TorchRuntime.EnsureInitialized();
 
-        using var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = ResolveThreads(options.Threads),
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        // No busy-waiting between graph calls: a spinning ORT pool slows the torch work around it on few cores.
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        try { session = new InferenceSession(path, sessionOptions); }
-        catch (OnnxRuntimeException e)
-        {
-            throw new DataFormatException(path, $"not a valid ONNX model ({FirstLine(e.Message)}).", innerException: e);
-        }
+        this.shared = shared?.Acquire() ?? SharedSession.Open(path, options.Threads);
+        session = this.shared.Session;
         try
         {
             var inputs = session.InputMetadata;
@@ -188,10 +179,20 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
         catch
         {
-            session.Dispose();
+            this.shared.Release();
             runOptions.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The same model with other fixed extra inputs (e.g. another class label, for the class-conditional D_y of each
+    /// class y): shares this denoiser's ONNX Runtime session, which is released when the last sharer is disposed.
+    /// </summary>
+    public OnnxDenoiser WithExtraInputs(IReadOnlyDictionary<string, double[]> extraInputs)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return new OnnxDenoiser(Options with { ExtraInputs = extraInputs }, shared);
     }
 
     /// <summary>The options the denoiser was built from.</summary>
@@ -286,7 +287,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         {
             if (disposed) return;
             disposed = true;
-            session.Dispose();
+            shared.Release();
             runOptions.Dispose();
         }
     }
@@ -415,6 +416,55 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         var read = ScheduleFile.Read(options.SchedulePath!, options.TableKind);
         prediction = read.Prediction;
         return OnnxClock.Discrete(OnnxScheduleKind.Table, read.Schedule, options.Mapping, integerLevel);
+    }
+
+    /// <summary>One ONNX Runtime session, shared by the denoisers that differ only in their fixed extra inputs.</summary>
+    private sealed class SharedSession
+    {
+        private readonly object gate = new();
+        private int references = 1;
+
+        private SharedSession(InferenceSession session) => Session = session;
+
+        public InferenceSession Session { get; }
+
+        public static SharedSession Open(string path, int threads)
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
+            using var sessionOptions = new SessionOptions
+            {
+                IntraOpNumThreads = ResolveThreads(threads),
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            };
+            // No busy-waiting between graph calls: a spinning ORT pool slows the torch work around it on few cores.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            try { return new SharedSession(new InferenceSession(path, sessionOptions)); }
+            catch (OnnxRuntimeException e)
+            {
+                throw new DataFormatException(path, $"not a valid ONNX model ({FirstLine(e.Message)}).", innerException: e);
+            }
+        }
+
+        public SharedSession Acquire()
+        {
+            lock (gate)
+            {
+                if (references == 0) throw new ObjectDisposedException(nameof(OnnxDenoiser), "The ONNX Runtime session has been released.");
+                references++;
+                return this;
+            }
+        }
+
+        public void Release()
+        {
+            lock (gate)
+            {
+                if (--references == 0) Session.Dispose();
+            }
+        }
     }
 
     private static int ResolveThreads(int threads)
