@@ -41,6 +41,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private readonly RunOptions runOptions = new();
     private readonly OrtMemoryInfo memoryInfo = OrtMemoryInfo.DefaultInstance;
     private readonly int[] itemShape;
+    private readonly long[] sampleItemDims;
     private readonly long[] outputItemDims;
     private readonly TensorElementType sampleType, levelType, outputType;
     private readonly LevelLayout levelLayout;
@@ -106,6 +107,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             }
             if (dims.Length < 1) throw new ArgumentException($"{path}: sample input '{options.SampleInput}' is a scalar; it needs a batch dimension.");
             fixedBatch = dims[0] > 0 ? dims[0] : null;
+            sampleItemDims = itemShape.Select(e => (long)e).ToArray();
             long dimension = itemShape.Aggregate(1L, (a, e) => a * e);
             if (dimension > int.MaxValue) throw new ArgumentException($"{path}: the item shape [{string.Join(", ", itemShape)}] has too many elements.");
             Dimension = (int)dimension;
@@ -319,7 +321,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 }
                 try
                 {
-                    values[0] = OrtValue.CreateTensorValueWithData(memoryInfo, sampleType, [runLen, .. itemShape.Select(e => (long)e)],
+                    values[0] = OrtValue.CreateTensorValueWithData(memoryInfo, sampleType, [runLen, .. sampleItemDims],
                         Address(inChunk), (long)runLen * Dimension * sampleSize);
                     values[1] = LevelValue(runLen);
                     for (int k = 0; k < extras.Length; k++) values[2 + k] = ExtraValue(extras[k], runLen);
@@ -388,7 +390,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         var values = new OrtValue[inputNames.Length];
         try
         {
-            values[0] = OrtValue.CreateTensorValueWithData(memoryInfo, sampleType, [probe, .. itemShape.Select(e => (long)e)],
+            values[0] = OrtValue.CreateTensorValueWithData(memoryInfo, sampleType, [probe, .. sampleItemDims],
                 Address(input), (long)probe * Dimension * OnnxElement.Size(sampleType));
             values[1] = LevelValue(probe);
             for (int k = 0; k < extras.Length; k++) values[2 + k] = ExtraValue(extras[k], probe);
