@@ -203,6 +203,21 @@ public class OnnxDenoiserTests(ITestOutputHelper output)
         Assert.Throws<ObjectDisposedException>(() => class0.WithExtraInputs(new Dictionary<string, double[]> { ["class_labels"] = [1] }));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(10)]
+    public void FixedBatchGraph_RunsInPaddedChunks(int b)
+    {
+        // An export with a static batch of 4 and an int32 timestep [4]: batches of any size run in chunks of 4, the
+        // last one zero-padded.
+        using var exact = Reference();
+        using var onnx = Open("gaussian_eps_fixed_batch.onnx");
+        Assert.Equal(4, onnx.ChunkSize);
+        Assert.Equal("int32", onnx.TimestepElementType);
+        AssertMatches(onnx, exact, DdpmLinearSchedule.Default.Time(250), n: b);
+    }
+
     [Fact]
     public void Float32Input_GivesFloat32Result_WithinFloat32Precision()
     {
