@@ -405,6 +405,7 @@ public class OnnxDenoiserTests(ITestOutputHelper output)
         var e = Assert.Throws<ArgumentException>(() => Open("gaussian_edm_denoiser.onnx", o => o with { Schedule = OnnxScheduleKind.Edm }));
         Assert.Contains(Fixture("gaussian_edm_denoiser.onnx"), e.Message);
         Assert.Contains("no input 'sample'", e.Message);
+        Assert.Equal(nameof(OnnxModelOptions.SampleInput), e.ParamName);
         Assert.Contains("x [batch, 4] float32", e.Message);
         var e2 = Assert.Throws<ArgumentException>(() => Open("gaussian_eps_ddpm_int64.onnx", o => o with { TimestepInput = "t" }));
         Assert.Contains("no input 't'", e2.Message);
@@ -462,6 +463,7 @@ public class OnnxDenoiserTests(ITestOutputHelper output)
         var e = Assert.Throws<ArgumentException>(() => Open("gaussian_eps_vp_float.onnx"));
         Assert.Contains(Fixture("gaussian_eps_vp_float.onnx"), e.Message);
         Assert.Contains("missing clock option", e.Message);
+        Assert.Equal(nameof(OnnxModelOptions.Schedule), e.ParamName); // the option a caller (the CLI) names in its message
         // A table clock without its file.
         var e2 = Assert.Throws<ArgumentException>(() => Open("gaussian_eps_ddpm_int64.onnx", o => o with { Schedule = OnnxScheduleKind.Table }));
         Assert.Contains("missing clock option", e2.Message);

@@ -233,15 +233,15 @@ public sealed record OnnxModelOptions
     public OnnxModelOptions Validate()
     {
         if (Schedule == OnnxScheduleKind.Table && SchedulePath is null)
-            throw new ArgumentException($"{ModelPath}: missing clock option: schedule Table needs SchedulePath (a .npy/.json β or ᾱ table or a diffusers scheduler_config.json).");
+            throw new ArgumentException($"{ModelPath}: missing clock option: schedule Table needs SchedulePath (a .npy/.json β or ᾱ table or a diffusers scheduler_config.json).", nameof(SchedulePath));
         if (SchedulePath is not null && Schedule is not (null or OnnxScheduleKind.Table))
-            throw new ArgumentException($"{ModelPath}: SchedulePath '{SchedulePath}' is only read by schedule Table, but the schedule is {Schedule}.");
+            throw new ArgumentException($"{ModelPath}: SchedulePath '{SchedulePath}' is only read by schedule Table, but the schedule is {Schedule}.", nameof(SchedulePath));
         if (VpBetaMax < VpBetaMin)
-            throw new ArgumentException($"{ModelPath}: VP-SDE β_max = {VpBetaMax} must be ≥ β_min = {VpBetaMin}.");
+            throw new ArgumentException($"{ModelPath}: VP-SDE β_max = {VpBetaMax} must be ≥ β_min = {VpBetaMin}.", nameof(VpBetaMax));
         if (Schedule == OnnxScheduleKind.Edm && Prediction == OnnxPrediction.V)
-            throw new ArgumentException($"{ModelPath}: v-prediction is not defined on the EDM σ clock; use Epsilon (D = x_σ − σ ε̂) or Sample.");
+            throw new ArgumentException($"{ModelPath}: v-prediction is not defined on the EDM σ clock; use Epsilon (D = x_σ − σ ε̂) or Sample.", nameof(Prediction));
         if (Schedule == OnnxScheduleKind.Edm && EdmPreconditioning == EdmPreconditioning.RawNetwork && Prediction is not (null or OnnxPrediction.Sample))
-            throw new ArgumentException($"{ModelPath}: the raw EDM network F gives D = c_skip x + c_out F; its prediction is Sample (got {Prediction}).");
+            throw new ArgumentException($"{ModelPath}: the raw EDM network F gives D = c_skip x + c_out F; its prediction is Sample (got {Prediction}).", nameof(Prediction));
         return this;
     }
 
