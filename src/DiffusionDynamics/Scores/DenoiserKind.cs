@@ -15,6 +15,6 @@ public enum DenoiserKind
     Analytic,
     /// <summary>A model folder written by <c>diffdyn train</c> (its EMA weights by default); the source lives in Neural.</summary>
     Trained,
-    /// <summary>An imported model file (ONNX, a later issue): no source is registered yet.</summary>
+    /// <summary>An imported ONNX model file (<see cref="Onnx.OnnxDenoiserSource"/>, registered in <c>Neural.Denoisers.Factory</c>).</summary>
     Imported,
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DiffusionDynamics.Scores.Onnx;
 
 namespace DiffusionDynamics.Scores;
 
@@ -14,8 +15,10 @@ namespace DiffusionDynamics.Scores;
 /// <param name="Mixture">Fit options (<see cref="DenoiserKind.Mixture"/> only; default <see cref="MixtureOptions"/>()).</param>
 /// <param name="Path">The model folder or file (<see cref="DenoiserKind.Trained"/> and <see cref="DenoiserKind.Imported"/>, required there).</param>
 /// <param name="Ema">Use the EMA weights of a trained model (default) or its raw weights (<see cref="DenoiserKind.Trained"/> only).</param>
+/// <param name="Onnx">How to read an imported ONNX model (<see cref="DenoiserKind.Imported"/> only; default: diffusers' conventions,
+/// <see cref="OnnxModelOptions"/> with <see cref="OnnxModelOptions.ModelPath"/> = <paramref name="Path"/>). Its model path must equal <paramref name="Path"/>.</param>
 public sealed record DenoiserSpec(DenoiserKind Kind = DenoiserKind.Empirical, Precision Precision = Precision.Float32, int? Rank = null,
-    MixtureOptions? Mixture = null, string? Path = null, bool Ema = true)
+    MixtureOptions? Mixture = null, string? Path = null, bool Ema = true, OnnxModelOptions? Onnx = null)
 {
     /// <summary>The exact empirical score in the given precision.</summary>
     public static DenoiserSpec Empirical(Precision precision = Precision.Float32) => new(DenoiserKind.Empirical, precision);
@@ -35,8 +38,20 @@ public sealed record DenoiserSpec(DenoiserKind Kind = DenoiserKind.Empirical, Pr
     /// <summary>A <c>diffdyn train</c> model folder (EMA weights unless <paramref name="ema"/> is false).</summary>
     public static DenoiserSpec Trained(string path, bool ema = true) => new(DenoiserKind.Trained, Path: path, Ema: ema);
 
-    /// <summary>An imported model file (no source registered before the ONNX issue).</summary>
+    /// <summary>An imported ONNX model file read with diffusers' conventions (default <see cref="OnnxModelOptions"/>).</summary>
     public static DenoiserSpec Imported(string path) => new(DenoiserKind.Imported, Path: path);
+
+    /// <summary>An imported ONNX model read as <paramref name="options"/> say (inputs, prediction, clock, extra inputs).</summary>
+    public static DenoiserSpec Imported(OnnxModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(DenoiserKind.Imported, Path: options.ModelPath, Onnx: options);
+    }
+
+    /// <summary>The ONNX options of an imported model: <see cref="Onnx"/>, else the defaults for <see cref="Path"/>.</summary>
+    public OnnxModelOptions OnnxOptions() => Kind == DenoiserKind.Imported
+        ? Onnx ?? new OnnxModelOptions { ModelPath = Path! }
+        : throw new InvalidOperationException($"Kind = {Kind} is not an imported model.");
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad or misplaced value.</summary>
     public void Validate()
@@ -58,6 +73,11 @@ public sealed record DenoiserSpec(DenoiserKind Kind = DenoiserKind.Empirical, Pr
             throw new ArgumentException($"Path = \"{Path}\" applies only to trained or imported models, not to Kind = {Kind}.", nameof(Path));
         if (!Ema && Kind != DenoiserKind.Trained)
             throw new ArgumentException($"Ema = false applies only to Kind = Trained, not to Kind = {Kind}.", nameof(Ema));
+        if (Onnx is not null && Kind != DenoiserKind.Imported)
+            throw new ArgumentException($"ONNX options apply only to Kind = Imported, not to Kind = {Kind}.", nameof(Onnx));
+        if (Onnx is not null && Onnx.ModelPath != Path)
+            throw new ArgumentException($"The ONNX options read '{Onnx.ModelPath}', but Path = \"{Path}\".", nameof(Onnx));
+        Onnx?.Validate();
     }
 
     /// <summary>One line for reports, e.g. <c>exact empirical score (float64)</c>.</summary>
