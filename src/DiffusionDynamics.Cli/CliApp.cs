@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(TrajectoriesCommand.Build());
         root.Subcommands.Add(SpectrumCommand.Build());
         root.Subcommands.Add(MemoryCommand.Build());
+        OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);
         return root;
     }
@@ -47,6 +48,7 @@ public static class CliApp
         }
         var root = BuildRoot();
         var parse = root.Parse(args);
+        OnnxModelOptionsCli.Invocation = parse;
         if (parse.Errors.Count > 0)
         {
             // One line per distinct problem, the last one pointing at the help of the command.

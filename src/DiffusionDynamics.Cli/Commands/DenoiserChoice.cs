@@ -27,6 +27,13 @@ public sealed class ChosenDenoiser(IDenoiser denoiser) : IDisposable
     public void Dispose() => (Denoiser as IDisposable)?.Dispose();
 }
 
+/// <summary>A model given with <c>--model</c> (a trained folder or an ONNX file) as one disposable denoiser; forwards every capability.</summary>
+public sealed class ModelDenoiser(IDenoiser model) : DenoiserDecorator(model), IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => (Inner as IDisposable)?.Dispose();
+}
+
 /// <summary>
 /// The one seam where commands choose their denoiser: the exact empirical score of the training set, or a trained model
 /// folder (<c>--model DIR</c>) whose stored data request is the default data. When the library's denoiser factory lands,
@@ -38,7 +45,7 @@ public static class DenoiserChoice
     public static DataRequest Request(ParseResult p, CommonOptions common, string? modelDir)
     {
         var request = common.DataRequest(p);
-        return modelDir is not null && !DataGiven(p, common) ? TrainedModel.DataRequestOf(modelDir) : request;
+        return modelDir is not null && !OnnxModelOptionsCli.IsOnnx(modelDir) && !DataGiven(p, common) ? TrainedModel.DataRequestOf(modelDir) : request;
     }
 
     /// <summary>True when any data option was given on the command line.</summary>
@@ -46,7 +53,7 @@ public static class DenoiserChoice
         new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
 
     /// <summary>The trained model of <paramref name="modelDir"/> checked against <paramref name="data"/>, or null without a folder.</summary>
-    public static NeuralDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : TrainedModel.Load(modelDir, data);
+    public static ModelDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : new(OnnxModelOptionsCli.IsOnnx(modelDir) ? Denoisers.Factory.Create(OnnxModelOptionsCli.Spec(modelDir), data) : TrainedModel.Load(modelDir, data));
 
     /// <summary>The exact empirical score of <paramref name="data"/>.</summary>
     public static EmpiricalDenoiser Empirical(Dataset data, Precision precision) => new(data, new EmpiricalDenoiserOptions(precision));
