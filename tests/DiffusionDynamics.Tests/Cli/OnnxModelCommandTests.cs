@@ -62,7 +62,7 @@ public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
         double worst = 0;
         foreach (var point in r.GetProperty("centreCurve").EnumerateArray())
         {
-            double t = point.GetProperty("t").GetDouble(), tk = onnx.Level(t).RepresentedTime, ak = Math.Exp(-tk), deltaT = -Math.Expm1(-2 * t);
+            double t = point.GetProperty("t").GetDouble(), tk = onnx.Level(t).RepresentedTime, ak = Math.Exp(-tk), deltaT = 1 - Math.Exp(-2 * t);
             var measured = point.GetProperty("eigenvalues").EnumerateArray().Select(e => e.GetDouble()).OrderDescending().ToArray();
             Assert.Equal(4, measured.Length);
             for (int i = 0; i < 4; i++)
