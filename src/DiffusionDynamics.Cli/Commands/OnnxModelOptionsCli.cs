@@ -82,12 +82,13 @@ public sealed class OnnxModelOptionsCli
         set => Current.Value = value;
     }
 
-    /// <summary>Adds the group to every command under <paramref name="root"/> that has a <c>--model</c> option, and notes ONNX files in its help.</summary>
+    /// <summary>Adds the group to every command under <paramref name="root"/> that has a <c>--model</c> read through <see cref="DenoiserChoice"/> (all but spectrum), and notes ONNX files in its help.</summary>
     public static void AttachTo(Command root)
     {
         foreach (var command in root.Subcommands)
         {
-            if (command.Options.FirstOrDefault(o => o.Name == "--model") is not { } model) continue;
+            // spectrum expands --model into several trained folders of its own; it does not read ONNX files yet.
+            if (command.Name == "spectrum" || command.Options.FirstOrDefault(o => o.Name == "--model") is not { } model) continue;
             model.Description += " Or an ONNX model file PATH.onnx (see --prediction, --schedule and the other ONNX options).";
             var group = new OnnxModelOptionsCli();
             foreach (var o in group.All) command.Options.Add(o);
