@@ -1,6 +1,5 @@
 using System.Globalization;
 using DiffusionDynamics.Analysis;
-using DiffusionDynamics.Data;
 
 namespace DiffusionDynamics.Reports;
 
