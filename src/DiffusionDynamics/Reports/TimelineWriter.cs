@@ -29,6 +29,12 @@ public sealed class TimelineWriter : IReportWriter<TimelineResult>
             ("score", r.Score),
             ("Λ (top eigenvalue of the covariance)", r.Data.LambdaMax.ToString("G5", Inv)),
         };
+        if (r.ModelClock is { } mc)
+        {
+            rows.Add(("model", mc.Description));
+            rows.Add(("model clock on the OU axis", $"t ∈ [{mc.ClockMin:G3}, {mc.ClockMax:G4}]; largest mapping error |Δt| = {mc.MaxTimeError:G3} at t = {mc.WorstTime:G3}" +
+                      (mc.ClockMax < r.Run.Regimes.TMax ? $" (above t = {mc.ClockMax:G4} the model is fed its last level)" : "")));
+        }
         foreach (var e in r.Events)
             rows.Add((e.Label, $"{WithError(e.Measured, e.Error)}  |  {e.TheoryLabel ?? "closed form"}: {F(e.Theory)}" + (e.Note is null || e.Measured is not null ? "" : $"  ({e.Note})")));
         foreach (var n in r.NotCovered) rows.Add(("not covered", n));

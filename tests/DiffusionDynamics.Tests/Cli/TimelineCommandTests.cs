@@ -18,6 +18,7 @@ public class TimelineCommandTests(ITestOutputHelper output) : CliHarness
         foreach (var f in new[] { "timeline.json", "timeline.csv", "timeline.png", "timeline.svg", "index.html", "manifest.json" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), $"missing {f}");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "timeline.json")));
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("modelClock").ValueKind); // exact score: no model clock
         int events = json.RootElement.GetProperty("events").GetArrayLength();
         Assert.Equal(events + 1, File.ReadAllLines(Path.Combine(outDir, "timeline.csv")).Length);
         Assert.Contains("t_S (cloning)", stdout);
@@ -48,6 +49,11 @@ public class TimelineCommandTests(ITestOutputHelper output) : CliHarness
             "--pairs", "16", "--branches", "4", "--steps", "100", "--entropy-samples", "128", "--trajectories", "32", "--modes", "3", "--symmetry-times", "6", "--out", outDir]);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "timeline.json")));
+        // The model's clock: DDPM linear, K = 1000, represents t ∈ [t_0, t_999] = [5.0e−5, 5.06]; nearest-step rounding is at most half
+        // the local step, ½ (t_k − t_{k−1}) ≤ 0.0051 (t_k − t_{k−1} = −½ ln(1 − β_k) ≤ 0.0102 for β ≤ 0.02).
+        var clock = json.RootElement.GetProperty("modelClock");
+        Assert.Equal(-0.5 * Math.Log(Enumerable.Range(0, 1000).Aggregate(1.0, (a, k) => a * (1 - (1e-4 + k * (0.02 - 1e-4) / 999)))), clock.GetProperty("clockMax").GetDouble(), 9);
+        Assert.InRange(clock.GetProperty("maxTimeError").GetDouble(), 0, 0.0051);
         foreach (var e in json.RootElement.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("group").GetString() == "modes"))
         {
             double measured = e.GetProperty("measured").GetDouble(), theory = e.GetProperty("theory").GetDouble();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Scores;
+using DiffusionDynamics.Scores.Onnx;
 using DiffusionDynamics.Theory;
 
 namespace DiffusionDynamics.Analysis;
@@ -128,7 +129,24 @@ public static class TimelineExperiment
             options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, options.ExplainedVariancePoints,
             regimesSeconds, symmetrySeconds, modesSeconds, evSeconds, total.Elapsed.TotalSeconds);
         return new TimelineResult("OU time t", new TimelineData(data.Name, data.Count, data.Dimension, regimes.Data.LambdaMax, data.Labels is not null, data.Preprocessing),
-            scoreName, events, regimes, symmetry, handOver, modes, NotCovered, run);
+            scoreName, events, regimes, symmetry, handOver, modes, ModelClockOf(inputs.Model, options.ResolvedRegimes.TMin, options.ResolvedRegimes.TMax), NotCovered, run);
+    }
+
+    /// <summary>The clock mapping of an imported model (asked as a capability through any decorator), or null for other scores.</summary>
+    public static TimelineModelClock? ModelClockOf(IDenoiser? model, double tMin, double tMax)
+    {
+        if (model?.As<OnnxDenoiser>() is not { } onnx) return null;
+        var (lo, hi) = onnx.Clock.Range;
+        double top = Math.Min(tMax, hi), bottom = Math.Max(tMin, 1e-6);
+        double worst = 0, worstAt = bottom;
+        if (top > bottom)
+            for (int i = 0; i < 400; i++)
+            {
+                double t = bottom * Math.Pow(top / bottom, i / 399.0);
+                double error = onnx.Level(t).TimeError;
+                if (error > worst) (worst, worstAt) = (error, t);
+            }
+        return new TimelineModelClock(onnx.Describe(), lo, hi, worst, worstAt);
     }
 
     /// <summary>

@@ -13,6 +13,14 @@ namespace DiffusionDynamics.Analysis;
 public sealed record TimelineEvent(string Key, string Label, string Group, double? Measured, double? Error, string Method,
     double? Theory, string? TheoryLabel, string? Note = null);
 
+/// <summary>How an imported model's own clock meets the OU time axis of the run (<see cref="Scores.Onnx.OnnxDenoiser.Level"/>).</summary>
+/// <param name="Description">The model: file, inputs, prediction, clock.</param>
+/// <param name="ClockMin">Smallest OU time the model's clock represents.</param>
+/// <param name="ClockMax">Largest OU time the model's clock represents (above it the model is fed its last level).</param>
+/// <param name="MaxTimeError">Largest |t_represented − t| on 400 log-spaced times of [t_min, min(T, ClockMax)] (nearest-step rounding; 0 for interpolation).</param>
+/// <param name="WorstTime">The time where it occurs.</param>
+public sealed record TimelineModelClock(string Description, double ClockMin, double ClockMax, double MaxTimeError, double WorstTime);
+
 /// <summary>The data of a timeline.</summary>
 public sealed record TimelineData(string Name, int N, int D, double LambdaMax, bool Labelled, IReadOnlyList<string> Preprocessing);
 
@@ -34,8 +42,9 @@ public sealed record TimelineRun(long Seed, RegimesOptions Regimes, SymmetryBrea
 /// <param name="Symmetry">Full symmetry-breaking result.</param>
 /// <param name="HandOver">The explained-variance rule's hand-over time and EV curve.</param>
 /// <param name="ModeEmergence">Per-mode emergence result.</param>
+/// <param name="ModelClock">For an imported (ONNX) model: how its clock maps the OU axis and the mapping error; else null.</param>
 /// <param name="NotCovered">Features of the timeline that this build does not measure, with the reason.</param>
 /// <param name="Run">Settings and timings.</param>
 public sealed record TimelineResult(string Clock, TimelineData Data, string Score, IReadOnlyList<TimelineEvent> Events,
     RegimesResult Regimes, SymmetryBreakingResult Symmetry, SkipTime HandOver, ModeEmergenceResult ModeEmergence,
-    IReadOnlyList<string> NotCovered, TimelineRun Run);
+    TimelineModelClock? ModelClock, IReadOnlyList<string> NotCovered, TimelineRun Run);
