@@ -48,7 +48,7 @@ public static class CompareScoresCommand
                 r.AddError("--t-from must be smaller than --t-to.");
         });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);

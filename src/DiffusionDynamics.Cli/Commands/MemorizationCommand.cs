@@ -37,7 +37,7 @@ public static class MemorizationCommand
         samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
         scoreSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--score-samples must be ≥ 2."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = TrainCommand.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
             var list = ParseSizes(p.GetValue(sizes) ?? "");

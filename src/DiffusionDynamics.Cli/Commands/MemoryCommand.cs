@@ -59,7 +59,7 @@ public static class MemoryCommand
         times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
             if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
@@ -91,7 +91,11 @@ public static class MemoryCommand
     /// <param name="training">When given, a network per size (<see cref="NetworkOptions.DefaultFor"/>) is trained with these options into the run folder and generates the samples.</param>
     /// <param name="resume">Continue the sweep in <paramref name="outDir"/> (same options); without it a non-empty folder is refused.</param>
     public static int Execute(DataRequest request, AssociativeMemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken = default)
+        string[] args, TextWriter output, CancellationToken cancellationToken = default) =>
+        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken));
+
+    private static int Sweep(DataRequest request, AssociativeMemoryOptions options, string outDir, TrainingOptions? training, bool resume,
+        string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();

@@ -55,7 +55,7 @@ public static class SampleCommand
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var output = p.InvocationConfiguration.Output;
             string? modelDir = p.GetValue(model);

@@ -56,7 +56,7 @@ public static class SpectrumCommand
             if (r.GetValue(model) is not null && r.GetValue(sizes) is not null) r.AddError("--sizes does not apply to --model (each network has its own training set; pass one folder per size).");
         });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
             var modelDirs = ModelFolders(p.GetValue(model));

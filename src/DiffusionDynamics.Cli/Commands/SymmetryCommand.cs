@@ -49,7 +49,7 @@ public static class SymmetryCommand
         CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(directions, 1); CommonOptions.AtLeast(eigenvalues, 1); CommonOptions.AtLeast(brackets, 10);
         potentials.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--potentials must be in [0, 12]."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);

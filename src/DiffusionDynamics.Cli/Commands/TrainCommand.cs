@@ -39,7 +39,7 @@ public static class TrainCommand
         train.AddTo(command);
         command.Options.Add(samples);
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
             var training = train.Training(p, p.GetValue(common.Seed));

@@ -50,7 +50,7 @@ public static class TrajectoriesCommand
         CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(steps, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(perturbations, 0); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(bootstrap, 10); CommonOptions.AtLeast(strip, 0);
         epsilon.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double e && (!double.IsFinite(e) || e < 0)) r.AddError("--epsilon must be finite and ≥ 0."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);

@@ -14,16 +14,16 @@ namespace DiffusionDynamics.Analysis;
 /// </summary>
 public static class AccelerationReference
 {
-    /// <summary>Resolves the reference for <paramref name="request"/>; <paramref name="explicitSpec"/> overrides the rule above.</summary>
+    /// <summary>Resolves the reference for <paramref name="request"/>; <paramref name="referenceSpec"/> overrides the rule above.</summary>
     /// <param name="size">R, the number of fresh draws for synthetic data. Range: ≥ 2.</param>
     /// <exception cref="ArgumentException">A data file without an explicit reference, or a bad spec.</exception>
-    public static Dataset Resolve(DataRequest request, string? explicitSpec = null, int size = 1000)
+    public static Dataset Resolve(DataRequest request, string? referenceSpec = null, int size = 1000)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size, "The reference size must be ≥ 2.");
         // The same preparation as the training data, without subsampling.
         var like = request with { Count = null, LabelsPath = null };
-        if (explicitSpec is not null) return Named(like with { Spec = explicitSpec }, explicitSpec);
+        if (referenceSpec is not null) return Named(like with { Spec = referenceSpec }, referenceSpec);
         string spec = request.Spec.Trim();
         if (spec.Equals("builtin", StringComparison.OrdinalIgnoreCase) || spec.Equals("builtin:train", StringComparison.OrdinalIgnoreCase))
             return Named(like with { Spec = "builtin:test" }, "builtin:test");
@@ -31,7 +31,7 @@ public static class AccelerationReference
             throw new ArgumentException("The training data are builtin:test; give the reference set explicitly (e.g. builtin:train).");
         var synthetic = DataSource.ParseSynthetic(spec, out long seed);
         if (synthetic is null)
-            throw new ArgumentException($"Data \"{request.Spec}\" is a file: give a held-out reference set of the same kind (--reference FILE or spec).");
+            throw OptionMessage.Argument($"Data \"{request.Spec}\" is a file: give a held-out reference set of the same kind ({{referenceSpec}} FILE or spec).", nameof(referenceSpec));
         (SyntheticSpec larger, int n) = synthetic switch
         {
             TwoClusterSpec s => ((SyntheticSpec)(s with { N = s.N + size }), s.N),

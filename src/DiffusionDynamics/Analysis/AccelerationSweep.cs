@@ -66,7 +66,7 @@ public static class AccelerationSweep
         var sw = Stopwatch.StartNew();
         SkipTime skip;
         if (options.TSkip is double given)
-            skip = new SkipTime(given, "given (--t-skip)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), []);
+            skip = new SkipTime(given, "given (t_skip set in the options)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), []);
         else
         {
             skip = AccelerationStarts.ExplainedVarianceRule(denoiser, gaussian, trainingSet, options.TMax, options.TMin,

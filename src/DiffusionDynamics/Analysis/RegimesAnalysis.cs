@@ -137,12 +137,12 @@ public static class RegimesAnalysis
         int bootstrapCrossings = 0;
         string? note = classRule.Note is null ? null
             : "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
-              "Pass labelled data (--labels) or the two-cluster model to measure speciation.";
+              "Pass labelled data (a labels file) or the two-cluster model to measure speciation.";
         if (classRule.Classify is not null)
         {
             measured = Crossing.Falling(curve.Select(c => c.T).ToArray(), curve.Select(c => c.PhiNormalized).ToArray(), normalizedLevel);
             (stderr, bootstrapCrossings) = BootstrapCrossing(outcomes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
-            if (measured is null) note = "φ̃ does not cross the two-cluster level within the branch times: widen --branch-min/--branch-max.";
+            if (measured is null) note = "φ̃ does not cross the two-cluster level within the branch times: widen the range of branch times.";
         }
         var theoryCurve = truth is null ? null : Enumerable.Range(0, 121)
             .Select(i => lo * Math.Pow(hi / lo, i / 120.0))

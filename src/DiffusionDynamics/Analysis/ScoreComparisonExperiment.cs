@@ -22,6 +22,8 @@ public enum ApproximationKind
 /// <param name="Mixture">The mixture's fit options (<see cref="ApproximationKind.Mixture"/> only).</param>
 public sealed record ApproximationSpec(ApproximationKind Kind, MixtureOptions? Mixture = null)
 {
+    private const string Approx = nameof(ScoreComparisonOptions.Approximations);
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The approximations compared by default (plus <c>empirical</c> when the reference is a trained model).</summary>
@@ -52,24 +54,24 @@ public sealed record ApproximationSpec(ApproximationKind Kind, MixtureOptions? M
     public static IReadOnlyList<ApproximationSpec> ParseList(string text, long seed, int maxIterations)
     {
         var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (items.Length == 0) throw new ArgumentException("--approx: name at least one approximation (gaussian, empirical, mixture:K[:full|:iso|:lowrank[:R]]).");
+        if (items.Length == 0) throw OptionMessage.Argument("{Approximations}: name at least one approximation (gaussian, empirical, mixture:K[:full|:iso|:lowrank[:R]]).", Approx);
         var specs = items.Select(i => Parse(i, seed, maxIterations)).ToArray();
         var duplicate = specs.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"--approx: '{duplicate.Key}' is listed twice.");
+        if (duplicate is not null) throw OptionMessage.Argument($"{{Approximations}}: '{duplicate.Key}' is listed twice.", Approx);
         return specs;
     }
 
     private static ApproximationSpec Parse(string item, long seed, int maxIterations)
     {
         var parts = item.ToLowerInvariant().Split(':');
-        string Bad(string why) => $"--approx: '{item}' {why} (use gaussian, empirical or mixture:K[:full|:iso|:lowrank[:R]]).";
+        string Bad(string why) => $"{{Approximations}}: '{item}' {why} (use gaussian, empirical or mixture:K[:full|:iso|:lowrank[:R]]).";
         switch (parts[0])
         {
             case "gaussian" when parts.Length == 1: return new(ApproximationKind.Gaussian);
             case "empirical" when parts.Length == 1: return new(ApproximationKind.Empirical);
             case "mixture":
                 if (parts.Length < 2 || !int.TryParse(parts[1], NumberStyles.Integer, Inv, out int k) || k < 1)
-                    throw new ArgumentException(Bad("needs a number of components K ≥ 1"));
+                    throw OptionMessage.Argument(Bad("needs a number of components K ≥ 1"), Approx);
                 var options = new MixtureOptions(Components: k, MaxIterations: maxIterations, Seed: seed);
                 if (parts.Length == 2) return new(ApproximationKind.Mixture, options);
                 switch (parts[2])
@@ -78,11 +80,11 @@ public sealed record ApproximationSpec(ApproximationKind Kind, MixtureOptions? M
                     case "iso" when parts.Length == 3: return new(ApproximationKind.Mixture, options with { Covariance = MixtureCovariance.Isotropic });
                     case "lowrank" when parts.Length == 3: return new(ApproximationKind.Mixture, options);
                     case "lowrank" when parts.Length == 4:
-                        if (!int.TryParse(parts[3], NumberStyles.Integer, Inv, out int r) || r < 1) throw new ArgumentException(Bad("needs a rank R ≥ 1"));
+                        if (!int.TryParse(parts[3], NumberStyles.Integer, Inv, out int r) || r < 1) throw OptionMessage.Argument(Bad("needs a rank R ≥ 1"), Approx);
                         return new(ApproximationKind.Mixture, options with { Rank = r });
-                    default: throw new ArgumentException(Bad("has an unknown covariance"));
+                    default: throw OptionMessage.Argument(Bad("has an unknown covariance"), Approx);
                 }
-            default: throw new ArgumentException(Bad("is not an approximation"));
+            default: throw OptionMessage.Argument(Bad("is not an approximation"), Approx);
         }
     }
 }
@@ -155,9 +157,9 @@ public static class ScoreComparisonExperiment
         var data = inputs.Training;
         foreach (var s in options.Approximations)
             if (s.Mixture is { } m && m.Components > data.Count)
-                throw new ArgumentException($"--approx: {s.Name} asks for k = {m.Components} components but the data have n = {data.Count} points.");
+                throw OptionMessage.Argument($"{{Approximations}}: {s.Name} asks for k = {m.Components} components but the data have n = {data.Count} points.", nameof(ScoreComparisonOptions.Approximations));
         if (inputs.HeldOut is { } held && held.Dimension != data.Dimension)
-            throw new ArgumentException($"--held-out {inputs.HeldOutName} has d = {held.Dimension}, the training data have d = {data.Dimension}.");
+            throw OptionMessage.Argument($"{{HeldOut}} {inputs.HeldOutName} has d = {held.Dimension}, the training data have d = {data.Dimension}.", nameof(ScoreComparisonInputs.HeldOut));
         if (inputs.Reference is { } r && r.Dimension != data.Dimension)
             throw new ArgumentException($"The reference score has d = {r.Dimension}, the training data have d = {data.Dimension}.");
     }

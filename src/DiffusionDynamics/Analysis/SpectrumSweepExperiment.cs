@@ -37,7 +37,7 @@ public static class SpectrumSweepExperiment
                 list.Add(new(n, (manifold.Spec with { N = n }).Generate(manifold.Seed).Data));
             else if (n == data.Count) list.Add(new(n, data));
             else if (n < data.Count) list.Add(new(n, data.Subsample(n, seed)));
-            else throw new ArgumentException($"--sizes: N = {n} exceeds the {data.Count} items of the data (only linear-manifold specs are regenerated per size).");
+            else throw OptionMessage.Argument($"{{sizes}}: N = {n} exceeds the {data.Count} items of the data (only linear-manifold specs are regenerated per size).", nameof(sizes));
         }
         return list;
     }
@@ -67,7 +67,7 @@ public static class SpectrumSweepExperiment
         options.Validate();
         if (inputs.Trainings.Count == 0) throw new ArgumentException("Give at least one training set.");
         if (options.PointKind == SpectrumPoints.Data && inputs.Trainings.Min(x => x.N) < options.Points)
-            throw new ArgumentException($"--point-count {options.Points} exceeds the smallest training set (N = {inputs.Trainings.Min(x => x.N)}).");
+            throw OptionMessage.Argument($"{{Points}} {options.Points} exceeds the smallest training set (N = {inputs.Trainings.Min(x => x.N)}).", nameof(JacobianSpectrumSweepOptions.Points));
     }
 
     /// <summary>Runs the sweep: one spectrum curve per size (progress per size and time).</summary>

@@ -95,7 +95,7 @@ public static class SymmetryBreakingExperiment
                 return new SymmetryBreakingSetup(GaussianDenoiser.FromData(data), true, "Gaussian fitted to the data (mean, covariance)", model, precision);
             case SymmetryScore.TwoCluster:
             {
-                if (truth is not TwoClusterData tc) throw new ArgumentException("--score two-cluster needs two-cluster data (--data two-cluster:d=..,n=..).");
+                if (truth is not TwoClusterData tc) throw OptionMessage.Argument("{Score} two-cluster needs two-cluster data ({Data} two-cluster:d=..,n=..).", "Score", "Data");
                 using var m = TorchSharp.torch.tensor(tc.M);
                 return new SymmetryBreakingSetup(new TwoClusterDenoiser(m, tc.Spec.Sigma), true, "analytic two-cluster score (tanh)", model, precision);
             }

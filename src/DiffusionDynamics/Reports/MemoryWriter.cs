@@ -102,7 +102,7 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
             ("memory.json", "every number of this page (OU times), incl. fixed points of the landscape"),
             ("memory.csv", "per size: sample shares, spacing, thresholds, median basin sizes (all / memorized; censored: −1 below the smallest level)"),
             ("basins.csv", "per basin sample: size n, sample index, memorized (1/0), return radius, basin size, censored (−1 below the smallest level, +1 at the largest)"),
-            ("sweep.json", "finished sizes with every number (resume state of --resume)"),
+            ("sweep.json", "finished sizes with every number (the state a resumed sweep continues from)"),
             ("fixed-points.csv", "per size, map (network 0: exact ln P_t^e, 1: the trained network's own map) and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
             ("manifest.json", "command, options, seeds, version, runtime, timings"),
         ]);

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Data;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>
@@ -27,7 +28,7 @@ public sealed class RunDirectory : IDisposable
         string full = Path.GetFullPath(target);
         if (System.IO.File.Exists(full)) throw new IOException($"Output path {full} is a file.");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-            throw new IOException($"Output folder {full} already exists and is not empty; choose another --out.");
+            throw OptionMessage.IO($"Output folder {full} already exists and is not empty; choose another {{Out}}.", null, "Out");
         string parent = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(parent);
         string staging = Path.Combine(parent, $".{Path.GetFileName(full)}.partial-{Environment.ProcessId}");
