@@ -1,32 +1,17 @@
-using System.Text.Json;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
-using DiffusionDynamics.Reports;
+using DiffusionDynamics.Scores;
 
 namespace DiffusionDynamics.Cli.Commands;
 
-/// <summary>Loads a model folder written by <c>diffdyn train</c> and checks it against the data it is analysed with.</summary>
+/// <summary>Model folders written by <c>diffdyn train</c>, loaded through <see cref="TrainedModelFolder"/> and <see cref="Denoisers.Factory"/>.</summary>
 public static class TrainedModel
 {
     /// <summary>The data request stored beside the model (the training set it was trained on).</summary>
-    public static DataRequest DataRequestOf(string modelDir)
-    {
-        string path = Path.Combine(modelDir, TrainCommand.DataRequestFile);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{modelDir} is not a diffdyn train folder (no {TrainCommand.DataRequestFile}).", path);
-        return JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(path), RunManifest.JsonOptions)
-            ?? throw new IOException($"{path} is empty.");
-    }
+    public static DataRequest DataRequestOf(string modelDir) => TrainedModelFolder.DataRequestOf(modelDir);
 
-    /// <summary>The EMA denoiser of the folder, after checking that it was trained on data of this n and d.</summary>
-    public static NeuralDenoiser Load(string modelDir, Dataset data)
-    {
-        var info = Checkpoint.ReadInfo(modelDir);
-        if (info.D != data.Dimension)
-            throw new ArgumentException($"The model in {modelDir} was trained in d = {info.D}, the data have d = {data.Dimension}.");
-        if (info.N != data.Count)
-            throw new ArgumentException($"The model in {modelDir} was trained on n = {info.N} points, the data have n = {data.Count}: pass the same data options (or none, to use the model's).");
-        return Checkpoint.LoadDenoiser(modelDir, ema: true);
-    }
+    /// <summary>The EMA denoiser of the folder, checked against <paramref name="data"/> (same n and d) by the factory's trained-model source.</summary>
+    public static NeuralDenoiser Load(string modelDir, Dataset data) => (NeuralDenoiser)Denoisers.Factory.Create(DenoiserSpec.Trained(modelDir), data);
 
     /// <summary>
     /// The training set stored beside each model folder, ascending in n; throws <see cref="ArgumentException"/> when two folders were
