@@ -39,8 +39,8 @@ public static class MemorizationCommand
 
         OptionFlags.SetAction(command, p =>
         {
-            var request = TrainCommand.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
-            var list = ParseSizes(p.GetValue(sizes) ?? "");
+            var request = TrainingCliOptions.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
+            var list = ListOption.Sizes(p.GetValue(sizes) ?? "");
             var training = train.Training(p, p.GetValue(common.Seed));
             var evaluation = new MemorizationOptions(Samples: p.GetValue(samples), TMax: training.TMax, TMin: training.TMin,
                 ScoreSamples: p.GetValue(scoreSamples), Seed: p.GetValue(common.Seed));
@@ -49,16 +49,6 @@ public static class MemorizationCommand
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
-    }
-
-    public static int[] ParseSizes(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new ArgumentException("--sizes: give at least one training-set size.");
-        var sizes = parts.Select(s => int.TryParse(s, NumberStyles.Integer, Inv, out int v) && v >= 2
-            ? v : throw new ArgumentException($"--sizes: '{s}' is not an integer ≥ 2.")).ToArray();
-        if (sizes.Distinct().Count() != sizes.Length) throw new ArgumentException("--sizes: sizes must be distinct.");
-        return sizes.Order().ToArray();
     }
 
     public static int Execute(DataRequest request, int[] sizes, Func<Dataset, NetworkOptions> networkFor, TrainingOptions training,
@@ -84,13 +74,7 @@ public static class MemorizationCommand
             return point;
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})"));
         var result = MemorizationSweep.Assemble(datasets[sizes[0]], points);
-        var manifest = new RunManifest
-        {
-            Command = "memorization",
-            Arguments = args,
-            Options = new { data = request, sizes, training, evaluation },
-            Seed = training.Seed,
-        };
+        var manifest = CommandRun.Manifest("memorization", args, new { data = request, sizes, training, evaluation }, training.Seed);
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemorizationWriter(), result, manifest, clock));
     }

@@ -55,7 +55,7 @@ public static class MemoryCommand
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
         foreach (var o in new[] { tMax, tMin, deltaM, deltaS, landscapeT, basinTMin, basinReturn }) CommonOptions.Positive(o);
         basinReturn.Validators.Add(r => { if (r.GetValueOrDefault<double>() > 1) r.AddError($"--basin-return must be ≤ 1 (got {r.GetValueOrDefault<double>()})."); });
-        sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        sizes.Validators.Add(r => { try { ListOption.Sizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
         times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
@@ -64,7 +64,7 @@ public static class MemoryCommand
             var request = common.DataRequest(p);
             if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
             var options = new AssociativeMemoryOptions(
-                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
+                Sizes: ListOption.Sizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
                 Samples: p.GetValue(samples), SamplerSteps: p.GetValue(steps), TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
                 MemorizedRadius: p.GetValue(deltaM), SpuriousRadius: p.GetValue(deltaS), BasinPoints: p.GetValue(basinPoints),
                 LandscapeSize: p.GetValue(landscapeN), LandscapeTime: p.GetValue(landscapeT), Seed: p.GetValue(common.Seed),
@@ -117,15 +117,7 @@ public static class MemoryCommand
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
         var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle, sizes,
             training is null ? null : AssociativeMemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
-        var manifest = new RunManifest
-        {
-            Command = "memory",
-            Arguments = args,
-            Options = new { data = request, memory = options, training, network, resume },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["analysis"] = result.TotalSeconds },
-        };
+        var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, manifest, clock));
     }

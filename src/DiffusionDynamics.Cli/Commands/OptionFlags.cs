@@ -22,6 +22,7 @@ public static class OptionFlags
         ["Points"] = "--point-count",
         ["Score"] = "--score",
         ["referenceSpec"] = "--reference",
+        ["modelDirs"] = "--model",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>

@@ -77,15 +77,7 @@ public static class RegimesCommand
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
         var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
-        var manifest = new RunManifest
-        {
-            Command = "regimes",
-            Arguments = args,
-            Options = new { data = request, regimes = options, model = modelDir },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds },
-        };
+        var manifest = CommandRun.Manifest("regimes", args, new { data = request, regimes = options, model = modelDir }, options.Seed, data, new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new RegimesWriter(data), new RegimesReport(result, exact, modelDir), manifest, clock));
     }
 }

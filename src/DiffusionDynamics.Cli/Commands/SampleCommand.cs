@@ -90,15 +90,7 @@ public static class SampleCommand
         long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.SamplerGrid().Steps;
         using var model = DenoiserChoice.Trained(modelDir, data);
         var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
-        var manifest = new RunManifest
-        {
-            Command = "sample",
-            Arguments = args,
-            Options = new { data = request, sampling = options },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds },
-        };
+        var manifest = CommandRun.Manifest("sample", args, new { data = request, sampling = options }, options.Seed, data, new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SampleWriter(), new SampleReport(result, data, options, modelDir), manifest, clock));
     }
 }

@@ -86,15 +86,7 @@ public static class SymmetryCommand
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {setup.ScoreName}; {options.Analysis.Drift} drift, {options.Analysis.Times} times");
         var result = ProgressDisplay.RunStages(output, report => SymmetryBreakingExperiment.Run(setup, data, options, new StageProgress(report)));
-        var manifest = new RunManifest
-        {
-            Command = "symmetry",
-            Arguments = args,
-            Options = new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir },
-            Seed = request.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds },
-        };
+        var manifest = CommandRun.Manifest("symmetry", args, new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir }, request.Seed, data, new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SymmetryWriter(), result, manifest, clock));
     }
 }

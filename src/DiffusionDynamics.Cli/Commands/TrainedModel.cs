@@ -1,3 +1,4 @@
+using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
 using DiffusionDynamics.Scores;
@@ -23,5 +24,21 @@ public static class TrainedModel
         if (loaded.Select(x => x.Loaded.Data.Count).Distinct().Count() != loaded.Count)
             throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", loaded.Select(x => x.Loaded.Data.Count))}; each size must appear once.");
         return loaded.OrderBy(m => m.Loaded.Data.Count).Select(m => (m.Dir, m.Loaded.Data, m.Loaded.Truth)).ToList();
+    }
+
+    /// <summary>
+    /// One training set per network for a spectrum sweep: each folder's network on the training set stored beside it (ascending n);
+    /// the networks are added to <paramref name="owned"/>. Returns the sets, the largest set, and the linear-manifold truth they share.
+    /// </summary>
+    public static (List<SpectrumTraining> Trainings, Dataset Largest, LinearManifoldData? Manifold) SpectrumTrainings(IReadOnlyList<string> modelDirs, List<IDisposable> owned)
+    {
+        var loaded = LoadEach(modelDirs);
+        var trainings = loaded.Select(m =>
+        {
+            var model = Load(m.Dir, m.Data);
+            owned.Add(model);
+            return new SpectrumTraining(m.Data.Count, m.Data, model);
+        }).ToList();
+        return (trainings, trainings[^1].Data, SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList()));
     }
 }

@@ -58,7 +58,7 @@ public static class TrajectoriesCommand
                 Trajectories: p.GetValue(trajectories),
                 Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "ode-heun"),
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin), Steps: p.GetValue(steps), Modes: p.GetValue(modes),
-                PerturbationTimes: ParseTimes(p.GetValue(perturbTimes)), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
+                PerturbationTimes: ListOption.Numbers(p.GetValue(perturbTimes), "--perturb-times"), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
                 Start: dynamics.StartRule(p), Batch: p.GetValue(batch), Precision: dynamics.PrecisionOf(p), Bootstrap: p.GetValue(bootstrap),
                 StripTrajectories: p.GetValue(strip), Seed: p.GetValue(common.Seed));
             options.Validate();
@@ -68,15 +68,6 @@ public static class TrajectoriesCommand
         return command;
     }
 
-
-    private static double[]? ParseTimes(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => double.TryParse(s, NumberStyles.Float, Inv, out double v) && double.IsFinite(v)
-                ? v : throw new ArgumentException($"--perturb-times: '{s}' is not a finite number."))
-            .ToArray();
-    }
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     public static int Execute(DataRequest request, TrajectoriesOptions options, bool gaussianScore, string? modelDir, string outDir, string[] args, TextWriter output)
@@ -103,15 +94,7 @@ public static class TrajectoriesCommand
         var result = ProgressDisplay.RunStages(output, report =>
             ModeEmergenceAnalysis.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
 
-        var manifest = new RunManifest
-        {
-            Command = "trajectories",
-            Arguments = args,
-            Options = new { data = request, trajectories = options, score = scoreName, model = modelDir },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["analysis"] = result.Run.Seconds },
-        };
+        var manifest = CommandRun.Manifest("trajectories", args, new { data = request, trajectories = options, score = scoreName, model = modelDir }, options.Seed, data, new() { ["analysis"] = result.Run.Seconds });
         return RunSummaryPrinter.Print(output, run.Finish(new TrajectoriesWriter(), new TrajectoriesReport(result, classRule), manifest, clock));
     }
 
