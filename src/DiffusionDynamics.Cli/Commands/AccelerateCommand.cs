@@ -40,7 +40,7 @@ public static class AccelerateCommand
         grid.AcceptOnlyFromAmong("log-snr", "karras", "uniform");
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score of the training set) | analytic (exact population score: two-cluster, gaussian data).", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "analytic");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to sample with; the data options default to the model's.");
         var reference = new Option<string?>("--reference") { Description = "Held-out reference data (a --data spec); default builtin:test for builtin, fresh draws for synthetic data." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the FD standard error (0 or ≥ 2).", DefaultValueFactory = _ => 100 };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };

@@ -28,7 +28,7 @@ public static class CompareScoresCommand
         var samples = new Option<int>("--samples") { Description = "Draws x = a e^{-t} + sqrt(Δ_t) z per time (the same for every approximation).", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "Draws per score evaluation (results do not depend on it).", DefaultValueFactory = _ => 256 };
         var heldOut = new Option<string?>("--held-out") { Description = "Draw from this point set instead of the training set (a --data spec, e.g. builtin:test; --classes and --downsample apply)." };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) as the reference score instead of the exact empirical score; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("as the reference score instead of the exact empirical score; the data options default to the model's.");
         var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
         var iterations = new Option<int>("--kmeans-iterations") { Description = "Upper bound on Lloyd iterations per mixture fit.", DefaultValueFactory = _ => 100 };
         precision.AcceptOnlyFromAmong("float32", "float64");

@@ -33,6 +33,9 @@ public sealed class ChosenDenoiser(IDenoiser denoiser) : IDisposable
 /// </summary>
 public static class DenoiserChoice
 {
+    /// <summary>The <c>--model DIR</c> option: "A trained model folder (from diffdyn train) " followed by <paramref name="use"/>.</summary>
+    public static Option<string?> ModelOption(string use) => new("--model") { Description = $"A trained model folder (from diffdyn train){(use.StartsWith(':') ? "" : " ")}{use}" };
+
     /// <summary>The data of a run: the model's own training set when <paramref name="modelDir"/> is given and no data option was, else the command line's.</summary>
     public static DataRequest Request(ParseResult p, CommonOptions common, string? modelDir)
     {

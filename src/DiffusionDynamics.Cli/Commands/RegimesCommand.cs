@@ -28,7 +28,7 @@ public static class RegimesCommand
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 2048 };
         var entropyTimes = new Option<int>("--entropy-times") { Description = "Times of f(t) besides the branch times (log-spaced over the branch range), where its zero is located.", DefaultValueFactory = _ => 32 };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
+        var model = DenoiserChoice.ModelOption(": run the trajectories with it, beside the exact empirical score of its training set.");
         var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
         classifier.AcceptOnlyFromAmong("logistic", "cnn");
         var sampler = new Option<string>("--sampler") { Description = $"Integrator of trajectories and clones: {string.Join(" | ", SamplerRegistry.Tokens)}. Deterministic samplers regenerate each clone from its parent's sample noised to t (forward–backward).", DefaultValueFactory = _ => "sde" };

@@ -37,7 +37,7 @@ public static class SampleCommand
             DefaultValueFactory = _ => "uniform",
         };
         gridKind.AcceptOnlyFromAmong("uniform", "log-snr", "ddpm");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with instead of the exact empirical score; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to sample with instead of the exact empirical score; the data options default to the model's.");
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
 
         var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");

@@ -23,7 +23,7 @@ public static class SymmetryCommand
         var common = new CommonOptions();
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score) | gaussian (Gaussian fitted to the data) | two-cluster (analytic tanh score; two-cluster data only).", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "gaussian", "two-cluster");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): analyse its score (finite-difference Jacobians on the principal directions); data options default to the model's." };
+        var model = DenoiserChoice.ModelOption(": analyse its score (finite-difference Jacobians on the principal directions); data options default to the model's.");
         var dynamics = new Option<string>("--dynamics") { Description = "sde: drift x + 2∇ln P_t | ode: probability-flow drift x + ∇ln P_t.", DefaultValueFactory = _ => "sde" };
         dynamics.AcceptOnlyFromAmong("sde", "ode");
         var tMin = new Option<double>("--t-min") { Description = "Smallest OU time of the grid.", DefaultValueFactory = _ => 0.05 };

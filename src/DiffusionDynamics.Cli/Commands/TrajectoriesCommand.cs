@@ -29,7 +29,7 @@ public static class TrajectoriesCommand
         var dynamics = new DynamicsOptions();
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score of the data) | gaussian (exact score of the data's Gaussian N(m, C)). Ignored with --model.", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "gaussian");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to run the trajectories with; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to run the trajectories with; the data options default to the model's.");
         var sampler = new Option<string>("--sampler") { Description = "ode-heun (PF-ODE, Heun; the setting of the theory) | sde (Euler–Maruyama).", DefaultValueFactory = _ => "ode-heun" };
         sampler.AcceptOnlyFromAmong("ode-heun", "sde");
         var trajectories = new Option<int>("--trajectories") { Description = "Number of trajectories.", DefaultValueFactory = _ => 64 };

@@ -200,7 +200,7 @@ public static class AccelerationSweep
             values[r] = FrechetDistance.ToReference(features.Map(subset), reference, 0).Fd;
         }
         double mean = values.Average();
-        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        double sd = SampleStatistics.StandardDeviation(values, mean);
         double[] eig;
         using (var scope = NewDisposeScope())
             eig = torch.linalg.eigvalsh(reference.Covariance).clamp_min(0.0).data<double>().ToArray();

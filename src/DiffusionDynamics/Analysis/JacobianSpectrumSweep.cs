@@ -200,7 +200,7 @@ public static class JacobianSpectrumSweep
                 }
             }
             double mean = tangent.Average();
-            double se = points > 1 ? Math.Sqrt(tangent.Sum(v => (v - mean) * (v - mean)) / (points - 1) / points) : 0;
+            double se = SampleStatistics.StandardError(tangent, mean);
             int? predicted = truth is null || collapse is null ? null : ManifoldLoss.PredictedTangentDimension(truth.Spec.Stds, subject.Size, t, collapse.Value);
             curve.Add(new SpectrumTimePoint(t, ManifoldLoss.NoiseVariance(t), sum!, mean, se, predicted, subspace));
             done(ti + 1);

@@ -76,12 +76,8 @@ public sealed class LogisticClassifier : Scores.IClassifier, IDisposable
         ArgumentNullException.ThrowIfNull(data);
         options ??= new LogisticClassifierOptions();
         options.Validate();
-        if (data.Labels is null) throw new ArgumentException($"Dataset \"{data.Name}\" has no labels; a classifier needs labelled data.", nameof(data));
-        int[] classes = data.Classes();
-        if (classes.Length < 2)
-            throw new ArgumentException($"Dataset \"{data.Name}\" has a single class ({classes[0]}); a classifier needs at least two.", nameof(data));
+        var (classes, index) = data.ClassIndex();
         Backend.TorchRuntime.EnsureInitialized();
-        var index = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => (long)p.k);
 
         using var scope = NewDisposeScope();
         var x = data.ToTensor(ScalarType.Float64);                                   // x: [n, d]

@@ -125,7 +125,7 @@ public static class MemorizationSweep
         double memorized = neighbours.MemorizedFraction();
         var lastChange = tracker.LastChange;
         double lcMean = lastChange.Average();
-        double lcStd = Math.Sqrt(lastChange.Sum(v => (v - lcMean) * (v - lcMean)) / Math.Max(1, lastChange.Length - 1));
+        double lcStd = SampleStatistics.StandardDeviationOrZero(lastChange, lcMean);
 
         // Distance of the learned score to the exact empirical score.
         using var empirical = new EmpiricalDenoiser(a);

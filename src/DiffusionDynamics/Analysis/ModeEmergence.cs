@@ -120,7 +120,7 @@ public static class ModeEmergence
             if (perTrajectory.Count > 0)
             {
                 mean = perTrajectory.Average();
-                se = perTrajectory.Count > 1 ? StdDev(perTrajectory, mean.Value) / Math.Sqrt(perTrajectory.Count) : null;
+                se = perTrajectory.Count > 1 ? SampleStatistics.StandardDeviation(perTrajectory, mean.Value) / Math.Sqrt(perTrajectory.Count) : null;
             }
 
             // Variance rule and its bootstrap.
@@ -228,9 +228,6 @@ public static class ModeEmergence
             if (FirstHalfway(times, variance) is double t) values.Add(t);
         }
         if (values.Count < 2) return null;
-        return StdDev(values, values.Average());
+        return SampleStatistics.StandardDeviation(values, values.Average());
     }
-
-    private static double StdDev(IReadOnlyList<double> values, double mean) =>
-        Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
 }

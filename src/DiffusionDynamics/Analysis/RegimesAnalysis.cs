@@ -159,7 +159,7 @@ public static class RegimesAnalysis
         }).ToArray();
         var lastChange = cloning.LastChangeTimes;
         double lcMean = lastChange.Average();
-        double lcStd = Math.Sqrt(lastChange.Sum(v => (v - lcMean) * (v - lcMean)) / Math.Max(1, lastChange.Length - 1));
+        double lcStd = SampleStatistics.StandardDeviationOrZero(lastChange, lcMean);
         double tCGaussian = ExcessEntropy.GaussianCollapseTime(data.Count, data.Dimension, Math.Sqrt(meanVariance));
         double? tCAnisotropic = spectrum is null ? null : ExcessEntropy.AnisotropicCollapseTime(data.Count, data.Dimension, spectrum);
         double? tCTwoCluster = truth is null ? null
@@ -237,7 +237,7 @@ public static class RegimesAnalysis
         }
         if (crossings.Count < 2) return (null, crossings.Count);
         double mean = crossings.Average();
-        return (Math.Sqrt(crossings.Sum(c => (c - mean) * (c - mean)) / (crossings.Count - 1)), crossings.Count);
+        return (SampleStatistics.StandardDeviation(crossings, mean), crossings.Count);
     }
 
 }
