@@ -65,7 +65,7 @@ public static class AccelerateCommand
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
             if (modelDir is not null && p.GetValue(score) == "analytic") throw new ArgumentException("--model and --score analytic exclude each other.");
-            var options = new AccelerationOptions
+            var options = new AccelerateOptions
             {
                 Samplers = ListOption.Samplers(p.GetValue(samplers)!),
                 Accelerations = ListOption.Accelerations(p.GetValue(accelerations)!),
@@ -92,7 +92,7 @@ public static class AccelerateCommand
     }
 
     /// <summary>Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
-    public static int Execute(DataRequest request, AccelerationOptions options, string outDir, string? referenceSpec, bool analytic,
+    public static int Execute(DataRequest request, AccelerateOptions options, string outDir, string? referenceSpec, bool analytic,
         string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
@@ -110,9 +110,9 @@ public static class AccelerateCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
         var result = ProgressDisplay.RunStages(output, report =>
-            AccelerationSweep.Run(data, reference, options, score, scoreName, new StageProgress(report)));
+            AccelerateExperiment.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
         var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
-        return RunSummaryPrinter.Print(output, run.Finish(new AccelerationWriter(), result, manifest, clock));
+        return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, manifest, clock));
     }
 }

@@ -66,14 +66,14 @@ public static class MemorizationCommand
             string modelDir = Path.Combine(outDir, $"n-{n}");
             var net = networkFor(data);
             output.WriteLine($"n = {n}: training a {net.Kind} on {data.Count} points ({training.Steps} steps)");
-            var point = ProgressDisplay.RunStages(output, report => MemorizationSweep.RunSize(data, net, training, evaluation, modelDir,
+            var point = ProgressDisplay.RunStages(output, report => MemorizationExperiment.RunSize(data, net, training, evaluation, modelDir,
                 new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps)),
                 new InlineProgress<long>(done => report($"n = {n} sampling", "", done, evaluation.Steps))));
             // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.
             File.WriteAllText(Path.Combine(modelDir, TrainCommand.DataRequestFile), JsonSerializer.Serialize(request with { Count = n }, RunManifest.JsonOptions));
             return point;
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})"));
-        var result = MemorizationSweep.Assemble(datasets[sizes[0]], points);
+        var result = MemorizationExperiment.Assemble(datasets[sizes[0]], points);
         var manifest = CommandRun.Manifest("memorization", args, new { data = request, sizes, training, evaluation }, training.Seed);
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemorizationWriter(), result, manifest, clock));

@@ -60,7 +60,7 @@ public static class SampleCommand
             var output = p.InvocationConfiguration.Output;
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
-            var options = new SamplingRunOptions(
+            var options = new SampleOptions(
                 Samples: p.GetValue(samples),
                 Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
                 TMax: p.GetValue(dynamics.TMax),
@@ -80,7 +80,7 @@ public static class SampleCommand
     }
 
     /// <summary>Runs the whole command; exceptions propagate (the caller maps them to exit codes).</summary>
-    public static int Execute(DataRequest request, SamplingRunOptions options, string outDir, string[] args, TextWriter output, string? modelDir = null)
+    public static int Execute(DataRequest request, SampleOptions options, string outDir, string[] args, TextWriter output, string? modelDir = null)
     {
         var clock = Stopwatch.StartNew();
         var data = request.Load();
@@ -89,7 +89,7 @@ public static class SampleCommand
         output.WriteLine(SampleWriter.Header(data, options));
         long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.SamplerGrid().Steps;
         using var model = DenoiserChoice.Trained(modelDir, data);
-        var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
+        var result = ProgressDisplay.Run(output, "sampling", total, progress => SampleExperiment.Run(data, options, progress, model: model));
         var manifest = CommandRun.Manifest("sample", args, new { data = request, sampling = options }, options.Seed, data, new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SampleWriter(), new SampleReport(result, data, options, modelDir), manifest, clock));
     }

@@ -99,16 +99,16 @@ public static class SpectrumCommand
                 data = all;
                 manifold = truth as LinearManifoldData;
                 string? single = modelDirs?[0];
-                trainings = SpectrumSweepExperiment.TrainingSets(all, truth, sizes, request.Count is not null, request.Seed)
+                trainings = SpectrumExperiment.TrainingSets(all, truth, sizes, request.Count is not null, request.Seed)
                     .Select(tr => single is null ? tr : tr with { Model = Own(DenoiserChoice.Trained(single, tr.Data)!) }).ToList();
             }
-            var inputs = new SpectrumSweepInputs(trainings, manifold, SpectrumSweepExperiment.DataName(data, trainings.Count));
-            SpectrumSweepExperiment.Check(inputs, options);
+            var inputs = new SpectrumInputs(trainings, manifold, SpectrumExperiment.DataName(data, trainings.Count));
+            SpectrumExperiment.Check(inputs, options);
             using var run = RunOutput.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
-            var result = ProgressDisplay.RunStages(output, report => SpectrumSweepExperiment.Run(inputs, options, new StageProgress(report)));
+            var result = ProgressDisplay.RunStages(output, report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
             var manifest = CommandRun.Manifest("spectrum", args, new { data = request, sizes, spectrum = options, models = modelDirs }, options.Seed, data, new() { ["sweep"] = result.Seconds });
             return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));
         }

@@ -66,7 +66,7 @@ public static class SymmetryCommand
             options.Validate();
             Precision? prec = p.GetValue(precision) switch { "float32" => Precision.Float32, "float64" => Precision.Float64, _ => null };
             var scoreChoice = scoreKind switch { "gaussian" => SymmetryScore.Gaussian, "two-cluster" => SymmetryScore.TwoCluster, _ => SymmetryScore.Empirical };
-            return Execute(request, new SymmetryBreakingExperimentOptions(options, scoreChoice, prec), modelDir is null ? scoreKind : "model", common.OutputFolder(p, "symmetry"), modelDir,
+            return Execute(request, new SymmetryOptions(options, scoreChoice, prec), modelDir is null ? scoreKind : "model", common.OutputFolder(p, "symmetry"), modelDir,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
@@ -75,17 +75,17 @@ public static class SymmetryCommand
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     /// <param name="scoreToken">The --score token (or "model") recorded in the manifest.</param>
-    public static int Execute(DataRequest request, SymmetryBreakingExperimentOptions options, string scoreToken, string outDir,
+    public static int Execute(DataRequest request, SymmetryOptions options, string scoreToken, string outDir,
         string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         if (data.Count < 2) throw new ArgumentException($"The symmetry analysis needs n ≥ 2 data points (got n = {data.Count}).");
         using var trained = DenoiserChoice.Trained(modelDir, data);
-        using var setup = SymmetryBreakingExperiment.Prepare(new SymmetryBreakingInputs(data, truth, trained, $"trained model ({modelDir})"), options);
+        using var setup = SymmetryExperiment.Prepare(new SymmetryInputs(data, truth, trained, $"trained model ({modelDir})"), options);
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {setup.ScoreName}; {options.Analysis.Drift} drift, {options.Analysis.Times} times");
-        var result = ProgressDisplay.RunStages(output, report => SymmetryBreakingExperiment.Run(setup, data, options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(output, report => SymmetryExperiment.Run(setup, data, options, new StageProgress(report)));
         var manifest = CommandRun.Manifest("symmetry", args, new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir }, request.Seed, data, new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SymmetryWriter(), result, manifest, clock));
     }

@@ -67,10 +67,10 @@ public static class TrainCommand
 
         // Samples from the EMA model.
         using var model = TrainedModel.Load(outDir, data);
-        var samplingOptions = new SamplingRunOptions(Samples: sampleCount, Sampler: SamplerKind.EulerMaruyama, TMax: training.TMax, TMin: training.TMin,
+        var samplingOptions = new SampleOptions(Samples: sampleCount, Sampler: SamplerKind.EulerMaruyama, TMax: training.TMax, TMin: training.TMin,
             Steps: 200, Batch: sampleCount, Seed: training.Seed);
         var sampling = ProgressDisplay.Run(output, "sampling from the EMA model", samplingOptions.SamplerGrid().Steps, progress =>
-            SamplingRun.Execute(data, samplingOptions, progress, model: model));
+            SampleExperiment.Run(data, samplingOptions, progress, model: model));
         double sampleSeconds = sampling.SamplingSeconds;
         var flat = sampling.Samples;
 

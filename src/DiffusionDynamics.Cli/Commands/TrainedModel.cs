@@ -39,6 +39,6 @@ public static class TrainedModel
             owned.Add(model);
             return new SpectrumTraining(m.Data.Count, m.Data, model);
         }).ToList();
-        return (trainings, trainings[^1].Data, SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList()));
+        return (trainings, trainings[^1].Data, SpectrumExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList()));
     }
 }

@@ -92,7 +92,7 @@ public static class TrajectoriesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {options.Sampler}, {options.Steps} steps " +
                          $"from T = {options.TMax.ToString(Inv)}; score: {scoreName}");
         var result = ProgressDisplay.RunStages(output, report =>
-            ModeEmergenceAnalysis.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
+            TrajectoriesExperiment.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
 
         var manifest = CommandRun.Manifest("trajectories", args, new { data = request, trajectories = options, score = scoreName, model = modelDir }, options.Seed, data, new() { ["analysis"] = result.Run.Seconds });
         return RunSummaryPrinter.Print(output, run.Finish(new TrajectoriesWriter(), new TrajectoriesReport(result, classRule), manifest, clock));
