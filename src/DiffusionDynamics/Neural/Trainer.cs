@@ -244,7 +244,7 @@ public static class Trainer
     private static string Describe(NetworkOptions o) => JsonSerializer.Serialize(o, Checkpoint.Json).ReplaceLineEndings(" ");
 
     /// <summary>Peak resident set size VmHWM from /proc/self/status in MB (NaN where unavailable).</summary>
-    internal static double PeakRssMegabytes()
+    public static double PeakRssMegabytes()
     {
         try
         {
