@@ -23,6 +23,9 @@ public static class OptionFlags
         ["Score"] = "--score",
         ["referenceSpec"] = "--reference",
         ["modelDirs"] = "--model",
+        ["Precision"] = "--precision",
+        ["LearningRate"] = "--lr",
+        ["Labels"] = "--labels",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>

@@ -93,6 +93,6 @@ public class ReliabilityCommandTests : CliHarness
         Assert.Null(RegimesExperiment.CollapseNote([10, 3.2], 10, 0.8));
         string note = RegimesExperiment.CollapseNote([10, 10], 10, 67)!;
         Assert.Contains("t̂_C = T = 10", note);
-        Assert.Contains("--t-max", note);
+        Assert.Contains("a larger T", note);
     }
 }

@@ -54,7 +54,7 @@ public sealed record ExcessEntropyCurve(IReadOnlyList<ExcessEntropyPoint> Points
 
 /// <summary>
 /// Monte-Carlo estimate of the excess entropy and of the collapse time (Biroli, Bonnaire, De Bortoli &amp; Mézard 2024,
-/// arXiv 2402.18491, Sec. 4; science.md §4). With α = ln n / d and s(t) = −(1/d) E_{x~P_t} ln P_t(x):
+/// arXiv 2402.18491, Sec. 4; docs/theory.md §4). With α = ln n / d and s(t) = −(1/d) E_{x~P_t} ln P_t(x):
 /// <code>
 ///   f(t) = α + ½ + ½ ln(2π Δ_t) − s(t),      t_C solves f(t_C) = 0 (f &gt; 0 for t &gt; t_C)
 /// </code>

@@ -13,7 +13,7 @@ public sealed record ScoreApproximation(string Name, IDenoiser Denoiser, string 
 
 /// <summary>
 /// Explained variance of a reference score s₁ by an approximation s₂ on the noised distribution of a point set
-/// (Wang &amp; Vastola, arXiv 2412.09726, 2311.10892; science.md §5):
+/// (Wang &amp; Vastola, arXiv 2412.09726, 2311.10892; docs/theory.md §5):
 /// <code>
 ///   EV(t) = 1 − E|s₁(x, t) − s₂(x, t)|² / E|s₁(x, t)|²,   x = a^μ e^{−t} + √Δ_t z,  μ uniform,  z ~ N(0, I)
 /// </code>

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Analysis;
 
 /// <summary>
-/// Sample quality at a fixed budget (science.md §5): for every sampler and budget N, generate S samples from the
+/// Sample quality at a fixed budget (docs/theory.md §5): for every sampler and budget N, generate S samples from the
 /// baseline start and from the Gaussian shortcuts (teleport to t_skip, Gaussian late start at t_skip), measure the
 /// Fréchet distance of each set to held-out reference data in a fixed feature space, its bootstrap error, the memorized
 /// share and the wall time, then the fraction of steps the shortcut saves at equal FD (GSA arXiv 2412.09726,

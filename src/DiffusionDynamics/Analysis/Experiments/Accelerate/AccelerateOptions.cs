@@ -3,7 +3,7 @@ using DiffusionDynamics.Scores;
 
 namespace DiffusionDynamics.Analysis;
 
-/// <summary>How a run of the acceleration sweep starts (science.md §5; Wang &amp; Vastola, arXiv 2412.09726, 2311.10892; Raya &amp; Ambrogioni, arXiv 2305.19693).</summary>
+/// <summary>How a run of the acceleration sweep starts (docs/theory.md §5; Wang &amp; Vastola, arXiv 2412.09726, 2311.10892; Raya &amp; Ambrogioni, arXiv 2305.19693).</summary>
 public enum AccelerationStart
 {
     /// <summary>The baseline: the sampler runs the whole grid from x(T) (pure noise or the forward marginal).</summary>

@@ -8,13 +8,13 @@ namespace DiffusionDynamics.Analysis;
 
 /// <summary>
 /// The rules for t_skip, where the Gaussian shortcuts of the acceleration sweep (teleport: <see cref="Scores.GaussianDenoiser.Transport"/>;
-/// late start: <see cref="Start.GaussianMarginal"/>) hand over to the sampler (science.md §5).
+/// late start: <see cref="Start.GaussianMarginal"/>) hand over to the sampler (docs/theory.md §5).
 /// </summary>
 public static class AccelerationStarts
 {
     /// <summary>
     /// t_skip = ½ ln(1 + λ_max), the emergence time of the top mode of the data covariance (Wang &amp; Vastola, arXiv 2303.02490;
-    /// science.md §5: mode k is decided where e^{−2t}λ_k ≈ Δ_t). Above it no mode has been decided yet and the dynamics is the
+    /// docs/theory.md §5: mode k is decided where e^{−2t}λ_k ≈ Δ_t). Above it no mode has been decided yet and the dynamics is the
     /// Gaussian's to leading order; for the two-cluster model it is ½ ln(1 + σ² + |m|²) ≈ t_S. Clamped to (t_min, T].
     /// </summary>
     public static double EmergenceTime(GaussianDenoiser gaussian, double T, double tMin)

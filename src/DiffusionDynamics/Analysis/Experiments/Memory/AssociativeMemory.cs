@@ -74,7 +74,7 @@ public sealed record BasinSummary(int Count, int BelowSmallest, int AboveLargest
 }
 
 /// <summary>
-/// The associative-memory view of a denoiser (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025, arXiv 2505.21777; science.md §6):
+/// The associative-memory view of a denoiser (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025, arXiv 2505.21777; docs/theory.md §6):
 /// the energy, the fixed points of the denoiser map and their labels, basin sizes, and the labelling of generated samples.
 /// </summary>
 public static class AssociativeMemory
@@ -204,7 +204,7 @@ public static class AssociativeMemory
 
     /// <summary>
     /// Labels generated samples [m, d]: memorized when the nearest training point is within δ_m, else spurious when the nearest
-    /// other generated sample is within δ_s, else generalized (science.md §6).
+    /// other generated sample is within δ_s, else generalized (docs/theory.md §6).
     /// </summary>
     public static SampleLabels LabelSamples(Tensor samples, Tensor trainingSet, double deltaM, double deltaS)
     {

@@ -2,7 +2,7 @@ using DiffusionDynamics.Sampling;
 
 namespace DiffusionDynamics.Analysis;
 
-/// <summary>What a generated sample is in the associative-memory view (Pham et al. 2025, arXiv 2505.21777, §6 of science.md).</summary>
+/// <summary>What a generated sample is in the associative-memory view (Pham et al. 2025, arXiv 2505.21777, §6 of docs/theory.md).</summary>
 public enum SampleKind
 {
     /// <summary>Distance to the nearest training point ≤ δ_m.</summary>
@@ -57,7 +57,7 @@ public enum BasinCensoring
 }
 
 /// <summary>
-/// Options of the basin-size measurement (science.md §6): the basin size of a point a is the largest noise level t_k of
+/// Options of the basin-size measurement (docs/theory.md §6): the basin size of a point a is the largest noise level t_k of
 /// <paramref name="Levels"/> such that re-noising x = e^{−t_j} a + √Δ_{t_j} z and denoising back to <paramref name="TMin"/> (then one
 /// D jump) ends within the return radius ρ(a) of a with probability ≥ <paramref name="Probability"/> at every level t_j ≤ t_k.
 /// A point that fails at the smallest level is reported as censored (<see cref="BasinCensoring.BelowSmallest"/>), never as 0.

@@ -192,7 +192,7 @@ public static class RegimesExperiment
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         return $"t̂_C = T = {start.ToString("G4", inv)}: no trajectory changed its nearest training point after the start, so collapse " +
                $"happened at or before T (Gaussian theory t_C = {tCGaussian.ToString("G4", inv)}). " +
-               (tCGaussian > start ? "Raise --t-max above t_C, or rescale the data to order 1." : "Raise --t-max.");
+               (tCGaussian > start ? "Start later than t_C (a larger T), or rescale the data to order 1." : "Start later (a larger T).");
     }
 
     /// <summary>

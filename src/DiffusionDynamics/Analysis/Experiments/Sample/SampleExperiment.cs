@@ -107,7 +107,7 @@ public sealed record SampleResult(float[] Samples, int Dimension, NearestNeighbo
     public float[] Sample(int i) => Samples.AsSpan(i * Dimension, Dimension).ToArray();
 }
 
-/// <summary>Generates samples from a dataset with its exact empirical score (science.md §2–§3) and checks them for copies.</summary>
+/// <summary>Generates samples from a dataset with its exact empirical score (docs/theory.md §2–§3) and checks them for copies.</summary>
 public static class SampleExperiment
 {
     /// <param name="progress">Receives the number of completed grid steps summed over batches (total = ⌈S/batch⌉ · SamplerGrid().Steps).</param>

@@ -28,7 +28,7 @@ public enum CentreChoice
 /// <summary>
 /// Options of <see cref="SymmetryBreakingAnalysis"/> (Raya &amp; Ambrogioni, arXiv 2305.19693). Times are OU times.
 /// </summary>
-/// <param name="Drift">SDE (default, the drift of science.md §5) or PF-ODE.</param>
+/// <param name="Drift">SDE (default, the drift of docs/theory.md §5) or PF-ODE.</param>
 /// <param name="TMin">Smallest grid time. Default 0.05. Range: &gt; 0.</param>
 /// <param name="TMax">Largest grid time (default max(1.5, 2 t_S), t_S = ½ ln Λ). Range: &gt; TMin.</param>
 /// <param name="Times">Grid points, uniform in t. Default 40. Range: ≥ 3.</param>

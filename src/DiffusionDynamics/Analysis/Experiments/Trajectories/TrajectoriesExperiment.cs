@@ -112,7 +112,7 @@ public sealed record TrajectoriesResult(string Clock, TrajectoriesData Data, str
 
 /// <summary>
 /// "Outline first, details later" on real trajectories (Wang &amp; Vastola, arXiv 2303.02490; Gaussian theory of arXiv 2311.10892;
-/// science.md §5): runs B trajectories with any denoiser, records every state x(t) and the denoiser coordinates
+/// docs/theory.md §5): runs B trajectories with any denoiser, records every state x(t) and the denoiser coordinates
 /// c_k(t) = u_kᵀ(D(x(t), t) − m) on the top K modes u_k of the data covariance, and measures (i) per-mode emergence times
 /// (<see cref="ModeEmergence"/>) against ½ ln(1 + λ_k), (ii) the distance of the trajectories from the plane span{x(T), x̂₀} and their
 /// effective dimension (<see cref="TrajectoryGeometry"/>), (iii) the response of x̂₀ to perturbations at several t_p
