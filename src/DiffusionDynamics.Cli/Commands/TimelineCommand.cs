@@ -16,7 +16,7 @@ public static class TimelineCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to analyse instead of the exact empirical score; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to analyse instead of the exact empirical score; the data options default to the model's.");
         var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time (regimes' default 128).", DefaultValueFactory = _ => TimelineOptions.DefaultRegimes.Pairs };
         var branches = new Option<int>("--branches") { Description = "Branch times of the cloning experiment (regimes' default 14).", DefaultValueFactory = _ => TimelineOptions.DefaultRegimes.BranchCount };
         var steps = new Option<int>("--steps") { Description = "Steps of the trajectories, T to t_min (regimes' and trajectories' default 200).", DefaultValueFactory = _ => TimelineOptions.DefaultRegimes.Steps };
@@ -34,7 +34,7 @@ public static class TimelineCommand
         CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(evSamples, 8);
         evThreshold.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v < 1)) r.AddError("--ev-threshold must lie in (0, 1)."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
@@ -61,19 +61,11 @@ public static class TimelineCommand
                          "stages: regimes, symmetry, modes, explained variance");
         var result = ProgressDisplay.RunStages(output, report =>
             TimelineExperiment.Run(new TimelineInputs(data, truth, model, modelDir is null ? null : $"model ({modelDir})"), options, new StageProgress(report)));
-        var manifest = new RunManifest
+        var manifest = CommandRun.Manifest("timeline", args, new { data = request, timeline = options, model = modelDir }, options.Seed, data, new()
         {
-            Command = "timeline",
-            Arguments = args,
-            Options = new { data = request, timeline = options, model = modelDir },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new()
-            {
-                ["regimes"] = result.Run.RegimesSeconds, ["symmetry"] = result.Run.SymmetrySeconds, ["modes"] = result.Run.ModesSeconds,
-                ["explainedVariance"] = result.Run.ExplainedVarianceSeconds, ["analysis"] = result.Run.TotalSeconds,
-            },
-        };
+            ["regimes"] = result.Run.RegimesSeconds, ["symmetry"] = result.Run.SymmetrySeconds, ["modes"] = result.Run.ModesSeconds,
+            ["explainedVariance"] = result.Run.ExplainedVarianceSeconds, ["analysis"] = result.Run.TotalSeconds,
+        });
         return RunSummaryPrinter.Print(output, run.Finish(new TimelineWriter(), result, manifest, clock));
     }
 }

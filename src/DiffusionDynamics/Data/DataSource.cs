@@ -39,8 +39,8 @@ public static class DataSource
         if (synthetic is not null) return synthetic.Generate(seed).Data;
         if (labelsPath is not null)
         {
-            if (Directory.Exists(labelsPath)) throw new ArgumentException($"Labels (--labels) \"{labelsPath}\" is a folder, not a labels file.");
-            if (!File.Exists(labelsPath)) throw new ArgumentException($"Labels file (--labels) \"{labelsPath}\" does not exist.");
+            if (Directory.Exists(labelsPath)) throw OptionMessage.Argument($"Labels ({{Labels}}) \"{labelsPath}\" is a folder, not a labels file.", "Labels");
+            if (!File.Exists(labelsPath)) throw OptionMessage.Argument($"Labels file ({{Labels}}) \"{labelsPath}\" does not exist.", "Labels");
         }
         return LoadFile(spec, labelsPath);
     }

@@ -126,7 +126,7 @@ public static class Checkpoint
         {
             string path = Path.Combine(dir, f);
             if (!File.Exists(path))
-                throw new DataFormatException(path, $"the checkpoint in {dir} is incomplete ({f} is missing); restore it, or train into a new --out.");
+                throw new DataFormatException(path, $"the checkpoint in {dir} is incomplete ({f} is missing); restore it, or train into a new output folder.");
         }
     }
 

@@ -152,7 +152,7 @@ public static class Trainer
                     // folder does not block a rerun; a resumed run keeps its last checkpoint.
                     log.Dispose();
                     if (stored is null && !savedThisRun) File.Delete(logPath);
-                    throw new ArgumentException(Diverged(lossValue, step + 1, options, data, stored is not null || savedThisRun), nameof(options));
+                    throw OptionMessage.Argument(Diverged(lossValue, step + 1, options, data, stored is not null || savedThisRun), nameof(TrainingOptions.LearningRate));
                 }
                 lossAccumulator = CheckpointInfo.LossEmaFactor * lossAccumulator + (1 - CheckpointInfo.LossEmaFactor) * lossValue;
                 windowLoss += lossValue;
@@ -198,7 +198,7 @@ public static class Trainer
         string clip = options.GradClip > 0 ? $"gradients already clipped at norm {options.GradClip.ToString("G3", inv)}" : "gradient clipping off";
         string hint = scale > 1e3
             ? $"the data reach |x| = {scale.ToString("G3", inv)}: rescale them to order 1 (the OU clock assumes unit-scale data), or lower the learning rate"
-            : "lower the learning rate (--lr)";
+            : "lower the learning rate ({LearningRate})";
         return $"Training diverged: the loss is {loss.ToString(inv)} at step {step} (learning rate {options.LearningRate.ToString("G3", inv)}, {clip}); {hint}." +
                (checkpointKept ? " The last checkpoint is kept." : "");
     }
@@ -244,7 +244,7 @@ public static class Trainer
     private static string Describe(NetworkOptions o) => JsonSerializer.Serialize(o, Checkpoint.Json).ReplaceLineEndings(" ");
 
     /// <summary>Peak resident set size VmHWM from /proc/self/status in MB (NaN where unavailable).</summary>
-    internal static double PeakRssMegabytes()
+    public static double PeakRssMegabytes()
     {
         try
         {

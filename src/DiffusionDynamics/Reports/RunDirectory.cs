@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 
+using DiffusionDynamics.Data;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>
@@ -37,14 +38,14 @@ public sealed class RunDirectory : IDisposable
     /// <exception cref="IOException">The target is a file, a non-empty folder, or cannot be created.</exception>
     public static RunDirectory Create(string target)
     {
-        if (string.IsNullOrWhiteSpace(target)) throw new ArgumentException("The output folder (--out) is an empty path.", nameof(target));
+        if (string.IsNullOrWhiteSpace(target)) throw OptionMessage.Argument("The output folder ({Out}) is an empty path.", "Out");
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
         string name = Path.GetFileName(full);
         string? parent = Path.GetDirectoryName(full);
-        if (string.IsNullOrEmpty(name) || parent is null) throw new ArgumentException($"The output folder (--out) cannot be the root {full}.", nameof(target));
+        if (string.IsNullOrEmpty(name) || parent is null) throw OptionMessage.Argument($"The output folder ({{Out}}) cannot be the root {full}.", "Out");
         if (System.IO.File.Exists(full)) throw new IOException($"Output path {full} is a file.");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-            throw new IOException($"Output folder {full} already exists and is not empty; choose another --out.");
+            throw OptionMessage.IO($"Output folder {full} already exists and is not empty; choose another {{Out}}.", null, "Out");
         string staging = Path.Combine(parent, $".{name}{PartialMarker}{Environment.ProcessId}");
         try
         {
@@ -55,8 +56,8 @@ public sealed class RunDirectory : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"Cannot write the output folder {full} (--out): cannot create a folder in {parent} " +
-                                  (e is UnauthorizedAccessException ? "(permission denied)." : "(the file system refuses it, or a path component is not a folder)."), e);
+            throw OptionMessage.IO($"Cannot write the output folder {full} ({{Out}}): cannot create a folder in {parent} " +
+                                  (e is UnauthorizedAccessException ? "(permission denied)." : "(the file system refuses it, or a path component is not a folder)."), e, "Out");
         }
         Live[staging] = 0;
         return new RunDirectory(full, staging);
@@ -74,8 +75,8 @@ public sealed class RunDirectory : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"Cannot write the output folder {path} (--out): " +
-                                  (e is UnauthorizedAccessException ? "permission denied." : "the file system refuses it, or a path component is not a folder."), e);
+            throw OptionMessage.IO($"Cannot write the output folder {path} ({{Out}}): " +
+                                  (e is UnauthorizedAccessException ? "permission denied." : "the file system refuses it, or a path component is not a folder."), e, "Out");
         }
     }
 

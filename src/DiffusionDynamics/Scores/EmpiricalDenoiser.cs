@@ -65,9 +65,9 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         using var scope = NewDisposeScope();
         double maxNormSq = trainingSet.to_type(ScalarType.Float64).square().sum(1).max().item<double>();
         if (maxNormSq > Float32MaxNormSquared)
-            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            throw OptionMessage.Argument(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"The data overflow float32: a training point has |a| = {Math.Sqrt(maxNormSq):G3}, and float32 holds up to 3.4e38 " +
-                $"(|a|² must stay below {Float32MaxNormSquared:G3}). Use float64 (--precision float64) or rescale the data to order 1."));
+                $"(|a|² must stay below {Float32MaxNormSquared:G3}). Use float64 ({{Precision}} float64) or rescale the data to order 1."), nameof(Precision));
     }
 
     /// <summary>Builds the denoiser of a <see cref="Dataset"/>.</summary>

@@ -90,9 +90,9 @@ public class ReliabilityCommandTests : CliHarness
     [Fact]
     public void CollapseNote_SaysWhenTheNearestPointNeverChangedAfterT()
     {
-        Assert.Null(RegimesAnalysis.CollapseNote([10, 3.2], 10, 0.8));
-        string note = RegimesAnalysis.CollapseNote([10, 10], 10, 67)!;
+        Assert.Null(RegimesExperiment.CollapseNote([10, 3.2], 10, 0.8));
+        string note = RegimesExperiment.CollapseNote([10, 10], 10, 67)!;
         Assert.Contains("t̂_C = T = 10", note);
-        Assert.Contains("--t-max", note);
+        Assert.Contains("a larger T", note);
     }
 }

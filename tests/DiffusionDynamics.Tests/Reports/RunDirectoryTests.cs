@@ -1,3 +1,4 @@
+using DiffusionDynamics.Data;
 using System.Diagnostics;
 using DiffusionDynamics.Reports;
 
@@ -56,14 +57,15 @@ public class RunDirectoryTests : IDisposable
     public void EmptyOrRootTargets_AreArgumentErrorsNamingOut(string target)
     {
         var e = Assert.Throws<ArgumentException>(() => RunDirectory.Create(target));
-        Assert.Contains("--out", e.Message);
+        Assert.Equal("Out", e.ParamName);
+        Assert.True(OptionMessage.TryRender(e, o => o == "Out" ? "--out" : o, out var shown) && shown.Contains("(--out)"), shown);
     }
 
     [Fact]
     public void AnUnwritableParent_IsAnIOExceptionNamingOut()
     {
         var e = Assert.Throws<IOException>(() => RunDirectory.Create("/proc/diffdyn-x"));
-        Assert.Contains("--out", e.Message);
+        Assert.True(OptionMessage.TryRender(e, o => o == "Out" ? "--out" : o, out var shown) && shown.Contains("(--out)"), shown);
         Assert.Contains("/proc/diffdyn-x", e.Message);
     }
 }

@@ -26,7 +26,7 @@ public class OnnxClockTests
             Assert.Equal(Linear.AlphaBar(k), OuTime.AlphaBar(e.Time), 1e-14);
             Assert.Equal(e.Time, OuTime.FromAlphaBar(Linear.AlphaBar(k)), 1e-12);
         }
-        // Sanity values of science.md §1.
+        // Sanity values of docs/theory.md §1.
         Assert.Equal(0.9999, OuTime.AlphaBar(clock.Map(Linear.Time(0)).RepresentedTime), 12);
         Assert.Equal(0.078587, OuTime.AlphaBar(clock.Map(Linear.Time(499)).RepresentedTime), 6);
         Assert.Equal(4.0358e-5, OuTime.AlphaBar(clock.Map(Linear.Time(999)).RepresentedTime), 9);

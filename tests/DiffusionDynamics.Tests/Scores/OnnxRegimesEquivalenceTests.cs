@@ -27,8 +27,8 @@ public class OnnxRegimesEquivalenceTests(ITestOutputHelper output)
         var data = new Dataset(draws.data<float>().ToArray(), 300, 4, name: "N(m, C)");
         using var onnx = (OnnxDenoiser)Denoisers.Factory.Create(DenoiserSpec.Imported(new OnnxModelOptions { ModelPath = OnnxDenoiserTests.Fixture("gaussian_eps_ddpm_int64.onnx"), Threads = 1 }), data);
         var options = new RegimesOptions(Pairs: 48, Steps: 80, BranchCount: 6, EntropySamples: 128, EntropyTimes: 4, Bootstrap: 20, TMax: 5.0);
-        var a = RegimesAnalysis.Run(data, options, model: onnx);
-        var b = RegimesAnalysis.Run(data, options, model: analytic);
+        var a = RegimesExperiment.Run(data, options, model: onnx);
+        var b = RegimesExperiment.Run(data, options, model: analytic);
         // φ_C: one clone pair in 48 may land on another nearest point when float32 rounding or the nearest-step clock moves a final
         // sample across a Voronoi boundary: |Δφ_C| ≤ 2/48 at every branch time. Memorized share: the Gaussian never collapses, 0 both.
         for (int i = 0; i < a.Collapse.Curve.Count; i++)
