@@ -11,7 +11,10 @@ namespace DiffusionDynamics.Tests.Cli;
 /// Commands on imported ONNX models (<c>--model PATH.onnx</c>): the exact-Gaussian graphs of tests/fixtures/onnx reproduce
 /// the Gaussian closed forms end to end, the 8×8 convolutional ε-model runs <c>regimes</c> on labelled images within the
 /// issue's time budget, and a bad file, mismatched inputs and a missing clock are one-line errors with exit code 2.
+/// Runs alone: the finite-difference Jacobians make many small torch calls whose implicit scalars the GC could finalize while
+/// heavy allocators run beside them (seen once in a parallel run: a corrupt alpha scalar in add), and the timing test needs the cores.
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
 {
     private static readonly string GaussianEps = OnnxDenoiserTests.Fixture("gaussian_eps_ddpm_int64.onnx");
