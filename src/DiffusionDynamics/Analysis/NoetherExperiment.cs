@@ -148,7 +148,7 @@ public static class NoetherExperiment
         var ring = new RingScore(o.RingRadius, o.RingWidth);
         var drift = new RingReverseDrift(ring, o.StartTime);
         double duration = o.StartTime - o.EndTime, endRadius = Math.Exp(-o.EndTime) * o.RingRadius;
-        var from = o.From ?? [0.3, 0.1];
+        var from = o.From ?? [0.8, 0.4];
         var paths = new List<NoetherPath>();
         int total = o.Angles + 1;
         for (int j = 0; j < o.Angles; j++)

@@ -21,7 +21,7 @@ public enum NoetherDrift
 /// the reverse drifts s = t₀ − t in OU time t, from noise at t₀ = <see cref="StartTime"/> to <see cref="EndTime"/>.
 /// </summary>
 /// <param name="Drift">The drift. Default Ornstein–Uhlenbeck.</param>
-/// <param name="From">x₀ (OU and constant drifts: required; ring: default (0.3, 0.1); reverse: default a seeded N(0, I) draw).</param>
+/// <param name="From">x₀ (OU and constant drifts: required; ring: default (0.8, 0.4); reverse: default a seeded N(0, I) draw).</param>
 /// <param name="To">End points x_T (OU and constant: one or more, required; ring and reverse: derived from <see cref="Angles"/> / <see cref="Targets"/>).</param>
 /// <param name="T">Duration T of the OU and constant problems. Default 2. Range: &gt; 0.</param>
 /// <param name="D">Diffusion coefficient D (OU, constant). Default 1. Range: &gt; 0.</param>
@@ -34,7 +34,7 @@ public enum NoetherDrift
 /// <param name="MaxIterations">L-BFGS iteration cap. Default 5000. Range: ≥ 1.</param>
 /// <param name="GradientTolerance">L-BFGS stop on |∇S_h|. Default 1e-9. Range: &gt; 0.</param>
 /// <param name="StartTime">t₀, OU time of the noise point (ring, reverse). Default 2. Range: &gt; EndTime.</param>
-/// <param name="EndTime">OU time of the end points (ring, reverse). Default 0.1. Range: &gt; 0.</param>
+/// <param name="EndTime">OU time of the end points (ring, reverse). Default 0.02. Range: &gt; 0.</param>
 /// <param name="Angles">Ring: end points e^{−t_end}R(cos θ_j, sin θ_j), θ_j = 2πj/Angles. Default 8. Range: ≥ 1.</param>
 /// <param name="RingRadius">Ring radius R. Default 1. Range: &gt; 0.</param>
 /// <param name="RingWidth">Ring width w. Default 0.1. Range: ≥ 0.</param>
@@ -55,7 +55,7 @@ public sealed record NoetherOptions(
     int MaxIterations = 5000,
     double GradientTolerance = 1e-9,
     double StartTime = 2,
-    double EndTime = 0.1,
+    double EndTime = 0.02,
     int Angles = 8,
     double RingRadius = 1,
     double RingWidth = 0.1,
