@@ -127,7 +127,7 @@ if (only.Contains("sde"))
     var timing = Timing.Measure(() =>
     {
         using var _ = NewDisposeScope();
-        Samplers.Run(SamplerKind.EulerMaruyama, denoiser, xT, TimeGrid.Uniform(5.0, 0.01, steps), NoiseSource.ForSamples(7, 0, B, D));
+        TrajectoryRunner.Run(denoiser, new TrajectoryRequest(SamplerKind.EulerMaruyama), TimeGrid.Uniform(5.0, 0.01, steps), xT, NoiseSource.ForSamples(7, 0, B, D));
     }, quick ? 0 : 1, quick ? 1 : 3);
     double flops = steps * 4.0 * B * n * D;
     Console.WriteLine($"  wall time {timing.MedianSeconds:F3} s (best {timing.BestSeconds:F3} s)  {timing.MedianSeconds / steps * 1e3:F2} ms/step  {timing.GigaFlops(flops):F1} GFLOP/s");

@@ -60,16 +60,16 @@ internal static class SamplerBench
                     var sw = Stopwatch.StartNew();
                     using var scope = NewDisposeScope();
                     using var started = Start.Begin(start, grid, noise, trainingSet, gaussian);
-                    var result = Samplers.Run(kind, denoiser, started.X, started.Grid, noise);
+                    var result = TrajectoryRunner.Run(denoiser, new TrajectoryRequest(kind), started.Grid, started.X, noise);
                     double seconds = sw.Elapsed.TotalSeconds;
-                    int nfe = Samplers.DenoiserEvaluations(kind, started.Grid.Steps);
+                    int nfe = SamplerRegistry.Get(kind).DenoiserEvaluations(started.Grid.Steps);
                     double? same = null, rms = null;
                     string quality;
                     if (scoreName == "empirical")
                     {
                         var nearest = NearestNeighbours.Find(result, trainingSet).Nearest;
                         if (start.Kind == StartKind.Noise) reference = nearest;
-                        if (start.Kind == StartKind.Noise || Samplers.IsStochastic(kind)) quality = start.Kind == StartKind.Noise ? "(reference)" : "— (stochastic)";
+                        if (start.Kind == StartKind.Noise || SamplerRegistry.Get(kind).IsStochastic()) quality = start.Kind == StartKind.Noise ? "(reference)" : "— (stochastic)";
                         else
                         {
                             same = nearest.Zip(reference!, (a, b) => a == b).Count(s => s) / (double)batch;
@@ -114,9 +114,9 @@ internal static class SamplerBench
                 using var scope = NewDisposeScope();
                 var grid = TimeGrid.LogSnr(10.0, 1e-3, steps);
                 var exact = ExactGaussianAnswer(gaussian, xT, grid);
-                var result = Samplers.Run(kind, gaussian, xT, grid);
+                var result = TrajectoryRunner.Run(gaussian, new TrajectoryRequest(kind), grid, xT);
                 double rms = Math.Sqrt((result - exact).square().sum(1).mean().item<double>() / data.Dimension);
-                points.Add(new ConvergencePoint(kind.ToString(), steps, Samplers.DenoiserEvaluations(kind, steps), rms));
+                points.Add(new ConvergencePoint(kind.ToString(), steps, SamplerRegistry.Get(kind).DenoiserEvaluations(steps), rms));
                 row.Add(rms);
             }
             Console.WriteLine($"  {kind,-12} " + string.Join(" ", row.Select(e => $"{e,9:G3}")));

@@ -23,8 +23,6 @@ public static class AccelerateCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static IReadOnlyDictionary<string, SamplerKind> SamplerNames => SampleCommand.SamplerNames;
-
     private static readonly Dictionary<string, AccelerationStart> AccelerationNames = new()
     {
         ["teleport"] = AccelerationStart.Teleport,
@@ -35,7 +33,7 @@ public static class AccelerateCommand
     {
         var common = new CommonOptions();
         var dynamics = new DynamicsOptions();
-        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerNames.Keys)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
+        var samplers = new Option<string>("--samplers") { Description = $"Samplers, comma-separated: {string.Join(" | ", SamplerRegistry.Tokens)}.", DefaultValueFactory = _ => "sde,ddim,dpm2m" };
         var nfe = new Option<string>("--nfe") { Description = "Budgets N (denoiser evaluations per sample, final denoise included), comma-separated, each ≥ 3.", DefaultValueFactory = _ => "5,10,20,50,100" };
         var accelerations = new Option<string>("--accelerations") { Description = "Shortcuts run beside the baseline: teleport,late-start | teleport | late-start | none.", DefaultValueFactory = _ => "teleport,late-start" };
         var tSkip = new Option<double?>("--t-skip") { Description = "OU time where teleport / late start hand over to the sampler (default: by --t-skip-rule)." };
@@ -64,9 +62,9 @@ public static class AccelerateCommand
         features.Validators.Add(r => { try { FeatureSpaceOptions.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         tSkip.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double v && (!double.IsFinite(v) || v <= 0)) r.AddError("--t-skip must be finite and > 0."); });
         evThreshold.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v < 1)) r.AddError("--ev-threshold must lie in (0, 1)."); });
-        sampleCount.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
+        CommonOptions.AtLeast(sampleCount, 2);
         bootstrap.Validators.Add(r => { int v = r.GetValueOrDefault<int>(); if (v < 0 || v == 1) r.AddError("--bootstrap must be 0 or ≥ 2."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(batch, 1);
 
         command.SetAction(p =>
         {
@@ -139,8 +137,8 @@ public static class AccelerateCommand
     internal static IReadOnlyList<SamplerKind> ParseSamplers(string? text)
     {
         var names = Split(text, "--samplers");
-        return names.Select(n => SamplerNames.TryGetValue(n, out var k) ? k
-            : throw new ArgumentException($"--samplers: unknown sampler '{n}' (choose from {string.Join(", ", SamplerNames.Keys)}).")).Distinct().ToArray();
+        return names.Select(n => SamplerRegistry.All.FirstOrDefault(m => m.Token == n)?.Kind
+            ?? throw new ArgumentException($"--samplers: unknown sampler '{n}' (choose from {string.Join(", ", SamplerRegistry.Tokens)}).")).Distinct().ToArray();
     }
 
     internal static IReadOnlyList<AccelerationStart> ParseAccelerations(string? text)

@@ -36,10 +36,10 @@ public static class CompareScoresCommand
         var command = new Command("compare-scores", "Explained variance of a reference score (exact empirical or a trained model) by Gaussian, mixture and empirical approximations over t.");
         common.AddTo(command);
         foreach (var o in new Option[] { approx, times, tFrom, tTo, samples, batch, heldOut, model, precision, iterations }) command.Options.Add(o);
-        times.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--times must be ≥ 2."); });
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
-        iterations.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--kmeans-iterations must be ≥ 1."); });
+        CommonOptions.AtLeast(times, 2);
+        CommonOptions.AtLeast(samples, 2);
+        CommonOptions.AtLeast(batch, 1);
+        CommonOptions.AtLeast(iterations, 1);
         foreach (var o in new[] { tFrom, tTo })
             o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
         command.Validators.Add(r =>

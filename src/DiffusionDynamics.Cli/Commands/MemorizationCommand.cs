@@ -34,8 +34,8 @@ public static class MemorizationCommand
         command.Options.Add(sizes);
         command.Options.Add(samples);
         command.Options.Add(scoreSamples);
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
-        scoreSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--score-samples must be ≥ 2."); });
+        CommonOptions.AtLeast(samples, 2);
+        CommonOptions.AtLeast(scoreSamples, 2);
 
         command.SetAction(p =>
         {

@@ -7,6 +7,7 @@ using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Cli.Terminal;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Reports;
+using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Scores;
 
 namespace DiffusionDynamics.Cli.Commands;
@@ -30,13 +31,15 @@ public static class RegimesCommand
         var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
         var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
         classifier.AcceptOnlyFromAmong("logistic", "cnn");
+        var sampler = new Option<string>("--sampler") { Description = $"Integrator of trajectories and clones: {string.Join(" | ", SamplerRegistry.Tokens)}. Deterministic samplers regenerate each clone from its parent's sample noised to t (forward–backward).", DefaultValueFactory = _ => "sde" };
+        sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the error of the measured t_S.", DefaultValueFactory = _ => 200 };
 
         var command = new Command("regimes", "Measure speciation and collapse — the three regimes of generation — on a dataset, beside their closed forms.");
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier })
+        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier, sampler })
             command.Options.Add(o);
         CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(entropyTimes, 0); CommonOptions.AtLeast(bootstrap, 10);
 
@@ -51,7 +54,8 @@ public static class RegimesCommand
                 Start: dynamics.StartRule(p),
                 EntropySamples: p.GetValue(entropySamples), EntropyTimes: p.GetValue(entropyTimes), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
                 Precision: dynamics.PrecisionOf(p),
-                Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic);
+                Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic,
+                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"));
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
@@ -67,7 +71,7 @@ public static class RegimesCommand
         var (data, truth) = request.LoadWithTruth();
         using var trained = DenoiserChoice.Trained(modelDir, data);
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} SDE steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {(options.Sampler == SamplerKind.EulerMaruyama ? "SDE" : SamplerRegistry.DisplayName(options.Sampler))} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
             RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));

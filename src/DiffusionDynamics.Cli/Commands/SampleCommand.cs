@@ -19,16 +19,6 @@ namespace DiffusionDynamics.Cli.Commands;
 public static class SampleCommand
 {
     /// <summary>CLI names of the samplers.</summary>
-    public static IReadOnlyDictionary<string, SamplerKind> SamplerNames { get; } = new Dictionary<string, SamplerKind>
-    {
-        ["sde"] = SamplerKind.EulerMaruyama,
-        ["ode-euler"] = SamplerKind.OdeEuler,
-        ["ode-heun"] = SamplerKind.OdeHeun,
-        ["ddim"] = SamplerKind.Ddim,
-        ["ddpm"] = SamplerKind.DdpmAncestral,
-        ["dpm2m"] = SamplerKind.DpmSolver2M,
-    };
-
     public static Command Build()
     {
         var common = new CommonOptions();
@@ -39,7 +29,7 @@ public static class SampleCommand
             Description = "sde (Euler–Maruyama) | ode-euler | ode-heun (2 NFE/step) | ddim (η = 0) | ddpm (ancestral, stochastic) | dpm2m (DPM-Solver++(2M)).",
             DefaultValueFactory = _ => "sde",
         };
-        sampler.AcceptOnlyFromAmong(SamplerNames.Keys.ToArray());
+        sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
         var gridKind = new Option<string>("--grid")
         {
             Description = "uniform: uniform in t to min(0.2, T/2), then 20 log-spaced steps | log-snr: uniform in log-SNR | " +
@@ -61,9 +51,9 @@ public static class SampleCommand
         {
             if (r.GetValue(eta) > 0 && (r.GetValue(sampler) ?? "sde") != "ddim") r.AddError("--eta applies to --sampler ddim only.");
         });
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(samples, 1);
+        CommonOptions.AtLeast(steps, 1);
+        CommonOptions.AtLeast(batch, 1);
 
         command.SetAction(p =>
         {
@@ -72,7 +62,7 @@ public static class SampleCommand
             var request = DenoiserChoice.Request(p, common, modelDir);
             var options = new SamplingRunOptions(
                 Samples: p.GetValue(samples),
-                Sampler: SamplerNames[p.GetValue(sampler) ?? "sde"],
+                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
                 TMax: p.GetValue(dynamics.TMax),
                 TMin: p.GetValue(dynamics.TMin),
                 Steps: p.GetValue(steps),

@@ -32,7 +32,7 @@ public static class TrainCommand
         var common = new CommonOptions();
         var train = new TrainingCliOptions();
         var samples = new Option<int>("--samples") { Description = "Samples drawn from the trained (EMA) model for the report.", DefaultValueFactory = _ => 64 };
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
+        CommonOptions.AtLeast(samples, 1);
 
         var command = new Command("train", "Train a score network by denoising score matching (OU clock), with EMA, checkpoints and --resume; then sample from it.");
         common.AddTo(command);
@@ -61,34 +61,41 @@ public static class TrainCommand
             throw new IOException($"Output folder {outDir} already exists and is not empty; choose another --out, or pass --resume to continue it.");
         if (resume && hasCheckpoint)
         {
-            var stored = JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(Path.Combine(outDir, DataRequestFile)), RunManifest.JsonOptions)!;
+            var stored = TrainedModel.DataRequestOf(outDir);
             if (!SameData(stored, request))
                 throw new ArgumentException($"--resume: {outDir} was trained on different data ({stored.Spec}, n = {stored.Count?.ToString(Inv) ?? "all"}); pass the same data options.");
         }
         var data = request.Load();
         var networkOptions = networkFor(data);
-        Directory.CreateDirectory(outDir);
+        bool folderExisted = Directory.Exists(outDir);
+        RunDirectory.CreateFolder(outDir);
         File.WriteAllText(Path.Combine(outDir, DataRequestFile), JsonSerializer.Serialize(request, RunManifest.JsonOptions));
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {networkOptions.Kind} network; {training.Steps} steps at batch {training.BatchSize}" +
                          (resume ? " (resuming if a checkpoint exists)" : ""));
 
-        var result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
-            new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
+        TrainingResult result;
+        try
+        {
+            result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
+                new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
+        }
+        catch when (!File.Exists(Path.Combine(outDir, Checkpoint.InfoFile)))
+        {
+            // No checkpoint was reached: leave nothing that would block a rerun into the same --out.
+            File.Delete(Path.Combine(outDir, DataRequestFile));
+            if (!folderExisted && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
+            throw;
+        }
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // Samples from the EMA model.
         using var model = Checkpoint.LoadDenoiser(outDir, ema: true);
-        using var scope = NewDisposeScope();
-        var grid = TimeGrid.UniformWithLogTail(training.TMax, training.TMin, 200);
-        var noise = NoiseSource.ForSamples(training.Seed, 0, sampleCount, data.Dimension);
-        var sampleClock = Stopwatch.StartNew();
-        var samples = ProgressDisplay.Run(output, "sampling from the EMA model", grid.Steps, progress =>
-            Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, new StepCounter(progress)));
-        double sampleSeconds = sampleClock.Elapsed.TotalSeconds;
-        using var trainingSet = data.ToTensor();
-        var neighbours = NearestNeighbours.Find(samples, trainingSet);
-        var flat = samples.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var sampling = new SamplingResult(flat, data.Dimension, neighbours, neighbours.MemorizedFraction(), sampleSeconds, grid.Steps + 1);
+        var samplingOptions = new SamplingRunOptions(Samples: sampleCount, Sampler: SamplerKind.EulerMaruyama, TMax: training.TMax, TMin: training.TMin,
+            Steps: 200, Batch: sampleCount, Seed: training.Seed);
+        var sampling = ProgressDisplay.Run(output, "sampling from the EMA model", samplingOptions.SamplerGrid().Steps, progress =>
+            SamplingRun.Execute(data, samplingOptions, progress, model: model));
+        double sampleSeconds = sampling.SamplingSeconds;
+        var flat = sampling.Samples;
 
         string report = Path.Combine(outDir, "report");
         if (Directory.Exists(report)) Directory.Delete(report, true);
@@ -138,10 +145,5 @@ public static class TrainCommand
         {
             return double.NaN;
         }
-    }
-
-    private sealed class StepCounter(IProgress<long> progress) : IStepObserver
-    {
-        public void OnStep(in StepRecord step) => progress.Report(step.Index);
     }
 }

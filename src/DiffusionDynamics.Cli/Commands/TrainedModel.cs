@@ -13,8 +13,16 @@ public static class TrainedModel
     {
         string path = Path.Combine(modelDir, TrainCommand.DataRequestFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{modelDir} is not a diffdyn train folder (no {TrainCommand.DataRequestFile}).", path);
-        return JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(path), RunManifest.JsonOptions)
-            ?? throw new IOException($"{path} is empty.");
+        try
+        {
+            return JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(path), RunManifest.JsonOptions) is { Spec: not null } request
+                ? request
+                : throw new DataFormatException(path, "empty, or not a data request.");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, $"not a valid data request ({e.Message})", innerException: e);
+        }
     }
 
     /// <summary>The EMA denoiser of the folder, after checking that it was trained on data of this n and d.</summary>

@@ -30,10 +30,9 @@ public sealed class TrainingCliOptions
         Network.AcceptOnlyFromAmong("auto", "mlp", "unet");
         foreach (var o in new Option[] { Steps, Batch, LearningRate, Ema, TimeSampling, Weighting, Network, Width, Depth, Channels, Attention, CheckpointEvery, Resume, TMin, TMax })
             command.Options.Add(o);
-        foreach (var o in new[] { Steps, Batch, Width, Depth, Channels, CheckpointEvery })
-            o.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{o.Name} must be ≥ 1."); });
-        foreach (var o in new[] { LearningRate, TMin, TMax })
-            o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
+        foreach (var o in new[] { Steps, Batch, Width, Depth, Channels, CheckpointEvery }) CommonOptions.AtLeast(o, 1);
+        foreach (var o in new[] { LearningRate, TMin, TMax }) CommonOptions.Positive(o);
+        OptionChecks.Describe(Ema, "a number in [0, 1)");
         Ema.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v >= 0 && v < 1)) r.AddError("--ema must lie in [0, 1)."); });
     }
 

@@ -56,7 +56,7 @@ public static class TrajectoriesCommand
             var request = DenoiserChoice.Request(p, common, modelDir);
             var options = new TrajectoriesOptions(
                 Trajectories: p.GetValue(trajectories),
-                Sampler: p.GetValue(sampler) == "sde" ? SamplerKind.EulerMaruyama : SamplerKind.OdeHeun,
+                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "ode-heun"),
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin), Steps: p.GetValue(steps), Modes: p.GetValue(modes),
                 PerturbationTimes: ParseTimes(p.GetValue(perturbTimes)), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
                 Start: dynamics.StartRule(p), Batch: p.GetValue(batch), Precision: dynamics.PrecisionOf(p), Bootstrap: p.GetValue(bootstrap),

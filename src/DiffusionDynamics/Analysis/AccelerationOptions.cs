@@ -89,7 +89,7 @@ public sealed record AccelerationOptions
     public double TMin { get; init; } = 1e-3;
 
     /// <summary>Where the baseline's x(T) comes from (default pure noise).</summary>
-    public StartRule BaseStart { get; init; } = StartRule.Noise;
+    public StartKind BaseStart { get; init; } = StartKind.Noise;
 
     /// <summary>Bootstrap resamples for the FD standard error (default 100). Range: 0 or ≥ 2.</summary>
     public int Bootstrap { get; init; } = 100;
@@ -109,6 +109,8 @@ public sealed record AccelerationOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
+        if (BaseStart is not (StartKind.Noise or StartKind.ForwardMarginal))
+            throw new ArgumentOutOfRangeException(nameof(BaseStart), BaseStart, "The baseline starts at T: Noise or ForwardMarginal.");
         if (Samplers is null || Samplers.Count == 0) throw new ArgumentException("At least one sampler is needed.", nameof(Samplers));
         if (Accelerations is null) throw new ArgumentException("Accelerations must not be null.", nameof(Accelerations));
         if (Accelerations.Contains(AccelerationStart.Baseline))

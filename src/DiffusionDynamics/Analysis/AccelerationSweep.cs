@@ -22,10 +22,10 @@ public static class AccelerationSweep
     private const int PreviewCount = 8;
 
     /// <summary>Grid steps for a budget of N evaluations including the final denoise: ⌊(N − 1)/e⌋ (≥ 1).</summary>
-    public static int StepsFor(SamplerKind kind, int nfe) => Math.Max(1, (nfe - 1) / Samplers.EvaluationsPerStep(kind));
+    public static int StepsFor(SamplerKind kind, int nfe) => Math.Max(1, (nfe - 1) / SamplerRegistry.Get(kind).EvaluationsPerStep);
 
     /// <summary>The NFE of <paramref name="steps"/> steps plus the final denoise.</summary>
-    public static int NfeOf(SamplerKind kind, int steps) => Samplers.DenoiserEvaluations(kind, steps);
+    public static int NfeOf(SamplerKind kind, int steps) => SamplerRegistry.Get(kind).DenoiserEvaluations(steps);
 
     /// <summary>The grid of the sweep from <paramref name="start"/> down to t_min with <paramref name="steps"/> steps.</summary>
     public static TimeGrid Grid(AccelerationGrid kind, double start, double tMin, int steps) => kind switch
@@ -145,26 +145,28 @@ public static class AccelerationSweep
         var grid = Grid(o.Grid, from, o.TMin, steps);
         var samples = new float[(long)o.Samples * d];
         var sw = Stopwatch.StartNew();
-        long units = 0;
-        for (int first = 0; first < o.Samples; first += o.Batch)
-        {
-            int batch = Math.Min(o.Batch, o.Samples - first);
-            using var scope = NewDisposeScope();
-            var noise = NoiseSource.ForSamples(start == AccelerationStart.GaussianLateStart ? o.Seed ^ LateStartSalt : o.Seed, first, batch, d);
-            Tensor x;
-            if (start == AccelerationStart.GaussianLateStart) x = Start.GaussianMarginal(gaussian, tSkip, noise);
-            else
+        // Sample i uses stream (seed, i): the baseline and the teleport share x(T); the late start uses (seed ⊕ salt, i).
+        var trajectoryStart = start == AccelerationStart.GaussianLateStart
+            ? TrajectoryStart.Custom(noise => Start.GaussianMarginal(gaussian, tSkip, noise))
+            : TrajectoryStart.Custom(noise =>
             {
-                x = o.BaseStart == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, o.TMax, noise).X;
-                if (start == AccelerationStart.Teleport) x = gaussian.Transport(x, o.TMax, tSkip);
-            }
-            long before = units;
-            var observer = new StepCounter(k => report(before + (long)k * Samplers.EvaluationsPerStep(kind) * batch));
-            var result = Samplers.Run(kind, denoiser, x, grid, noise, observer, finalDenoise: true, cancellationToken);
-            result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
-            units += (long)nfe * batch;
-            report(units);
-        }
+                var x = o.BaseStart == StartKind.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, o.TMax, noise).X;
+                return start == AccelerationStart.Teleport ? gaussian.Transport(x, o.TMax, tSkip) : x;
+            });
+        var batches = new SampleBatches(o.Samples, o.Batch, start == AccelerationStart.GaussianLateStart ? o.Seed ^ LateStartSalt : o.Seed) { Start = trajectoryStart };
+        var handler = new TrajectoryCallbacks
+        {
+            OnFinal = (batch, result) => result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, (int)batch.FirstId * d),
+        };
+        // Progress in denoiser evaluations: the runner's grid steps · NFE/step · batch, plus the final denoise of the batches done.
+        int perStep = SamplerRegistry.Get(kind).EvaluationsPerStep;
+        var stepProgress = new InlineProgress<long>(doneSteps =>
+        {
+            long batchesDone = doneSteps / grid.Steps, samplesDone = Math.Min(o.Samples, batchesDone * o.Batch);
+            long current = Math.Min(o.Batch, o.Samples - samplesDone);
+            report(samplesDone * nfe + (doneSteps - batchesDone * grid.Steps) * perStep * current);
+        });
+        TrajectoryRunner.RunBatches(denoiser, new TrajectoryRequest(kind), grid, batches, handler, stepProgress, cancellationToken);
         double seconds = sw.Elapsed.TotalSeconds;
 
         using var scope2 = NewDisposeScope();
@@ -218,13 +220,5 @@ public static class AccelerationSweep
     }
 
     private const long FloorSalt = 0xF1_00_12;
-
-    private sealed class StepCounter(Action<int> onStep) : IStepObserver
-    {
-        public void OnStep(in StepRecord step)
-        {
-            if (!step.IsFinal) onStep(step.Index + 1);
-        }
-    }
 
 }

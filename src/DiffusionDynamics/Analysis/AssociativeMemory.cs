@@ -286,8 +286,9 @@ public static class AssociativeMemory
                 var z = NoiseSource.ForSamples(seed + 7919L * k, 0, p * m, d).Next();
                 var x = rep * OuTime.Decay(t) + z * Math.Sqrt(OuTime.Delta(t));
                 var grid = TimeGrid.LogUniform(t, options.TMin, options.Steps);
-                var noise = Samplers.IsStochastic(options.Sampler) ? NoiseSource.ForSamples(seed + 7919L * k + 1, 0, p * m, d) : null;
-                var end = Samplers.Run(options.Sampler, denoiser, x, grid, noise, cancellationToken: cancellationToken);
+                var request = new TrajectoryRequest(options.Sampler);
+                var noise = request.IsStochastic ? NoiseSource.ForSamples(seed + 7919L * k + 1, 0, p * m, d) : null;
+                var end = TrajectoryRunner.Run(denoiser, request, grid, x, noise, cancellationToken: cancellationToken);
                 var back = (end.to_type(ScalarType.Float64) - rep.to_type(ScalarType.Float64)).pow(2).sum(1).sqrt().le(radius).to_type(ScalarType.Float64)
                     .reshape(p, m).mean([1]).data<double>().ToArray();
                 for (int i = 0; i < p; i++) prob[i][k] = back[i];

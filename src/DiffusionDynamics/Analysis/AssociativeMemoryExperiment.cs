@@ -171,7 +171,7 @@ public static class AssociativeMemoryExperiment
         var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, data.Dimension);
         var x0 = Start.FromNoise(noise, ScalarType.Float64);
         var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.SamplerSteps);
-        var samples = Samplers.Run(SamplerKind.EulerMaruyama, generator, x0, grid, noise, cancellationToken: cancellationToken);
+        var samples = TrajectoryRunner.Run(generator, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, x0, noise, cancellationToken: cancellationToken);
         var labels = AssociativeMemory.LabelSamples(samples, train, deltaM, deltaS);
         progress?.Report(new AnalysisProgress(stage + ": samples", ++done, total));
 

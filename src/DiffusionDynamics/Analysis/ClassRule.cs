@@ -31,12 +31,16 @@ public sealed class ClassRule : IDisposable
 
     private IDisposable? Owned { get; init; }
 
+    /// <summary>Smallest class size for which a classifier is trained on a held-out split; below it, the nearest training point's label.</summary>
+    public const int MinClassSizeToHoldOut = 5;
+
     /// <summary>Releases the classifier or tensor the rule holds.</summary>
     public void Dispose() => Owned?.Dispose();
 
     /// <summary>
     /// Chooses the rule: the two-cluster sign when <paramref name="truth"/> is that model, else a classifier of kind
-    /// <paramref name="classifier"/> trained on a stratified 80 % split (seeded) of labelled data with ≥ 2 classes, else none.
+    /// <paramref name="classifier"/> trained on a stratified 80 % split (seeded) of labelled data with ≥ 2 classes (the label of the nearest training point when a class has fewer than
+    /// <see cref="MinClassSizeToHoldOut"/> items), else none.
     /// </summary>
     public static ClassRule Choose(Dataset data, TwoClusterData? truth, ClassifierKind classifier = ClassifierKind.Logistic, long seed = 0)
     {
@@ -60,10 +64,26 @@ public sealed class ClassRule : IDisposable
                 Owned = m,
             };
         }
-        if (data.Labels is { } labels && labels.Distinct().Count() >= 2)
+        if (data.Labels is { } labels && labels.Distinct().Count() >= 2 && labels.GroupBy(l => l).Min(g => g.Count()) < MinClassSizeToHoldOut)
+        {
+            // Too few items in some class for a held-out split (e.g. points:-1,1): the label of the nearest
+            // training point, which is exact for data made of a few separated points.
+            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
+            var points = data.ToTensor().to_type(ScalarType.Float64).DetachFromDisposeScope();
+            var pointLabels = labels.ToArray();
+            return new ClassRule
+            {
+                Classify = x => NearestNeighbours.Find(x, points).Nearest.Select(i => pointLabels[i]).ToArray(),
+                Description = $"label of the nearest training point (a class has fewer than {MinClassSizeToHoldOut} items, too few to hold out a test split)",
+                PhiInfinity = shares.Sum(p => p * p),
+                Classes = labels.Distinct().Order().ToArray(),
+                Owned = points,
+            };
+        }
+        if (data.Labels is { } classLabels && classLabels.Distinct().Count() >= 2)
         {
             var (train, test) = LogisticClassifier.Split(data, 0.2, seed);
-            var shares = labels.GroupBy(l => l).Select(g => g.Count() / (double)labels.Length).ToArray();
+            var shares = classLabels.GroupBy(l => l).Select(g => g.Count() / (double)classLabels.Length).ToArray();
             if (classifier == ClassifierKind.Cnn)
             {
                 var cnn = Neural.CnnClassifier.Train(train, new Neural.CnnClassifierOptions(Seed: seed));

@@ -12,14 +12,20 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Steps">Uniform grid steps from T to t_min (branch times and a log-uniform tail near t_min are added). Range: ≥ 1.</param>
 /// <param name="TMax">Start time T. Range: &gt; TMin.</param>
 /// <param name="TMin">Last grid time t_min &gt; 0; samples end with D(x(t_min), t_min).</param>
-/// <param name="Start">Start rule of the parents.</param>
+/// <param name="Start">Start rule of the parents: <see cref="StartKind.Noise"/> or <see cref="StartKind.ForwardMarginal"/> at T.</param>
 /// <param name="Batch">Parents per batch (clones run 2·Batch at a time). Range: ≥ 1.</param>
 /// <param name="Seed">Run seed; parent p uses stream (Seed, p).</param>
+/// <param name="Sampler">Integrator of parents and clones (default Euler–Maruyama, the papers' SDE). Under a deterministic sampler the
+/// clones are regenerated from the parent's sample (<see cref="CloneRule.Renoise"/>; see <see cref="CloningExperiment"/>).</param>
 public sealed record CloningOptions(int Pairs = 128, int Steps = 200, double TMax = 10.0, double TMin = 1e-3,
-    StartRule Start = StartRule.Noise, int Batch = 128, long Seed = 0)
+    StartKind Start = StartKind.Noise, int Batch = 128, long Seed = 0, SamplerKind Sampler = SamplerKind.EulerMaruyama)
 {
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
+        if (Start is not (StartKind.Noise or StartKind.ForwardMarginal))
+            throw new ArgumentOutOfRangeException(nameof(Start), Start, "Cloning starts the parents at T: Noise or ForwardMarginal.");
+        SamplerRegistry.Get(Sampler);
         if (Pairs < 2) throw new ArgumentOutOfRangeException(nameof(Pairs), Pairs, "Pairs must be ≥ 2.");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be ≥ 1.");
         if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be ≥ 1.");
@@ -60,7 +66,12 @@ public sealed record CloningRun(IReadOnlyList<BranchOutcome> Branches, float[] P
 /// trajectories run from T to t_min; at each branch time t every parent state x(t) is copied into two clones
 /// that continue with independent noise. φ(t) = P(clones end in the same class) measures speciation,
 /// φ_C(t) = P(clones end at the same nearest training point) and the last change of μ*(t) along the parents
-/// measure collapse.
+/// measure collapse. Parents and clones run through <see cref="TrajectoryRunner.RunBatches"/> under <see cref="CloningOptions.Sampler"/>.
+/// Under a stochastic sampler the clones are exact copies of x(t) (φ(t) = P(two draws of x₀ | x(t) share the class)); under a
+/// deterministic one exact copies would always agree, so each clone is regenerated from the parent's sample x̂₀ by the forward
+/// process, x′(t) = e^{−t} x̂₀ + √Δ_t z, and flows deterministically from t (<see cref="CloneRule.Renoise"/>, forward–backward
+/// as in Sclocchi et al., arXiv 2402.16991): φ(t) is then the probability that two regenerations from noise level t keep a common
+/// class (1 for t ≪ t_S, φ∞ for t ≫ t_S); φ_C(t) likewise for the nearest training point. The parents' t̂_C is that of the flow.
 /// </summary>
 public static class CloningExperiment
 {
@@ -110,42 +121,15 @@ public static class CloningExperiment
         var sameNearest = branchIndex.Select(_ => new bool[p]).ToArray();
         var parentSamples = new float[p * d];
         var lastChange = new double[p];
-        long done = 0;
-
-        for (int first = 0; first < p; first += options.Batch)
+        var request = new TrajectoryRequest(options.Sampler);
+        var batches = new SampleBatches(p, options.Batch, options.Seed)
         {
-            int batch = Math.Min(options.Batch, p - first);
-            using var scope = NewDisposeScope();
-            var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
-            var x0 = options.Start == StartRule.Noise ? Start.FromNoise(noise) : Start.FromForwardMarginal(trainingSet, options.TMax, noise).X;
-            var recorder = new NearestPointTracker(trainingSet, batch, branchIndex, progress, done);
-            var final = Samplers.Run(SamplerKind.EulerMaruyama, denoiser, x0, grid, noise, recorder, true, cancellationToken);
-            done += grid.Steps;
-            final.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(parentSamples, first * d);
-            Array.Copy(recorder.LastChange, 0, lastChange, first, batch);
-
-            for (int b = 0; b < branchIndex.Length; b++)
-            {
-                using var inner = NewDisposeScope();
-                int k = branchIndex[b];
-                var copies = recorder.States[b].repeat_interleave(2, 0, null);
-                var cloneNoise = noise.Branch(2, salt: k);
-                var observer = progress is null ? null : new StepProgress(progress, done);
-                var ends = k == grid.Steps
-                    ? denoiser.Denoise(copies, grid[k])
-                    : Samplers.Run(SamplerKind.EulerMaruyama, denoiser, copies, grid, k, grid.Steps, cloneNoise, observer, true, cancellationToken);
-                done += grid.Steps - k;
-                var classes = classify(ends);
-                var nearest = NearestNeighbours.Find(ends, trainingSet).Nearest;
-                for (int i = 0; i < batch; i++)
-                {
-                    sameClass[b][first + i] = classes[2 * i] == classes[2 * i + 1];
-                    sameNearest[b][first + i] = nearest[2 * i] == nearest[2 * i + 1];
-                }
-            }
-            recorder.Dispose();
-            progress?.Report(done);
-        }
+            Start = options.Start == StartKind.Noise ? TrajectoryStart.Noise
+                : TrajectoryStart.Custom(noise => Start.FromForwardMarginal(trainingSet, options.TMax, noise).X),
+            Branches = new BranchOptions(branchIndex, Clones: 2),
+        };
+        var handler = new CloneOutcomes(trainingSet, classify, parentSamples, lastChange, sameClass, sameNearest, branchIndex, d);
+        TrajectoryRunner.RunBatches(denoiser, request, grid, batches, handler, progress, cancellationToken);
 
         using var samples = torch.tensor(parentSamples, [p, d]);
         var parentClasses = classify(samples);
@@ -154,11 +138,12 @@ public static class CloningExperiment
         return new CloningRun(outcomes, parentSamples, parentClasses, neighbours, lastChange, grid, sw.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Grid steps a run performs per batch of parents (parents plus both clones at every branch).</summary>
-    public static long TotalSteps(TimeGrid grid, IEnumerable<double> branchTimes, int pairs, int batch)
+    /// <summary>Grid steps of a run (parents plus both clones at every branch, <see cref="TrajectoryRunner.TotalSteps"/>).</summary>
+    public static long TotalSteps(TimeGrid grid, IEnumerable<double> branchTimes, int pairs, int batch,
+        SamplerKind sampler = SamplerKind.EulerMaruyama)
     {
-        long perBatch = grid.Steps + branchTimes.Select(t => IndexOf(grid, t)).Distinct().Sum(k => (long)(grid.Steps - k));
-        return perBatch * ((pairs + batch - 1) / batch);
+        var indices = branchTimes.Select(t => IndexOf(grid, t)).Distinct().ToArray();
+        return TrajectoryRunner.TotalSteps(grid, new TrajectoryRequest(sampler), new SampleBatches(pairs, batch) { Branches = new BranchOptions(indices) });
     }
 
     private static int IndexOf(TimeGrid grid, double t)
@@ -168,13 +153,35 @@ public static class CloningExperiment
         throw new ArgumentException($"Branch time {t} is not on the grid.");
     }
 
-    private sealed class StepProgress(IProgress<long> progress, long offset) : IStepObserver
+    /// <summary>Per batch: follows μ*(t) along the parents, keeps their final samples, compares the two clones of every parent.</summary>
+    private sealed class CloneOutcomes(Tensor trainingSet, Func<Tensor, int[]> classify, float[] parentSamples, double[] lastChange,
+        bool[][] sameClass, bool[][] sameNearest, int[] branchIndex, int d) : ITrajectoryHandler
     {
-        private int first = -1;
-        public void OnStep(in StepRecord step)
+        private NearestPointTracker? tracker;
+
+        public IStepObserver? Observe(TrajectoryBatch batch)
         {
-            if (first < 0) first = step.Index;
-            if (!step.IsFinal) progress.Report(offset + step.Index - first);
+            tracker = new NearestPointTracker(trainingSet, batch.Count);
+            return tracker;
+        }
+
+        public void OnFinal(TrajectoryBatch batch, Tensor final)
+        {
+            int first = (int)batch.FirstId;
+            final.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(parentSamples, first * d);
+            Array.Copy(tracker!.LastChange, 0, lastChange, first, batch.Count);
+        }
+
+        public void OnClones(TrajectoryBatch batch, int k, Tensor parents, Tensor ends)
+        {
+            int b = Array.IndexOf(branchIndex, k), first = (int)batch.FirstId;
+            var classes = classify(ends);
+            var nearest = NearestNeighbours.Find(ends, trainingSet).Nearest;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                sameClass[b][first + i] = classes[2 * i] == classes[2 * i + 1];
+                sameNearest[b][first + i] = nearest[2 * i] == nearest[2 * i + 1];
+            }
         }
     }
 }

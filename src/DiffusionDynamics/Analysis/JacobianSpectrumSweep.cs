@@ -303,7 +303,7 @@ public static class JacobianSpectrumSweep
             var grid = TimeGrid.UniformWithLogTail(options.SamplerT, options.TMin, options.SamplerSteps);
             var xT = start.Next(ScalarType.Float32);
             var path = NoiseSource.ForSamples(options.Seed + 2, 0, points, d);
-            clean = Samplers.Run(SamplerKind.EulerMaruyama, subject.Denoiser, xT, grid, path).to_type(ScalarType.Float64);
+            clean = TrajectoryRunner.Run(subject.Denoiser, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, xT, path).to_type(ScalarType.Float64);
         }
         return (clean.MoveToOuterDisposeScope(), noise.MoveToOuterDisposeScope());
     }

@@ -119,8 +119,8 @@ public static class MemorizationSweep
         // Generated samples, with μ*(t) tracked along the way.
         var grid = TimeGrid.UniformWithLogTail(options.TMax, options.TMin, options.Steps);
         var noise = NoiseSource.ForSamples(options.Seed, 0, options.Samples, d);
-        using var tracker = new NearestPointTracker(a, options.Samples, progress: progress);
-        var samples = Samplers.Run(SamplerKind.EulerMaruyama, model, Start.FromNoise(noise), grid, noise, tracker, true, cancellationToken);
+        using var tracker = new NearestPointTracker(a, options.Samples);
+        var samples = TrajectoryRunner.Run(model, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, Start.FromNoise(noise), noise, tracker, progress, cancellationToken);
         var neighbours = NearestNeighbours.Find(samples, a);
         double memorized = neighbours.MemorizedFraction();
         var lastChange = tracker.LastChange;

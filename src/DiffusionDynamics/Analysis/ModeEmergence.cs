@@ -59,6 +59,13 @@ public static class ModeEmergence
     /// <summary>Variance rule, in words.</summary>
     public const string VarianceRuleText = "first t (from T) with |V_k(t) − V_k(T)| ≥ ½ |V_k(t_end) − V_k(T)|, V_k = variance of c_k across trajectories";
 
+    /// <summary>
+    /// The backward dynamics whose closed forms describe a sampler's trajectories here: the reverse SDE for Euler–Maruyama, the
+    /// probability-flow ODE for every other sampler (as the analysis has always compared them).
+    /// </summary>
+    public static BackwardDynamics DynamicsOf(SamplerKind sampler) =>
+        sampler == SamplerKind.EulerMaruyama ? BackwardDynamics.ReverseSde : BackwardDynamics.ProbabilityFlow;
+
     /// <summary>Measures emergence times and curves.</summary>
     /// <param name="times">The S grid times of the records, strictly decreasing, positive. Range: S ≥ 2.</param>
     /// <param name="coordinates">One [S, K] array per trajectory: c_k(t_s). Range: ≥ 2 trajectories, all of the same shape, finite.</param>
@@ -73,6 +80,7 @@ public static class ModeEmergence
         ArgumentNullException.ThrowIfNull(coordinates);
         ArgumentNullException.ThrowIfNull(eigenvalues);
         int S = times.Count, K = eigenvalues.Count, B = coordinates.Count;
+        var dynamics = DynamicsOf(sampler);
         if (S < 2) throw new ArgumentException($"Need at least 2 record times (got {S}).", nameof(times));
         for (int s = 0; s < S; s++)
             if (!double.IsFinite(times[s]) || times[s] <= 0 || (s > 0 && !(times[s] < times[s - 1])))
@@ -132,12 +140,12 @@ public static class ModeEmergence
             }
             double vEnd = variance[S - 1];
             var vRatio = variance.Select(v => vEnd > 0 ? v / vEnd : double.NaN).ToArray();
-            var theoryRatio = times.Select(t => ModeEmergenceTheory.CoordinateRatio(lambda, t, tEnd, sampler)).ToArray();
+            var theoryRatio = times.Select(t => ModeEmergenceTheory.CoordinateRatio(lambda, t, tEnd, dynamics)).ToArray();
             var theoryVRatio = times.Select(t => ModeEmergenceTheory.VarianceRatio(lambda, t, tEnd)).ToArray();
 
             modes.Add(new ModeEmergenceTime(k, lambda, ModeEmergenceTheory.HeuristicTime(lambda),
                 ModeEmergenceTheory.VarianceRuleTime(lambda, tStart, tEnd),
-                sampler == SamplerKind.EulerMaruyama ? null : ModeEmergenceTheory.TrajectoryRuleTime(lambda, tStart, tEnd),
+                dynamics == BackwardDynamics.ReverseSde ? null : ModeEmergenceTheory.TrajectoryRuleTime(lambda, tStart, tEnd),
                 mean, se, perTrajectory.Count, vRule, vSe, trajectoryTimes));
             curves.Add(new ModeCurve(k, lambda, ratio, vRatio, theoryRatio, theoryVRatio));
         }

@@ -43,7 +43,7 @@ public sealed record TrajectoriesOptions(
     IReadOnlyList<double>? PerturbationTimes = null,
     int PerturbationCount = 8,
     double? Epsilon = null,
-    StartRule Start = StartRule.Noise,
+    StartKind Start = StartKind.Noise,
     int Batch = 64,
     Precision Precision = Precision.Float32,
     int Bootstrap = 200,
@@ -55,6 +55,8 @@ public sealed record TrajectoriesOptions(
     public void Validate()
     {
         if (Trajectories < 2) throw new ArgumentOutOfRangeException(nameof(Trajectories), Trajectories, "Trajectories must be ≥ 2.");
+        if (Start is not (StartKind.Noise or StartKind.ForwardMarginal))
+            throw new ArgumentOutOfRangeException(nameof(Start), Start, "Trajectories start at T: Noise or ForwardMarginal.");
         if (Steps < 2) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be ≥ 2.");
         if (Modes < 1) throw new ArgumentOutOfRangeException(nameof(Modes), Modes, "Modes must be ≥ 1.");
         if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be ≥ 1.");
@@ -173,7 +175,7 @@ public static class ModeEmergenceAnalysis
 
         long perBatch = grid.Steps + tpIndex.Sum(k => (long)(grid.Steps - k));
         int batches = (options.Trajectories + options.Batch - 1) / options.Batch;
-        long total = perBatch * batches, done = 0;
+        long total = perBatch * batches;
         string stage = "trajectories and perturbations";
         progress?.Report(new AnalysisProgress(stage, 0, total));
 
@@ -185,63 +187,73 @@ public static class ModeEmergenceAnalysis
         var nearestChanged = tps.Select(_ => new List<bool>()).ToArray();
         var stripImages = new float[Math.Min(options.StripTrajectories, options.Trajectories)][][];
 
-        for (int first = 0; first < options.Trajectories; first += options.Batch)
+        // Trajectories through the runner; each batch's records, geometry and perturbations are taken in OnFinal.
+        long extra = 0; // perturbation steps done, beside the runner's count of trajectory steps
+        Recorder? recorder = null;
+        var handler = new TrajectoryCallbacks
         {
-            int batch = Math.Min(options.Batch, options.Trajectories - first);
-            using var batchScope = NewDisposeScope();
-            var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
-            var x0 = StartBatch(options, trainingSet, noise, dtype);
-            var recorder = new Recorder(batch, S, d, K, meanT, basisT, dtype, stripIndex, Math.Max(0, Math.Min(stripImages.Length - first, batch)),
-                progress is null ? null : k => progress.Report(new AnalysisProgress(stage, done + k, total)));
-            var final = Samplers.Run(options.Sampler, denoiser, x0, grid, noise, recorder, true, cancellationToken);
-            done += grid.Steps;
+            Observe = run =>
+            {
+                int first = (int)run.FirstId;
+                recorder = new Recorder(run.Count, S, d, K, meanT, basisT, dtype, stripIndex, Math.Max(0, Math.Min(stripImages.Length - first, run.Count)));
+                return recorder;
+            },
+            OnFinal = (run, final) =>
+            {
+                int first = (int)run.FirstId, batch = run.Count;
 
-            // Emergence coordinates and geometry of this batch.
-            var c = recorder.Coordinates.to_type(ScalarType.Float64).contiguous().data<double>().ToArray(); // [B, S, K]
-            for (int b = 0; b < batch; b++)
-            {
-                var m = new double[S, K];
-                Buffer.BlockCopy(c, b * S * K * sizeof(double), m, 0, S * K * sizeof(double));
-                coordinates.Add(m);
-            }
-            using (var g = NewDisposeScope())
-            {
-                var rho = TrajectoryGeometry.PlaneResiduals(recorder.States, final).data<double>().ToArray();
-                var pca = TrajectoryGeometry.PcaShares(recorder.States).data<double>().ToArray();
+                // Emergence coordinates and geometry of this batch.
+                var c = recorder!.Coordinates.to_type(ScalarType.Float64).contiguous().data<double>().ToArray(); // [B, S, K]
                 for (int b = 0; b < batch; b++)
                 {
-                    residuals.Add(rho.AsSpan(b * S, S).ToArray());
-                    shares.Add(pca.AsSpan(b * 3, 3).ToArray());
+                    var m = new double[S, K];
+                    Buffer.BlockCopy(c, b * S * K * sizeof(double), m, 0, S * K * sizeof(double));
+                    coordinates.Add(m);
                 }
-            }
-            for (int r = 0; r < recorder.StripRows; r++) stripImages[first + r] = recorder.Strip[r];
-
-            // Perturbations.
-            for (int p = 0; p < tps.Length; p++)
-            {
-                using var ps = NewDisposeScope();
-                int kp = tpIndex[p];
-                var xp = recorder.States.select(1, kp);
-                NoiseSource? continued = null;
-                if (options.Sampler == SamplerKind.EulerMaruyama)
+                using (var g = NewDisposeScope())
                 {
-                    // The same increments as the original after t_p: replay the start draw and the first k_p steps' draws.
-                    continued = NoiseSource.ForSamples(options.Seed, first, batch, d);
-                    StartBatch(options, trainingSet, continued, dtype).Dispose();
-                    using var sink = torch.empty([batch, d], dtype: ScalarType.Float32);
-                    for (int k = 0; k < kp; k++) continued.Fill(sink);
+                    var rho = TrajectoryGeometry.PlaneResiduals(recorder!.States, final).data<double>().ToArray();
+                    var pca = TrajectoryGeometry.PcaShares(recorder!.States).data<double>().ToArray();
+                    for (int b = 0; b < batch; b++)
+                    {
+                        residuals.Add(rho.AsSpan(b * S, S).ToArray());
+                        shares.Add(pca.AsSpan(b * 3, 3).ToArray());
+                    }
                 }
-                var v = PerturbationResponse.Directions(options.Seed, p, first, batch, d, dtype);
-                long offset = done;
-                var perturbed = PerturbationResponse.PerturbedFinals(options.Sampler, denoiser, grid, xp, kp, epsilon, v, continued, cancellationToken);
-                var (dist, cls, near) = PerturbationResponse.Compare(final, perturbed, trainingSet, classify);
-                distances[p].AddRange(dist);
-                if (cls is not null) classChanged[p].AddRange(cls);
-                nearestChanged[p].AddRange(near);
-                done += grid.Steps - kp;
-                progress?.Report(new AnalysisProgress(stage, done, total));
-            }
-        }
+                for (int r = 0; r < recorder!.StripRows; r++) stripImages[first + r] = recorder!.Strip[r];
+
+                // Perturbations.
+                for (int p = 0; p < tps.Length; p++)
+                {
+                    using var ps = NewDisposeScope();
+                    int kp = tpIndex[p];
+                    var xp = recorder!.States.select(1, kp);
+                    NoiseSource? continued = null;
+                    if (options.Sampler == SamplerKind.EulerMaruyama)
+                    {
+                        // The same increments as the original after t_p: replay the start draw and the first k_p steps' draws.
+                        continued = NoiseSource.ForSamples(options.Seed, first, batch, d);
+                        StartBatch(options, trainingSet, continued, dtype).Dispose();
+                        using var sink = torch.empty([batch, d], dtype: ScalarType.Float32);
+                        for (int k = 0; k < kp; k++) continued.Fill(sink);
+                    }
+                    var v = PerturbationResponse.Directions(options.Seed, p, first, batch, d, dtype);
+                    var perturbed = PerturbationResponse.PerturbedFinals(options.Sampler, denoiser, grid, xp, kp, epsilon, v, continued, cancellationToken);
+                    var (dist, cls, near) = PerturbationResponse.Compare(final, perturbed, trainingSet, classify);
+                    distances[p].AddRange(dist);
+                    if (cls is not null) classChanged[p].AddRange(cls);
+                    nearestChanged[p].AddRange(near);
+                    extra += grid.Steps - kp;
+                }
+            },
+        };
+        var trajectories = new SampleBatches(options.Trajectories, options.Batch, options.Seed)
+        {
+            Start = TrajectoryStart.Custom(noise => StartBatch(options, trainingSet, noise, dtype)),
+        };
+        var stepProgress = progress is null ? null : new InlineProgress<long>(v => progress.Report(new AnalysisProgress(stage, extra + v, total)));
+        TrajectoryRunner.RunBatches(denoiser, new TrajectoryRequest(options.Sampler), grid, trajectories, handler, stepProgress, cancellationToken);
+        progress?.Report(new AnalysisProgress(stage, total, total));
 
         var emergence = ModeEmergence.Measure(times, coordinates, pairs.Eigenvalues, options.Sampler, options.Bootstrap, options.Seed);
         double?[]? residualTheory = spectrum is not null && options.Sampler != SamplerKind.EulerMaruyama
@@ -249,7 +261,7 @@ public static class ModeEmergenceAnalysis
             : null;
         var geometry = TrajectoryGeometry.Summarize(times, residuals.ToArray(), shares.ToArray(), residualTheory);
         var curve = tps.Select((t, p) => PerturbationResponse.Summarize(t, distances[p], classify is null ? null : classChanged[p], nearestChanged[p],
-            spectrum is null ? null : ModeEmergenceTheory.PerturbationRms(spectrum, d, epsilon, t, options.TMin, options.Sampler))).ToArray();
+            spectrum is null ? null : ModeEmergenceTheory.PerturbationRms(spectrum, d, epsilon, t, options.TMin, ModeEmergence.DynamicsOf(options.Sampler)))).ToArray();
         var perturbation = new PerturbationResult(epsilon, curve,
             options.Sampler == SamplerKind.EulerMaruyama ? "SDE: the perturbed copy uses the same noise increments as the original after t_p"
                                                          : "PF-ODE: deterministic continuation");
@@ -286,7 +298,7 @@ public static class ModeEmergenceAnalysis
 
     private static Tensor StartBatch(TrajectoriesOptions options, Tensor trainingSet, NoiseSource noise, ScalarType dtype)
     {
-        if (options.Start == StartRule.Noise) return Start.FromNoise(noise, dtype);
+        if (options.Start == StartKind.Noise) return Start.FromNoise(noise, dtype);
         var (x, _) = Start.FromForwardMarginal(trainingSet, options.TMax, noise);
         if (x.dtype == dtype) return x;
         using (x) return x.to_type(dtype);
@@ -299,15 +311,14 @@ public static class ModeEmergenceAnalysis
         throw new ArgumentException($"Perturbation time {t} is not on the grid.");
     }
 
-    /// <summary>Records states, mode coordinates, strip images and progress of one batch.</summary>
+    /// <summary>Records states, mode coordinates and strip images of one batch (progress comes from the runner).</summary>
     private sealed class Recorder : IStepObserver
     {
         private readonly Tensor mean, basis;
         private readonly HashSet<int> stripIndex;
         private readonly int[] stripOrder;
-        private readonly Action<long>? report;
 
-        public Recorder(int batch, int records, int d, int modes, Tensor mean, Tensor basis, ScalarType dtype, int[] stripIndex, int stripRows, Action<long>? report)
+        public Recorder(int batch, int records, int d, int modes, Tensor mean, Tensor basis, ScalarType dtype, int[] stripIndex, int stripRows)
         {
             States = torch.empty([batch, records, d], dtype: dtype);
             Coordinates = torch.empty([batch, records, modes], dtype: dtype);
@@ -317,7 +328,6 @@ public static class ModeEmergenceAnalysis
             stripOrder = stripIndex;
             StripRows = stripRows;
             Strip = Enumerable.Range(0, stripRows).Select(_ => new float[stripIndex.Length][]).ToArray();
-            this.report = report;
         }
 
         public Tensor States { get; }        // [B, S, d]
@@ -337,7 +347,6 @@ public static class ModeEmergenceAnalysis
                 int d = (int)step.Denoised.shape[1];
                 for (int r = 0; r < StripRows; r++) Strip[r][column] = rows.AsSpan(r * d, d).ToArray();
             }
-            if (!step.IsFinal) report?.Invoke(step.Index);
         }
     }
 }

@@ -41,7 +41,7 @@ public static class NearestNeighbours
         var x = samples.to_type(ScalarType.Float64);
         var a = trainingSet.to_type(ScalarType.Float64);
         long b = x.shape[0], n = a.shape[0];
-        long chunk = Math.Clamp(maxChunkElements / b, 2, n);
+        long chunk = Math.Clamp(maxChunkElements / b, Math.Min(2, n), n);
         var xNorm = x.square().sum(1, keepdim: true);
         var bestD = new List<Tensor>();
         var bestI = new List<Tensor>();
@@ -60,10 +60,15 @@ public static class NearestNeighbours
         int kk = (int)Math.Min(2, n);
         var (topD, pos) = allD.topk(kk, 1, largest: false, sorted: true);
         var topI = allI.gather(1, pos);
-        var d1 = topD.select(1, 0).sqrt().data<double>().ToArray();
-        var i1 = topI.select(1, 0).data<long>().ToArray();
-        double[] d2 = kk > 1 ? topD.select(1, 1).sqrt().data<double>().ToArray() : Enumerable.Repeat(double.PositiveInfinity, (int)b).ToArray();
+        // The GEMM expansion finds the neighbours; their distances are recomputed as |x − a| directly, because
+        // |x|² − 2x·a + |a|² cancels catastrophically for a copy (d₁ ≈ 0 came out as rounding noise ~1e−6).
+        var i1Tensor = topI.select(1, 0);
+        var i1 = i1Tensor.data<long>().ToArray();
+        var d1 = (x - a.index_select(0, i1Tensor)).square().sum(1).sqrt().data<double>().ToArray();
         long[] i2 = kk > 1 ? topI.select(1, 1).data<long>().ToArray() : Enumerable.Repeat(-1L, (int)b).ToArray();
+        double[] d2 = kk > 1
+            ? (x - a.index_select(0, topI.select(1, 1))).square().sum(1).sqrt().data<double>().ToArray()
+            : Enumerable.Repeat(double.PositiveInfinity, (int)b).ToArray();
         return new NearestNeighbourResult(i1, i2, d1, d2);
     }
 }

@@ -6,29 +6,25 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>
 /// Step observer that follows μ*(t) = argmin_μ |a^μ e^{−t} − x(t)| = argmin_μ |a^μ − x e^{t}| along each trajectory of a
 /// batch and records t̂_C, the last (smallest) grid time at which it changed (Biroli et al. 2024, arXiv 2402.18491,
-/// Sec. 5: collapse on trajectories). Optionally keeps copies of the states at chosen step indices.
+/// Sec. 5: collapse on trajectories). Optionally keeps copies of the states at chosen step indices. Progress comes from
+/// <see cref="TrajectoryRunner"/>.
 /// </summary>
 public sealed class NearestPointTracker : IStepObserver, IDisposable
 {
     private readonly Tensor trainingSet;
     private readonly long[] current;
     private readonly int[] keepIndices;
-    private readonly IProgress<long>? progress;
-    private readonly long progressOffset;
 
     /// <param name="trainingSet">A: [n, d].</param>
     /// <param name="batch">Trajectories B.</param>
     /// <param name="keepIndices">Step indices whose states x(t) are copied into <see cref="States"/>.</param>
-    /// <param name="progress">Receives offset + step index at every step.</param>
-    public NearestPointTracker(Tensor trainingSet, int batch, int[]? keepIndices = null, IProgress<long>? progress = null, long progressOffset = 0)
+    public NearestPointTracker(Tensor trainingSet, int batch, int[]? keepIndices = null)
     {
         this.trainingSet = trainingSet;
         current = Enumerable.Repeat(-1L, batch).ToArray();
         this.keepIndices = keepIndices ?? [];
         States = new Tensor[this.keepIndices.Length];
         LastChange = new double[batch];
-        this.progress = progress;
-        this.progressOffset = progressOffset;
     }
 
     /// <summary>States at the requested step indices (same order), detached copies owned by this tracker.</summary>
@@ -51,7 +47,6 @@ public sealed class NearestPointTracker : IStepObserver, IDisposable
             if (mu[i] != current[i]) LastChange[i] = step.T;
             current[i] = mu[i];
         }
-        if (!step.IsFinal) progress?.Report(progressOffset + step.Index);
     }
 
     public void Dispose()

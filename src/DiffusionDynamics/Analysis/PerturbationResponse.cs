@@ -76,7 +76,8 @@ public static class PerturbationResponse
             throw new ArgumentException($"Directions [{string.Join(", ", directions.shape)}] must match x(t_p) [{string.Join(", ", xAtPerturbation.shape)}].", nameof(directions));
         using var scope = NewDisposeScope();
         var start = xAtPerturbation + directions.to_type(xAtPerturbation.dtype) * epsilon;
-        var final = Samplers.Run(sampler, denoiser, start, grid, perturbationIndex, grid.Steps, noiseAtPerturbation, null, true, cancellationToken);
+        var request = new TrajectoryRequest(sampler) { FromIndex = perturbationIndex };
+        var final = TrajectoryRunner.Run(denoiser, request, grid, start, noiseAtPerturbation, cancellationToken: cancellationToken);
         return final.MoveToOuterDisposeScope();
     }
 

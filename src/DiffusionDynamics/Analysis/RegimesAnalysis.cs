@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Random;
+using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Theory;
 using TorchSharp;
@@ -26,14 +27,19 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Precision">Arithmetic of the empirical score in the trajectories.</param>
 /// <param name="Classifier">Classifier that gives generated samples their class when the data are labelled, trained on a
 /// stratified 80 % of the data (seed <see cref="Seed"/>). <see cref="ClassifierKind.Cnn"/> needs image data.</param>
+/// <param name="Sampler">Integrator of the trajectories and clones (default Euler–Maruyama, the papers' SDE). Under a deterministic
+/// sampler the clones of a parent are regenerated from its sample x̂₀, x′(t) = e^{−t} x̂₀ + √Δ_t z, and flow from t
+/// (<see cref="Sampling.CloneRule.Renoise"/>): φ(t) is then the probability that two forward–backward regenerations from noise level t
+/// keep a common class, which conditions on x̂₀ rather than on x(t) as the SDE's φ does.</param>
 public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
-    double TMax = 10.0, double TMin = 1e-3, StartRule Start = StartRule.Noise, int Batch = 128, int EntropySamples = 2048,
+    double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
-    int EntropyTimes = 32)
+    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama)
 {
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
-        new CloningOptions(Pairs, Steps, TMax, TMin, Start, Batch, Seed).Validate();
+        new CloningOptions(Pairs, Steps, TMax, TMin, Start, Batch, Seed, Sampler).Validate();
         if (BranchCount < 2) throw new ArgumentOutOfRangeException(nameof(BranchCount), BranchCount, "Branch count must be ≥ 2.");
         if (EntropySamples < 2) throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, "Entropy samples must be ≥ 2.");
         if (EntropyTimes < 0) throw new ArgumentOutOfRangeException(nameof(EntropyTimes), EntropyTimes, "Extra entropy times must be ≥ 0.");
@@ -93,9 +99,9 @@ public static class RegimesAnalysis
             throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
         using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
         IDenoiser denoiser = model ?? empirical!;
-        var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed);
+        var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed, options.Sampler);
         var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
-        long total = CloningExperiment.TotalSteps(grid, branchTimes, options.Pairs, options.Batch);
+        long total = CloningExperiment.TotalSteps(grid, branchTimes, options.Pairs, options.Batch, options.Sampler);
         var cloningProgress = AnalysisProgress.Relay(progress, "trajectories and clones", total);
         var cloning = CloningExperiment.Run(denoiser, trainingSet, branchTimes, classRule.Classify ?? (x => new int[x.shape[0]]),
             cloningOptions, cloningProgress, cancellationToken);
@@ -159,10 +165,13 @@ public static class RegimesAnalysis
         double? tCTwoCluster = truth is null ? null
             : ExcessEntropy.TwoClusterCollapseTime(data.Count, data.Dimension, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma);
         var collapse = new CollapseResult(tCGaussian, tCAnisotropic, tCTwoCluster, entropy.Crossing, entropy.CrossingStdErr,
-            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points);
+            lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points)
+        {
+            Note = CollapseNote(lastChange, grid[0], tCGaussian),
+        };
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
-        var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, "EulerMaruyama", options.Start.ToString(),
+        var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, options.Sampler.ToString(), options.Start.ToString(),
             options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds,
             model is null ? "exact empirical score" : $"trained model ({model.GetType().Name})", options.Classifier.ToString());
         classRule.Dispose();
@@ -171,6 +180,19 @@ public static class RegimesAnalysis
             Samples = cloning.ParentSamples,
             Nearest = cloning.ParentNeighbours.Nearest,
         };
+    }
+
+    /// <summary>
+    /// A note when every trajectory kept one nearest training point from the start time T on: t̂_C = T then only
+    /// says that collapse happened at or before T (e.g. data at scale 1e30, where t_C ≫ T), not when.
+    /// </summary>
+    internal static string? CollapseNote(double[] lastChange, double start, double tCGaussian)
+    {
+        if (lastChange.Length == 0 || lastChange.Any(t => t < start * (1 - 1e-9))) return null;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return $"t̂_C = T = {start.ToString("G4", inv)}: no trajectory changed its nearest training point after the start, so collapse " +
+               $"happened at or before T (Gaussian theory t_C = {tCGaussian.ToString("G4", inv)}). " +
+               (tCGaussian > start ? "Raise --t-max above t_C, or rescale the data to order 1." : "Raise --t-max.");
     }
 
     /// <summary>

@@ -75,7 +75,11 @@ public sealed record CollapsePoint(double T, double PhiC, double Stderr, double 
 /// <param name="EntropyCurve">f(t) on every time it was estimated (branch times and the finer log grid), where its zero is located.</param>
 public sealed record CollapseResult(double TheoryGaussian, double? TheoryAnisotropic, double? TheoryTwoCluster, double? EntropyCrossing,
     double? EntropyCrossingStderr, double LastChangeMean, double LastChangeStd, double[] LastChangeTimes, double MemorizedFraction,
-    double Alpha, IReadOnlyList<CollapsePoint> Curve, IReadOnlyList<ExcessEntropyPoint>? EntropyCurve = null);
+    double Alpha, IReadOnlyList<CollapsePoint> Curve, IReadOnlyList<ExcessEntropyPoint>? EntropyCurve = null)
+{
+    /// <summary>Why a collapse figure cannot be read as measured (e.g. t̂_C = T: no change of nearest point was seen), else null.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>Run settings and timings recorded with the result.</summary>
 /// <param name="Classifier">The classifier kind chosen for labelled data (recorded even where the data's classes came another way).</param>

@@ -9,18 +9,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Analysis;
 
-/// <summary>
-/// Where the backward run starts, for the measurements that run from T (regimes, cloning). The sampling run
-/// takes the fuller <see cref="StartOptions"/> (also teleport and Gaussian late start).
-/// </summary>
-public enum StartRule
-{
-    /// <summary>x(T) ~ N(0, I) (accurate for T ≳ 5; the papers use T = 10).</summary>
-    Noise,
-    /// <summary>x(T) drawn exactly from the empirical forward marginal P_T^e (no bias at any T).</summary>
-    ForwardMarginal,
-}
-
 /// <summary>The time grid of a sampling run (all in OU time; see <see cref="TimeGrid"/>).</summary>
 public enum SamplingGrid
 {
@@ -49,7 +37,7 @@ public enum SamplingGrid
 /// <param name="FinalDenoise">End with the posterior-mean jump to t = 0.</param>
 /// <param name="Seed">Run seed; sample i uses stream (Seed, i).</param>
 /// <param name="GridKind">The time grid (default: uniform with a log tail).</param>
-/// <param name="DdimEta">DDIM's η ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM's posterior noise (<see cref="Samplers.DdimEtaStep"/>); only with the DDIM sampler.</param>
+/// <param name="DdimEta">DDIM's η ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM's posterior noise (<see cref="SamplerSteps.DdimEta"/>); only with the DDIM sampler.</param>
 public sealed record SamplingRunOptions(
     int Samples = 64,
     SamplerKind Sampler = SamplerKind.EulerMaruyama,
@@ -97,7 +85,7 @@ public sealed record SamplingRunOptions(
     public TimeGrid SamplerGrid() => StartRule.UsesGaussian ? FullGrid().Below(StartRule.TimeSkip!.Value) : FullGrid();
 
     /// <summary>Denoiser evaluations per sample: steps run · per-step NFE (+1 for the final denoise).</summary>
-    public int DenoiserEvaluations() => Samplers.DenoiserEvaluations(Sampler, SamplerGrid().Steps, FinalDenoise);
+    public int DenoiserEvaluations() => SamplerRegistry.Get(Sampler).DenoiserEvaluations(SamplerGrid().Steps, FinalDenoise);
 }
 
 /// <summary>Generated samples and their relation to the training set.</summary>
@@ -148,20 +136,9 @@ public static class SamplingRun
         var dataGaussian = gaussian ?? fitted;
         var samples = new float[options.Samples * d];
         var sw = Stopwatch.StartNew();
-        long done = 0;
-        for (int first = 0; first < options.Samples; first += options.Batch)
-        {
-            int batch = Math.Min(options.Batch, options.Samples - first);
-            using var scope = NewDisposeScope();
-            var noise = NoiseSource.ForSamples(options.Seed, first, batch, d);
-            using var started = Start.Begin(start, grid, noise, trainingSet, dataGaussian);
-            long offset = done;
-            var observer = progress is null ? null : new ProgressObserver(progress, offset);
-            var result = Samplers.Run(options.Sampler, denoiser, started.X, started.Grid, noise, observer, options.FinalDenoise, cancellationToken, options.DdimEta);
-            result.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, first * d);
-            done += started.Grid.Steps;
-            progress?.Report(done);
-        }
+        var request = new TrajectoryRequest(options.Sampler) { DdimEta = options.DdimEta, FinalDenoise = options.FinalDenoise };
+        var batches = new SampleBatches(options.Samples, options.Batch, options.Seed) { Start = TrajectoryStart.FromRule(start, trainingSet, dataGaussian) };
+        TrajectoryRunner.RunBatches(denoiser, request, grid, batches, new SampleCollector(samples, d), progress, cancellationToken);
         double seconds = sw.Elapsed.TotalSeconds;
         using var sampleTensor = torch.tensor(samples, [options.Samples, d]);
         var neighbours = NearestNeighbours.Find(sampleTensor, trainingSet);
@@ -169,11 +146,10 @@ public static class SamplingRun
         return new SamplingResult(samples, d, neighbours, neighbours.MemorizedFraction(), seconds, nfe, fitSeconds);
     }
 
-    private sealed class ProgressObserver(IProgress<long> progress, long offset) : IStepObserver
+    /// <summary>Copies each batch's final samples into the run's [S, d] array.</summary>
+    private sealed class SampleCollector(float[] samples, int d) : ITrajectoryHandler
     {
-        public void OnStep(in StepRecord step)
-        {
-            if (!step.IsFinal) progress.Report(offset + step.Index);
-        }
+        public void OnFinal(TrajectoryBatch batch, Tensor final) =>
+            final.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(samples, (int)batch.FirstId * d);
     }
 }

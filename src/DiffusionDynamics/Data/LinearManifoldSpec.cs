@@ -30,6 +30,8 @@ public sealed record LinearManifoldSpec(int D, int N, double[] Stds, bool Sphere
     {
         if (D < 1) throw new ArgumentException($"d = {D} is out of range (d ≥ 1).", nameof(D));
         if (N < 1) throw new ArgumentException($"n = {N} is out of range (n ≥ 1).", nameof(N));
+        CheckSize("manifold n·d data values", N, D);
+        if (Rotate) CheckSize("manifold d×d rotation", D, D, sizeof(double));
         ArgumentNullException.ThrowIfNull(Stds);
         if (Stds.Length != D) throw new ArgumentException($"{Stds.Length} standard deviations given but d = {D}.", nameof(Stds));
         for (int k = 0; k < D; k++) Check($"stds[{k}]", Stds[k], 0);

@@ -191,17 +191,8 @@ public static class AccelerationFigures
         return name;
     }
 
-    /// <summary>CLI-style name of a sampler.</summary>
-    public static string SamplerName(SamplerKind kind) => kind switch
-    {
-        SamplerKind.EulerMaruyama => "SDE Euler–Maruyama",
-        SamplerKind.OdeEuler => "ODE Euler",
-        SamplerKind.OdeHeun => "ODE Heun",
-        SamplerKind.Ddim => "DDIM",
-        SamplerKind.DdpmAncestral => "DDPM ancestral",
-        SamplerKind.DpmSolver2M => "DPM-Solver++(2M)",
-        _ => kind.ToString(),
-    };
+    /// <summary>Report name of a sampler (<see cref="SamplerMethod.DisplayName"/>).</summary>
+    public static string SamplerName(SamplerKind kind) => SamplerRegistry.DisplayName(kind);
 
     /// <summary>Report name of a start rule.</summary>
     public static string StartName(AccelerationStart start) => start switch

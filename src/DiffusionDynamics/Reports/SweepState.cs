@@ -73,7 +73,7 @@ public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
                                             "resume with the same options, or choose another --out.");
             foreach (var (k, v) in stored.Points ?? []) points[k] = v;
         }
-        Directory.CreateDirectory(dir);
+        RunDirectory.CreateFolder(dir);
         var state = new SweepState<TPoint>(file, given, points);
         state.Save();
         return state;

@@ -9,7 +9,7 @@ namespace DiffusionDynamics.Sampling;
 /// <summary>
 /// A started run: the state <see cref="X"/> at <see cref="Grid"/>.Start and the grid the sampler runs on
 /// (the caller's grid for noise/marginal starts; its part below t_skip for the Gaussian rules).
-/// Run it with <c>Samplers.Run(kind, denoiser, X, Grid, noise, …)</c>; NFE = Grid.Steps · per-step (+1).
+/// Run it with <c>TrajectoryRunner.Run(denoiser, request, Grid, X, noise, …)</c>; NFE = Grid.Steps · per-step (+1).
 /// </summary>
 /// <param name="X">x at Grid.Start: [B, d].</param>
 /// <param name="Grid">The grid still to integrate.</param>

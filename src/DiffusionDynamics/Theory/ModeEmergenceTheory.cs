@@ -1,7 +1,18 @@
-using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Time;
 
 namespace DiffusionDynamics.Theory;
+
+/// <summary>
+/// Which backward dynamics a closed form describes (docs/theory.md §3): the probability-flow ODE dx/dt' = x + ∇ln P_t(x), or the
+/// reverse SDE dx = (x + 2∇ln P_t(x)) dt' + √2 dW (t' = −t). Theory takes this plain description, not a sampler.
+/// </summary>
+public enum BackwardDynamics
+{
+    /// <summary>The probability-flow ODE (deterministic).</summary>
+    ProbabilityFlow,
+    /// <summary>The reverse-time SDE (stochastic).</summary>
+    ReverseSde,
+}
 
 /// <summary>
 /// Closed forms of "outline first, details later" for Gaussian data N(m, U diag(λ) Uᵀ) (Wang &amp; Vastola,
@@ -42,8 +53,8 @@ public static class ModeEmergenceTheory
     /// The average c_k(t)/c_k(t_end) of the analysis (least-squares slope Σ c(t)c(t_end) / Σ c(t_end)²): √R_k(t) under the PF-ODE, where it
     /// holds per trajectory, and R_k(t) under the SDE (see <see cref="VarianceRatio"/>).
     /// </summary>
-    public static double CoordinateRatio(double lambda, double t, double tEnd, SamplerKind sampler) =>
-        sampler == SamplerKind.EulerMaruyama ? VarianceRatio(lambda, t, tEnd) : Math.Sqrt(VarianceRatio(lambda, t, tEnd));
+    public static double CoordinateRatio(double lambda, double t, double tEnd, BackwardDynamics dynamics) =>
+        dynamics == BackwardDynamics.ReverseSde ? VarianceRatio(lambda, t, tEnd) : Math.Sqrt(VarianceRatio(lambda, t, tEnd));
 
     /// <summary>
     /// Per-trajectory rule under the PF-ODE: the first t (coming from T) with |c_k(t) − c_k(T)| ≥ ½ |c_k(t_end) − c_k(T)|. As c_k ∝ √s_k,
@@ -74,7 +85,7 @@ public static class ModeEmergenceTheory
     /// (the backward ODE multiplies δ_k by ψ; the SDE drift x + 2∇ln P_t has the rate 2/v_k − 1). For t_end → 0: ODE √(λ_k/v_k(t_p)),
     /// SDE gain_k(t_p). Range: λ_k ≥ 0, 0 &lt; t_end ≤ t_p.
     /// </summary>
-    public static double PerturbationGain(double lambda, double tPerturb, double tEnd, SamplerKind sampler)
+    public static double PerturbationGain(double lambda, double tPerturb, double tEnd, BackwardDynamics dynamics)
     {
         if (!(lambda >= 0) || !double.IsFinite(lambda)) throw new ArgumentException($"λ must be finite and ≥ 0 (got {lambda}).", nameof(lambda));
         OuTime.RequirePositive(tEnd, nameof(tEnd));
@@ -82,7 +93,7 @@ public static class ModeEmergenceTheory
             throw new ArgumentException($"The perturbation time t_p = {tPerturb} must be finite and ≥ t_end = {tEnd}.", nameof(tPerturb));
         double vEnd = GaussianFlow.MarginalVariance(lambda, tEnd), vP = GaussianFlow.MarginalVariance(lambda, tPerturb);
         double gainEnd = Math.Exp(-tEnd) * lambda / vEnd;
-        return sampler == SamplerKind.EulerMaruyama
+        return dynamics == BackwardDynamics.ReverseSde
             ? gainEnd * vEnd / vP * Math.Exp(-(tPerturb - tEnd))
             : gainEnd * Math.Sqrt(vEnd / vP);
     }
@@ -91,13 +102,13 @@ public static class ModeEmergenceTheory
     /// RMS change √E|Δx̂₀|² of the final sample for a perturbation of norm ε in a uniformly random direction at t_p, with the exact
     /// Gaussian score of the spectrum (all d eigenvalues; missing ones count as 0): E|Δx̂₀|² = (ε²/d) Σ_k a_k² (<see cref="PerturbationGain"/>).
     /// </summary>
-    public static double PerturbationRms(IReadOnlyList<double> spectrum, int dimension, double epsilon, double tPerturb, double tEnd, SamplerKind sampler)
+    public static double PerturbationRms(IReadOnlyList<double> spectrum, int dimension, double epsilon, double tPerturb, double tEnd, BackwardDynamics dynamics)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
         if (dimension < 1 || spectrum.Count > dimension) throw new ArgumentException($"Dimension d = {dimension} must be ≥ 1 and ≥ the {spectrum.Count} eigenvalues.", nameof(dimension));
         if (!(epsilon >= 0) || !double.IsFinite(epsilon)) throw new ArgumentException($"ε must be finite and ≥ 0 (got {epsilon}).", nameof(epsilon));
         double sum = 0;
-        foreach (var l in spectrum) sum += Math.Pow(PerturbationGain(Math.Max(l, 0), tPerturb, tEnd, sampler), 2);
+        foreach (var l in spectrum) sum += Math.Pow(PerturbationGain(Math.Max(l, 0), tPerturb, tEnd, dynamics), 2);
         return epsilon * Math.Sqrt(sum / dimension);
     }
 

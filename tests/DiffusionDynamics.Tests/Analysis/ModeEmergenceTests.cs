@@ -132,7 +132,7 @@ public class ModeEmergenceTests
     public void Options_RoundTripThroughJson()
     {
         var options = new TrajectoriesOptions(Trajectories: 12, Sampler: SamplerKind.EulerMaruyama, PerturbationTimes: [2.5, 0.3], Epsilon: 1.5,
-            Start: StartRule.ForwardMarginal, Precision: Precision.Float64, Seed: 42);
+            Start: StartKind.ForwardMarginal, Precision: Precision.Float64, Seed: 42);
         string json = System.Text.Json.JsonSerializer.Serialize(options, DiffusionDynamics.Reports.RunManifest.JsonOptions);
         var back = System.Text.Json.JsonSerializer.Deserialize<TrajectoriesOptions>(json, DiffusionDynamics.Reports.RunManifest.JsonOptions)!;
         Assert.Equal(options with { PerturbationTimes = null }, back with { PerturbationTimes = null });

@@ -44,7 +44,7 @@ public class PerturbationResponseTests
             PerturbationTimes: [4.0, 1.0, 0.1], Epsilon: epsilon, Precision: Precision.Float64, StripTrajectories: 0, Seed: 8, Bootstrap: 10));
         foreach (var p in r.Perturbation.Curve)
         {
-            var a2 = Lambdas.Select(l => Math.Pow(ModeEmergenceTheory.PerturbationGain(l, p.T, 1e-3, sampler), 2)).ToArray();
+            var a2 = Lambdas.Select(l => Math.Pow(ModeEmergenceTheory.PerturbationGain(l, p.T, 1e-3, ModeEmergence.DynamicsOf(sampler)), 2)).ToArray();
             double mean = a2.Sum() / d;
             double second = (3 * a2.Sum(x => x * x) + (a2.Sum() * a2.Sum() - a2.Sum(x => x * x))) / (d * (d + 2.0));
             double se = epsilon * epsilon * Math.Sqrt((second - mean * mean) / B);

@@ -1,6 +1,8 @@
 using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Data;
+using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Theory;
+using MathNet.Numerics.Distributions;
 using TorchSharp;
 
 namespace DiffusionDynamics.Tests.Analysis;
@@ -29,6 +31,36 @@ public class RegimesAnalysisTests
             $"measured t_S = {r.Speciation.Measured:F3} ± {r.Speciation.Stderr:F3}, ½ ln Λ = {tS:F3}");
         Assert.Equal(0.5, r.Speciation.PhiInfinity);
         Assert.Equal(CloningProbability.AtSpeciationTime(8.0, 1.0), r.Speciation.ReferencePhi, 12);
+    }
+
+    [Trait(Category.Name, Category.Slow)]
+    [Fact]
+    public void TwoCluster_UnderTheDeterministicHeunFlow_PhiMatchesTheForwardBackwardQuadrature()
+    {
+        // Under the PF-ODE of the symmetric two-cluster model the class is sign(y), y = x·m/|m|, at every t (the flow in y decouples,
+        // is monotone and maps 0 to 0). A clone is regenerated from the parent's sample, y′(t) = e^{−t} y₀ + √Δ_t z, so two clones agree with
+        // probability E[p² + (1 − p)²], p = Φ(e^{−t} y₀ / √Δ_t), y₀ ~ ½ N(±|m|, 1) (σ = 1). Same data and n as the SDE test.
+        var truth = (TwoClusterData)DataSource.Generate("two-cluster:d=64,n=2000,mu=1,sigma=1,seed=5");
+        var options = new RegimesOptions(Pairs: 256, Steps: 150, BranchCount: 6, BranchMin: 0.3, BranchMax: 5.0,
+            EntropySamples: 16, EntropyTimes: 0, Bootstrap: 10, Seed: 11, Batch: 256, Sampler: SamplerKind.OdeHeun);
+        var r = RegimesAnalysis.Run(truth.Data, options, truth);
+        Assert.Equal("OdeHeun", r.Run.Sampler);
+        foreach (var p in r.Speciation.Curve)
+        {
+            double h = p.T, a = Math.Exp(-h), s = Math.Sqrt(DiffusionDynamics.Time.OuTime.Delta(h)), mean = 8;
+            double phi = 0, dy = 0.005;
+            for (double y = -15; y <= 15; y += dy)
+            {
+                double density = 0.5 * (Normal.PDF(mean, 1, y) + Normal.PDF(-mean, 1, y));
+                double agree = Normal.CDF(0, 1, a * y / s);
+                phi += density * (agree * agree + (1 - agree) * (1 - agree)) * dy;
+            }
+            double se = Math.Max(p.Stderr, Math.Sqrt(0.25 / 256) / 4);
+            Assert.True(Math.Abs(p.Phi - phi) < 4 * se, $"t = {p.T:F3}: φ = {p.Phi:F3}, forward–backward quadrature {phi:F3} (SE {p.Stderr:F3})");
+        }
+        // Decided late (small t), undecided early: φ falls from 1 towards φ∞ = ½ and crosses the level within the branch times.
+        Assert.True(r.Speciation.Curve[0].Phi > 0.95 && r.Speciation.Curve[^1].Phi < 0.7);
+        Assert.NotNull(r.Speciation.Measured);
     }
 
     [Fact]

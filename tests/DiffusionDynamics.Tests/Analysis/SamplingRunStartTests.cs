@@ -15,7 +15,7 @@ public class SamplingRunStartTests
     [Fact]
     public void DefaultStart_IsTheNoiseRule_AndTheSamplesOfTheDirectSamplerCall()
     {
-        // Regression: with Start = null the run equals Start.FromNoise + Samplers.Run on the default grid (bit-identical).
+        // Regression: with Start = null the run equals Start.FromNoise + TrajectoryRunner.Run on the default grid (bit-identical).
         var data = Data();
         var options = new SamplingRunOptions(Samples: 5, Steps: 15, Sampler: SamplerKind.OdeEuler, Seed: 4);
         var result = SamplingRun.Execute(data, options);
@@ -23,7 +23,7 @@ public class SamplingRunStartTests
         using var empirical = new EmpiricalDenoiser(a);
         var noise = NoiseSource.ForSamples(4, 0, 5, data.Dimension);
         using var x = Start.FromNoise(noise);
-        using var direct = Samplers.Run(SamplerKind.OdeEuler, empirical, x, options.FullGrid(), noise);
+        using var direct = TrajectoryRunner.Run(empirical, new TrajectoryRequest(SamplerKind.OdeEuler), options.FullGrid(), x, noise);
         Assert.Equal(direct.data<float>().ToArray(), result.Samples);
         Assert.Equal(15 + 20 + 1, result.DenoiserEvaluations);
     }

@@ -35,7 +35,6 @@ public class LayeringTests
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> KnownViolations = new Dictionary<string, string>
     {
-        ["Theory → Sampling"] = "ModeEmergenceTheory branches on SamplerKind (being fixed in the sampling clone)",
     };
 
     private static readonly System.Reflection.Assembly Library = typeof(IDenoiser).Assembly;

@@ -49,25 +49,4 @@ public class NoiseAndCloningTests
         using var z2 = again.Next(ScalarType.Float64);
         Assert.True(torch.equal(z, z2).all().item<bool>());
     }
-
-    [Fact]
-    public void Cloning_AtTheLastTime_GivesIdenticalClones_AndAtTheStart_IndependentOutcomes()
-    {
-        // Two-cluster model, d = 64, μ = 1: t_S = ½ ln(65) ≈ 2.09. Branching at T = 8 the two clones pick
-        // their class independently (φ = ½); branching at the last time they are copies of one trajectory.
-        using var den = TwoClusterDenoiser.Uniform(64, 1.0, 1.0);
-        var grid = TimeGrid.Uniform(8.0, 0.01, 100);
-        int b = 400;
-        var noise = NoiseSource.ForSamples(13, 0, b, 64);
-        using var x0 = Start.FromNoise(noise, ScalarType.Float64);
-        using (var late = Cloning.Run(den, x0, grid, grid.Steps, 2, noise))
-            Assert.True((late.Clones.select(1, 0) - late.Clones.select(1, 1)).abs().max().item<double>() == 0);
-        var noise2 = NoiseSource.ForSamples(14, 0, b, 64);
-        using var early = Cloning.Run(den, x0, grid, 0, 2, noise2);
-        using var m = torch.ones(64, dtype: ScalarType.Float64);
-        var classes = early.Clones.matmul(m).sign(); // [B, 2]
-        double same = (classes.select(1, 0) == classes.select(1, 1)).to_type(ScalarType.Float64).mean().item<double>();
-        Assert.True(Math.Abs(same - 0.5) < 4 * Math.Sqrt(0.25 / b), $"φ(T) = {same}");
-        Assert.Equal(new long[] { b, 2, 64 }, early.Clones.shape);
-    }
 }

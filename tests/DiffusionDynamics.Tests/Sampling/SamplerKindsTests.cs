@@ -33,7 +33,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
     private static double TransportError(SamplerKind kind, GaussianDenoiser g, Tensor x, double T, double tEnd, int steps)
     {
         using var exact = g.Transport(x, T, tEnd);
-        using var run = Samplers.Run(kind, g, x, TimeGrid.LogSnr(T, tEnd, steps), finalDenoise: false);
+        using var run = TrajectoryRunner.Run(g, new TrajectoryRequest(kind) { FinalDenoise = false }, TimeGrid.LogSnr(T, tEnd, steps), x);
         return MaxError(run, exact);
     }
 
@@ -46,10 +46,10 @@ public class SamplerKindsTests(ITestOutputHelper output)
         using var pointMass = GaussianDenoiser.Isotropic(a, 0.0);
         using var x = Starts();
         using var exact = pointMass.Transport(x, 3.0, 0.1);
-        using var oneStep = Samplers.Run(SamplerKind.Ddim, pointMass, x, TimeGrid.FromTimes([3.0, 0.1]), finalDenoise: false);
+        using var oneStep = TrajectoryRunner.Run(pointMass, new TrajectoryRequest(SamplerKind.Ddim) { FinalDenoise = false }, TimeGrid.FromTimes([3.0, 0.1]), x);
         Assert.True(MaxError(oneStep, exact) < 1e-13);
         // DPM-Solver++(2M) reduces to DDIM on its first step and stays exact for constant D on any grid.
-        using var dpm = Samplers.Run(SamplerKind.DpmSolver2M, pointMass, x, TimeGrid.Uniform(3.0, 0.1, 7), finalDenoise: false);
+        using var dpm = TrajectoryRunner.Run(pointMass, new TrajectoryRequest(SamplerKind.DpmSolver2M) { FinalDenoise = false }, TimeGrid.Uniform(3.0, 0.1, 7), x);
         Assert.True(MaxError(dpm, exact) < 1e-13);
     }
 
@@ -85,7 +85,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         int n = 4000;
         var noise = NoiseSource.ForSamples(31, 0, n, 3);
         using var x = Start.FromNoise(noise, ScalarType.Float64);
-        using var samples = Samplers.Run(kind, g, x, TimeGrid.LogSnr(8.0, 1e-3, steps));
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(kind), TimeGrid.LogSnr(8.0, 1e-3, steps), x);
         double err = kind switch { SamplerKind.Ddim => 6.0 / steps, _ => 7.0 / (steps * steps) };
         GaussianMoments.Assert(samples, g, 0.0, n, bias: 2 * Math.Sqrt(g.Eigenvalues[0]) * err);
     }
@@ -101,7 +101,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var noise = NoiseSource.ForSamples(21, 0, n, 3);
         using var x = Start.FromNoise(noise, ScalarType.Float64);
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 250);
-        using var samples = Samplers.Run(SamplerKind.DdpmAncestral, g, x, grid, noise);
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, x, noise);
         GaussianMoments.Assert(samples, g, 0.0, n, bias: 0.01);
     }
 
@@ -114,19 +114,19 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 40);
         var a = NoiseSource.ForSamples(8, 0, 16, 3);
         using var xa = Start.FromNoise(a, ScalarType.Float64);
-        using var eta1 = Samplers.Run(SamplerKind.Ddim, g, xa, grid, a, ddimEta: 1.0);
+        using var eta1 = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 1.0 }, grid, xa, a);
         var b = NoiseSource.ForSamples(8, 0, 16, 3);
         using var xb = Start.FromNoise(b, ScalarType.Float64);
-        using var ddpm = Samplers.Run(SamplerKind.DdpmAncestral, g, xb, grid, b);
+        using var ddpm = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, xb, b);
         Assert.True(MaxError(eta1, ddpm) < 1e-10);
         // η = 0 is the deterministic DDIM, noise or not.
         var c = NoiseSource.ForSamples(8, 0, 16, 3);
         using var xc = Start.FromNoise(c, ScalarType.Float64);
-        using var eta0 = Samplers.Run(SamplerKind.Ddim, g, xc, grid, c, ddimEta: 0.0);
-        using var ddim = Samplers.Run(SamplerKind.Ddim, g, xa, grid);
+        using var eta0 = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 0.0 }, grid, xc, c);
+        using var ddim = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim), grid, xa);
         Assert.True(torch.equal(eta0, ddim).all().item<bool>());
-        Assert.True(Samplers.IsStochastic(SamplerKind.Ddim, 0.5));
-        Assert.False(Samplers.IsStochastic(SamplerKind.Ddim));
+        Assert.True(SamplerRegistry.Get(SamplerKind.Ddim).IsStochastic(0.5));
+        Assert.False(SamplerRegistry.Get(SamplerKind.Ddim).IsStochastic());
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var noise = NoiseSource.ForSamples(41, 0, n, 3);
         using var x = Start.FromNoise(noise, ScalarType.Float64);
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 250);
-        using var samples = Samplers.Run(SamplerKind.Ddim, g, x, grid, noise, ddimEta: 0.5);
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 0.5 }, grid, x, noise);
         GaussianMoments.Assert(samples, g, 0.0, n, bias: 0.01 + 2 * Math.Sqrt(g.Eigenvalues[0]) * 6.0 / 250);
     }
 
@@ -150,9 +150,9 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 10);
         var noise = NoiseSource.ForSamples(1, 0, 2, 3);
         using var x = Start.FromNoise(noise, ScalarType.Float64);
-        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.Ddim, g, x, grid, noise, ddimEta: 1.5)).ParamName);
-        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid, noise, ddimEta: 0.3)).ParamName);
-        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.Ddim, g, x, grid, null, ddimEta: 0.3)).ParamName);
+        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 1.5 }, grid, x, noise)).ParamName);
+        Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama) { DdimEta = 0.3 }, grid, x, noise)).ParamName);
+        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 0.3 }, grid, x, null)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionDynamics.Analysis.SamplingRunOptions(Sampler: SamplerKind.OdeHeun, DdimEta: 0.5).Validate());
     }
 
@@ -163,15 +163,15 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 40);
         var all = NoiseSource.ForSamples(5, 0, 6, 3);
         using var xAll = Start.FromNoise(all, ScalarType.Float64);
-        using var rAll = Samplers.Run(SamplerKind.DdpmAncestral, g, xAll, grid, all);
+        using var rAll = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, xAll, all);
         var tail = NoiseSource.ForSamples(5, 2, 4, 3);
         using var xTail = Start.FromNoise(tail, ScalarType.Float64);
-        using var rTail = Samplers.Run(SamplerKind.DdpmAncestral, g, xTail, grid, tail);
+        using var rTail = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, xTail, tail);
         // Same per-sample streams; only GEMM blocking may differ with B (float64 round-off).
         Assert.True(MaxError(rAll.narrow(0, 2, 4), rTail) < 1e-10);
         var again = NoiseSource.ForSamples(5, 0, 6, 3);
         using var xAgain = Start.FromNoise(again, ScalarType.Float64);
-        using var rAgain = Samplers.Run(SamplerKind.DdpmAncestral, g, xAgain, grid, again);
+        using var rAgain = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, xAgain, again);
         Assert.True(torch.equal(rAll, rAgain).all().item<bool>());
     }
 
@@ -186,7 +186,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         double t = 1.0, s = 0.6, h = t - s;
         using var x = torch.tensor(new[] { 0.2, 0.4, -0.3 }).expand(n, 3).contiguous();
         var noise = NoiseSource.ForSamples(8, 0, n, 3);
-        using var next = Samplers.Run(SamplerKind.DdpmAncestral, pointMass, x, TimeGrid.FromTimes([t, s]), noise, finalDenoise: false);
+        using var next = TrajectoryRunner.Run(pointMass, new TrajectoryRequest(SamplerKind.DdpmAncestral) { FinalDenoise = false }, TimeGrid.FromTimes([t, s]), x, noise);
         double dt = OuTime.Delta(t), ds = OuTime.Delta(s), dh = OuTime.Delta(h);
         using var mu = a * (Math.Exp(-s) * dh / dt) + x[0] * (Math.Exp(-h) * ds / dt);
         double variance = ds * dh / dt;
@@ -214,8 +214,8 @@ public class SamplerKindsTests(ITestOutputHelper output)
         var noise = NoiseSource.ForSamples(1, 0, 4, 3);
         var rec = new Recorder();
         using var x = Starts();
-        using var r = Samplers.Run(kind, counting, x, grid, noise, rec);
-        Assert.Equal(Samplers.DenoiserEvaluations(kind, grid.Steps), counting.Calls);
+        using var r = TrajectoryRunner.Run(counting, new TrajectoryRequest(kind), grid, x, noise, rec);
+        Assert.Equal(SamplerRegistry.Get(kind).DenoiserEvaluations(grid.Steps), counting.Calls);
         Assert.Equal(5 * (kind == SamplerKind.OdeHeun ? 2 : 1) + 1, counting.Calls);
         Assert.Equal(6, rec.Steps.Count);
         for (int k = 0; k < 5; k++) Assert.Equal((k, grid[k], grid[k + 1], false), rec.Steps[k]);
@@ -229,13 +229,13 @@ public class SamplerKindsTests(ITestOutputHelper output)
         using var g = GaussianFlowTransportTests.Gaussian3();
         using var x = Starts();
         var grid = TimeGrid.Uniform(2, 0.1, 5);
-        Assert.True(Samplers.IsStochastic(SamplerKind.DdpmAncestral));
-        Assert.False(Samplers.IsStochastic(SamplerKind.Ddim));
-        Assert.False(Samplers.IsStochastic(SamplerKind.DpmSolver2M));
-        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.DdpmAncestral, g, x, grid)).ParamName);
-        Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run((SamplerKind)99, g, x, grid)).ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.DenoiserEvaluations(SamplerKind.Ddim, -1));
+        Assert.True(SamplerRegistry.Get(SamplerKind.DdpmAncestral).IsStochastic());
+        Assert.False(SamplerRegistry.Get(SamplerKind.Ddim).IsStochastic());
+        Assert.False(SamplerRegistry.Get(SamplerKind.DpmSolver2M).IsStochastic());
+        Assert.Equal("noise", Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.DdpmAncestral), grid, x)).ParamName);
+        Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest((SamplerKind)99), grid, x)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerRegistry.Get(SamplerKind.Ddim).DenoiserEvaluations(-1));
         using var nan = torch.full(4, 3, double.NaN, dtype: ScalarType.Float64);
-        Assert.ThrowsAny<ArgumentException>(() => Samplers.Run(SamplerKind.Ddim, g, x.narrow(1, 0, 2), grid));
+        Assert.ThrowsAny<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim), grid, x.narrow(1, 0, 2)));
     }
 }

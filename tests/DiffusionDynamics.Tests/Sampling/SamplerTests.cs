@@ -33,7 +33,7 @@ public class SamplerTests
         var noise = NoiseSource.ForSamples(seed: 1, firstId: 0, batch: b, dimension: 2);
         using var x0 = Start.FromNoise(noise, ScalarType.Float64);
         var grid = TimeGrid.Uniform(8.0, 1e-3, 500);
-        using var samples = Samplers.Run(SamplerKind.EulerMaruyama, g, x0, grid, noise);
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, x0, noise);
         AssertMoments(samples, new[] { 1.0, -1.0 }, new[,] { { 2.0, 0.8 }, { 0.8, 0.6 } }, b);
     }
 
@@ -45,7 +45,7 @@ public class SamplerTests
         var noise = NoiseSource.ForSamples(2, 0, b, 2);
         using var x0 = Start.FromNoise(noise, ScalarType.Float64);
         var grid = TimeGrid.Uniform(8.0, 1e-3, 200);
-        using var samples = Samplers.Run(SamplerKind.OdeHeun, g, x0, grid);
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun), grid, x0);
         AssertMoments(samples, new[] { 1.0, -1.0 }, new[,] { { 2.0, 0.8 }, { 0.8, 0.6 } }, b);
     }
 
@@ -74,7 +74,7 @@ public class SamplerTests
         double T = 3.0, tEnd = 0.05;
         using var x0 = torch.tensor(new[,] { { 0.3, -1.2 }, { 2.0, 0.5 }, { -1.0, -1.0 } });
         var grid = TimeGrid.Uniform(T, tEnd, 400);
-        using var xT = Samplers.Run(SamplerKind.OdeHeun, g, x0, grid, finalDenoise: false);
+        using var xT = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, grid, x0);
         var u = g.Basis;
         var lambda = g.Eigenvalues;
         using var y0 = (x0 - g.Mean * Math.Exp(-T)).mm(u);
@@ -90,10 +90,10 @@ public class SamplerTests
         var grid = TimeGrid.Uniform(5, 0.01, 50);
         var all = NoiseSource.ForSamples(7, 0, 6, 2);
         using var xAll = Start.FromNoise(all, ScalarType.Float64);
-        using var rAll = Samplers.Run(SamplerKind.EulerMaruyama, g, xAll, grid, all);
+        using var rAll = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, xAll, all);
         var tail = NoiseSource.ForSamples(7, 3, 3, 2);
         using var xTail = Start.FromNoise(tail, ScalarType.Float64);
-        using var rTail = Samplers.Run(SamplerKind.EulerMaruyama, g, xTail, grid, tail);
+        using var rTail = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, xTail, tail);
         // Same streams → same noise; only GEMM blocking may differ with B (float64 round-off).
         Assert.True((rAll.narrow(0, 3, 3) - rTail).abs().max().item<double>() < 1e-10);
     }
@@ -107,7 +107,7 @@ public class SamplerTests
         {
             var n = NoiseSource.ForSamples(seed, 0, 4, 2);
             using var x = Start.FromNoise(n, ScalarType.Float64);
-            return Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid, n);
+            return TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, x, n);
         }
         using var a = Run(3);
         using var b = Run(3);
@@ -123,7 +123,7 @@ public class SamplerTests
         var grid = TimeGrid.Uniform(2, 0.1, 5);
         var rec = new Recorder();
         using var x = torch.zeros(2, 2, dtype: ScalarType.Float64);
-        using var r = Samplers.Run(SamplerKind.OdeEuler, g, x, grid, observer: rec);
+        using var r = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeEuler), grid, x, observer: rec);
         Assert.Equal(6, rec.Steps.Count);
         for (int k = 0; k < 5; k++)
         {
@@ -162,13 +162,13 @@ public class SamplerTests
         var grid = TimeGrid.Uniform(2, 0.1, 5);
         using var wrong = torch.zeros(2, 3, dtype: ScalarType.Float64);
         using var x = torch.zeros(2, 2, dtype: ScalarType.Float64);
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, wrong, grid));
-        Assert.Contains("noise", Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid)).Message);
+        Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeEuler), grid, wrong));
+        Assert.Contains("noise", Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, x)).Message);
         var mismatched = NoiseSource.ForSamples(1, 0, 3, 2);
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.EulerMaruyama, g, x, grid, mismatched));
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, TimeGrid.FromTimes([1.0, 0.0]), 0, 1));
-        Assert.Throws<ArgumentException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, TimeGrid.FromTimes([1.0, 2.0]), 0, 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Run(SamplerKind.OdeEuler, g, x, grid, 0, 6));
+        Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama), grid, x, mismatched));
+        Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeEuler) { FromIndex = 0, ToIndex = 1 }, TimeGrid.FromTimes([1.0, 0.0]), x));
+        Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeEuler) { FromIndex = 0, ToIndex = 1 }, TimeGrid.FromTimes([1.0, 2.0]), x));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeEuler) { FromIndex = 0, ToIndex = 6 }, grid, x));
         using var a = torch.zeros(3, 2, dtype: ScalarType.Float64);
         Assert.Throws<ArgumentOutOfRangeException>(() => Start.FromForwardMarginal(a, 0, NoiseSource.ForSamples(1, 0, 2, 2)));
         using var nan = torch.full(2, 2, double.NaN, dtype: ScalarType.Float64);

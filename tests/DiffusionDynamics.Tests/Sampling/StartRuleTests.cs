@@ -28,10 +28,10 @@ public class StartRuleTests
             var grid = TimeGrid.Uniform(10.0, 0.5, steps);
             var fresh = NoiseSource.ForSamples(3, 0, 64, 3);
             using var x = Start.FromNoise(fresh, ScalarType.Float64);
-            using var full = Samplers.Run(SamplerKind.OdeHeun, g, x, grid, finalDenoise: false);
+            using var full = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, grid, x);
             using var started = Start.Begin(new StartOptions(StartKind.Teleport, 2.4), grid, NoiseSource.ForSamples(3, 0, 64, 3), gaussian: g, dtype: ScalarType.Float64);
             Assert.Equal(grid.Steps / 5, started.Grid.Steps);   // t_skip = 2.4 is a grid time: the last 20 % of the steps remain
-            using var teleported = Samplers.Run(SamplerKind.OdeHeun, g, started.X, started.Grid, finalDenoise: false);
+            using var teleported = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, started.Grid, started.X);
             differences.Add(MaxError(full, teleported));
         }
         for (int i = 1; i < differences.Count; i++)
@@ -72,7 +72,7 @@ public class StartRuleTests
         int n = 4000;
         var noise = NoiseSource.ForSamples(7, 0, n, 3);
         using var started = Start.Begin(new StartOptions(StartKind.GaussianLateStart, 1.0), TimeGrid.LogSnr(10, 1e-3, 200), noise, gaussian: g, dtype: ScalarType.Float64);
-        using var samples = Samplers.Run(SamplerKind.OdeHeun, g, started.X, started.Grid);
+        using var samples = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun), started.Grid, started.X);
         GaussianMoments.Assert(samples, g, 0.0, n);
     }
 

@@ -35,7 +35,7 @@ public class GaussianFlowTransportTests
         var errors = new List<double>();
         foreach (int steps in new[] { 50, 100, 200, 400 })
         {
-            using var heun = Samplers.Run(SamplerKind.OdeHeun, g, x, TimeGrid.Uniform(T, tEnd, steps), finalDenoise: false);
+            using var heun = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, TimeGrid.Uniform(T, tEnd, steps), x);
             errors.Add(MaxError(heun, exact));
         }
         for (int i = 1; i < errors.Count; i++)
@@ -60,7 +60,7 @@ public class GaussianFlowTransportTests
         using var x = Starts();
         double T = 3.0, tEnd = 0.05;
         using var exact = g.Transport(x, T, tEnd);
-        using var heun = Samplers.Run(SamplerKind.OdeHeun, g, x, TimeGrid.Uniform(T, tEnd, 800), finalDenoise: false);
+        using var heun = TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, TimeGrid.Uniform(T, tEnd, 800), x);
         Assert.True(MaxError(heun, exact) < 5e-5, $"max error {MaxError(heun, exact):G3}");
     }
 

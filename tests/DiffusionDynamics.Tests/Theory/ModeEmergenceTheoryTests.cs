@@ -60,18 +60,18 @@ public class ModeEmergenceTheoryTests
     }
 
     [Theory]
-    [InlineData(0.1, 0.5, SamplerKind.OdeHeun)]
-    [InlineData(9.0, 3.0, SamplerKind.OdeHeun)]
-    [InlineData(0.1, 0.5, SamplerKind.EulerMaruyama)]
-    [InlineData(9.0, 3.0, SamplerKind.EulerMaruyama)]
-    public void PerturbationGain_MatchesRk4OfTheLinearizedFlow(double lambda, double tp, SamplerKind sampler)
+    [InlineData(0.1, 0.5, BackwardDynamics.ProbabilityFlow)]
+    [InlineData(9.0, 3.0, BackwardDynamics.ProbabilityFlow)]
+    [InlineData(0.1, 0.5, BackwardDynamics.ReverseSde)]
+    [InlineData(9.0, 3.0, BackwardDynamics.ReverseSde)]
+    public void PerturbationGain_MatchesRk4OfTheLinearizedFlow(double lambda, double tp, BackwardDynamics sampler)
     {
         // A perturbation δ of a mode obeys (in forward t) dδ/dt = δ(1/v − 1) under the PF-ODE and dδ/dt = δ(2/v − 1) under the SDE
         // drift with shared noise; integrate backward from t_p to t_end with RK4 (10⁴ steps: error ≈ h⁴ ≈ 1e-14), then apply gain(t_end).
         double tEnd = 0.01, delta = 1.0;
         int steps = 10000;
         double h = (tp - tEnd) / steps, time = tp;
-        double rate = sampler == SamplerKind.EulerMaruyama ? 2 : 1;
+        double rate = sampler == BackwardDynamics.ReverseSde ? 2 : 1;
         double F(double s, double y) => y * (rate / GaussianFlow.MarginalVariance(lambda, s) - 1);
         for (int k = 0; k < steps; k++)
         {
@@ -87,10 +87,10 @@ public class ModeEmergenceTheoryTests
     public void PerturbationRms_IsEpsilonTimesRootMeanSquareGain()
     {
         double[] spectrum = [4, 1, 0.25];
-        double expected = 2.0 * Math.Sqrt(spectrum.Sum(l => Math.Pow(ModeEmergenceTheory.PerturbationGain(l, 1.0, 0.01, SamplerKind.OdeHeun), 2)) / 5);
-        Assert.Equal(expected, ModeEmergenceTheory.PerturbationRms(spectrum, 5, 2.0, 1.0, 0.01, SamplerKind.OdeHeun), 14);
+        double expected = 2.0 * Math.Sqrt(spectrum.Sum(l => Math.Pow(ModeEmergenceTheory.PerturbationGain(l, 1.0, 0.01, BackwardDynamics.ProbabilityFlow), 2)) / 5);
+        Assert.Equal(expected, ModeEmergenceTheory.PerturbationRms(spectrum, 5, 2.0, 1.0, 0.01, BackwardDynamics.ProbabilityFlow), 14);
         // Zero-variance modes are erased by the Gaussian denoiser: their gain is 0.
-        Assert.Equal(0.0, ModeEmergenceTheory.PerturbationGain(0, 1.0, 0.01, SamplerKind.OdeHeun));
+        Assert.Equal(0.0, ModeEmergenceTheory.PerturbationGain(0, 1.0, 0.01, BackwardDynamics.ProbabilityFlow));
     }
 
     [Fact]
@@ -119,9 +119,9 @@ public class ModeEmergenceTheoryTests
         Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.VarianceRuleTime(1, 0.5, 0.5));
         Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.TrajectoryRuleTime(1, 1, -0.1));
         Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.VarianceProfile(1, -1));
-        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationGain(1, 0.001, 0.01, SamplerKind.OdeHeun));
-        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationGain(-1, 1, 0.01, SamplerKind.OdeHeun));
-        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationRms([1, 2], 1, 1, 1, 0.01, SamplerKind.OdeHeun));
+        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationGain(1, 0.001, 0.01, BackwardDynamics.ProbabilityFlow));
+        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationGain(-1, 1, 0.01, BackwardDynamics.ProbabilityFlow));
+        Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PerturbationRms([1, 2], 1, 1, 1, 0.01, BackwardDynamics.ProbabilityFlow));
         Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PlaneResidual([], 0, 1, 10, 0.01));
         Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.PlaneResidual([1], 0, 20, 10, 0.01));
         var e = Assert.ThrowsAny<ArgumentException>(() => ModeEmergenceTheory.HeuristicTime(-2));
