@@ -163,7 +163,8 @@ public static class NoetherExperiment
         var grid = TimeGrid.Uniform(o.StartTime, o.EndTime, o.Steps);
         var recorder = new PathRecorder();
         using (var x0 = tensor(from, [1L, 2], ScalarType.Float64))
-        using (Samplers.Run(SamplerKind.OdeHeun, new RingDenoiser(ring), x0, grid, observer: recorder, finalDenoise: false, cancellationToken: ct)) { }
+        using (TrajectoryRunner.Run(new RingDenoiser(ring), new TrajectoryRequest(SamplerKind.OdeHeun) { FinalDenoise = false }, grid, x0, observer: recorder,
+                   cancellationToken: ct)) { }
         var flow = recorder.Points;
         double startAngle = Math.Atan2(from[1], from[0]), endAngle = Math.Atan2(flow[^1][1], flow[^1][0]);
         progress?.Report(new AnalysisProgress("least-action paths", o.Angles, total));
