@@ -16,7 +16,7 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="TMax">Largest training time T = start of sampling. Default 2. Range: &gt; every cutoff.</param>
 /// <param name="SampleCounts">Triples P per model of the 1-D sweep (F/P sweep at the middle cutoff). Default 32, 128, 512, 4096. Range: each ≥ 1.</param>
 /// <param name="Cutoffs">Noise cutoffs ε of the 1-D sweep (at the middle P). Default 0.005, 0.02, 0.1. Range: each in (0, TMax).</param>
-/// <param name="Models">Independently trained models averaged per setting (the paper: 100). Default 32. Range: ≥ 1.</param>
+/// <param name="Models">Independently trained models averaged per setting (the paper: 100). Default 24. Range: ≥ 1.</param>
 /// <param name="SamplesPerModel">Generated samples per model. Default 500. Range: ≥ 10.</param>
 /// <param name="SamplingSteps">Heun steps of the probability-flow ODE. Default 60. Range: ≥ 2.</param>
 /// <param name="Ridge">Ridge ρ relative to the mean diagonal of ΦᵀΩΦ. Default 1e-6. Range: &gt; 0.</param>
@@ -39,7 +39,7 @@ public sealed record VarianceOptions(
     double TMax = 2,
     int[]? SampleCounts = null,
     double[]? Cutoffs = null,
-    int Models = 32,
+    int Models = 24,
     int SamplesPerModel = 500,
     int SamplingSteps = 60,
     double Ridge = 1e-6,
