@@ -4,7 +4,9 @@ using System.Globalization;
 using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Cli.Terminal;
 using DiffusionDynamics.Data;
+using DiffusionDynamics.Neural;
 using DiffusionDynamics.Reports;
+using DiffusionDynamics.Scores;
 
 namespace DiffusionDynamics.Cli.Commands;
 
@@ -39,9 +41,10 @@ public static class VarianceCommand
         var ridge = new Option<double>("--ridge") { Description = "Ridge ρ relative to the mean diagonal of ΦᵀΩΦ.", DefaultValueFactory = _ => 1e-6 };
         var noFill = new Option<bool>("--no-fill") { Description = "Skip the linear-feature gap-filling sweeps (maps and curves only)." };
         var noCircle = new Option<bool>("--no-circle") { Description = "Skip the four-points-on-the-circle setting." };
+        var model = new Option<string?>("--model") { Description = "A trained model folder of the same data (diffdyn train, e.g. a small MLP): its fill is measured at every cutoff." };
         var command = new Command("variance", "Generalization through variance: where the DSM target is noisy, and how linear-feature score models fill the gaps between training points.");
         common.AddTo(command);
-        foreach (var o in new Option[] { times, grid, margin, points, features, perCoordinate, timeBumps, tMax, samples, cutoffs, models, perModel, steps, ridge, noFill, noCircle })
+        foreach (var o in new Option[] { times, grid, margin, points, features, perCoordinate, timeBumps, tMax, samples, cutoffs, models, perModel, steps, ridge, noFill, noCircle, model })
             command.Options.Add(o);
 
         command.SetAction(p =>
@@ -58,7 +61,8 @@ public static class VarianceCommand
             {
                 throw new ArgumentException($"{flag}: {e.Message.Split(" (Parameter")[0]}");
             }
-            return Execute(common.DataRequest(p), options, common.OutputFolder(p, "variance"), CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
+            string? modelDir = p.GetValue(model);
+            return Execute(DenoiserChoice.Request(p, common, modelDir), options, modelDir, common.OutputFolder(p, "variance"), CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
         });
         return command;
     }
@@ -69,17 +73,18 @@ public static class VarianceCommand
                 ? v : throw new ArgumentException($"{option}: '{s}' is not a finite number.")).ToArray();
 
     /// <summary>Runs the analysis and writes the results folder; progress on <paramref name="error"/>, the summary on <paramref name="output"/>.</summary>
-    public static int Execute(DataRequest request, VarianceOptions options, string outDir, string[] args, TextWriter output, TextWriter error)
+    public static int Execute(DataRequest request, VarianceOptions options, string? modelDir, string outDir, string[] args, TextWriter output, TextWriter error)
     {
         var clock = Stopwatch.StartNew();
         var data = request.Load();
+        using var network = modelDir is null ? null : new ChosenDenoiser(Denoisers.Factory.Create(DenoiserSpec.Trained(modelDir), data));
         using var run = RunOutput.Create(outDir);
-        var result = ProgressDisplay.RunStages(error, report => VarianceExperiment.Run(data, options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(error, report => VarianceExperiment.Run(data, options, new StageProgress(report), network: network?.Denoiser, networkName: modelDir));
         var manifest = new RunManifest
         {
             Command = "variance",
             Arguments = args,
-            Options = new { data = request, variance = options },
+            Options = new { data = request, variance = options, model = modelDir },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["analysis"] = result.Seconds },

@@ -22,7 +22,10 @@ public static class VarianceExperiment
     public static Dataset PaperPoints => new PointsSpec([-1, 0, 1]).Generate().Data;
 
     /// <summary>Runs the maps or curves for <paramref name="data"/>, then the gap-filling sweeps of <paramref name="options"/>.</summary>
-    public static VarianceResult Run(Dataset data, VarianceOptions options, IProgress<AnalysisProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="network">A trained network of the same data (e.g. a small MLP from <c>diffdyn train</c>), whose fill is measured at every cutoff; not disposed here.</param>
+    /// <param name="networkName">How the report names it.</param>
+    public static VarianceResult Run(Dataset data, VarianceOptions options, IProgress<AnalysisProgress>? progress = null, CancellationToken ct = default,
+        IDenoiser? network = null, string? networkName = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,9 +54,19 @@ public static class VarianceExperiment
             fill.AddRange(OneDimensionalSweep(exact, a, options, lo, hi, progress, ct));
         else if (options.Fill)
             notes.Add($"The P and ε sweep of linear-feature models runs on 1-D data (the paper's {{−1, 0, 1}}); these data have d = {d}.");
+        if (network is not null)
+        {
+            if (network.Dimension != d) throw new ArgumentException($"The network has d = {network.Dimension}, the data d = {d}.", nameof(network));
+            foreach (var (e, i) in options.CutoffsOrDefault.Select((e, i) => (e, i)))
+            {
+                progress?.Report(new AnalysisProgress("trained network", i, options.CutoffsOrDefault.Length));
+                var g = GapFilling.Single(network, a, options.TMax, e, SingleCount(options), options.SamplingSteps, lo, hi, options.Bins, options.Seed, ct);
+                fill.Add(new FillPoint($"trained network ({networkName ?? "model"})", null, 0, 0, e, 0, g.Mass, g.StandardError, g.Density, 1));
+            }
+        }
         var circlePoints = new Dictionary<string, double[][]>();
         if (options.Circle) fill.AddRange(CircleSetting(options, circlePoints, progress, ct));
-        notes.Add("Neural networks (small MLPs trained with diffdyn train on the same points) are not compared here yet.");
+        if (network is null) notes.Add("No trained network given: the neural-network comparison needs a model of the same data (diffdyn train).");
         return new VarianceResult("OU time t", data.Name, data.Count, d, d <= 2 ? points : [], maps, curves, fill, radius, [lo, hi, options.Bins],
             [-2, 2, options.Bins], circlePoints, notes, clock.Elapsed.TotalSeconds);
     }
@@ -141,13 +154,16 @@ public static class VarianceExperiment
         foreach (var e in eps)
         {
             progress?.Report(new AnalysisProgress("gap filling (1-D)", done++, total));
-            var g = GapFilling.Single(exact, a, o.TMax, e, o.Models * o.SamplesPerModel, o.SamplingSteps, lo, hi, o.Bins, o.Seed, ct);
+            var g = GapFilling.Single(exact, a, o.TMax, e, SingleCount(o), o.SamplingSteps, lo, hi, o.Bins, o.Seed, ct);
             yield return new FillPoint("exact empirical score", null, 0, 0, e, 0, g.Mass, g.Stderr(), g.Density, 1);
         }
         progress?.Report(new AnalysisProgress("gap filling (1-D)", total, total));
     }
 
     private static double Stderr(this GeneratedDensity g) => g.StandardError;
+
+    /// <summary>Samples of one model (exact score, trained network): M × per-model, at most 4000 (binomial SE ≤ 0.008).</summary>
+    private static int SingleCount(VarianceOptions o) => Math.Min(o.Models * o.SamplesPerModel, 4000);
 
     private static IEnumerable<FillPoint> CircleSetting(VarianceOptions o, Dictionary<string, double[][]> pointsOut, IProgress<AnalysisProgress>? progress, CancellationToken ct)
     {
@@ -171,7 +187,7 @@ public static class VarianceExperiment
             }
             var data = new Dataset(pts.SelectMany(p => p.Select(v => (float)v)).ToArray(), 4, 2);
             using var exact = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float64));
-            var ge = GapFilling.Single(exact, a, o.TMax, o.CircleCutoff, o.Models * o.SamplesPerModel, o.SamplingSteps, -2, 2, o.Bins, o.Seed, ct);
+            var ge = GapFilling.Single(exact, a, o.TMax, o.CircleCutoff, SingleCount(o), o.SamplingSteps, -2, 2, o.Bins, o.Seed, ct);
             progress?.Report(new AnalysisProgress("gap filling (circle)", ++done, total));
             yield return new FillPoint($"circle {label}", null, 0, 0, o.CircleCutoff, theta, ge.Mass, ge.StandardError, ge.Density, 1);
         }

@@ -22,7 +22,7 @@ public static class VarianceFigures
         figures.Add((Curves(r, directory), "Mean ratio against t (±2 SE) at noised training points, at noised midpoints between two training points, and along probability-flow trajectories of the exact score."));
         var p = r.Fill.Where(f => f.Setting == "1-D F/P sweep").OrderBy(f => (double)f.Features / f.Samples).ToList();
         if (p.Count > 0) figures.Add((FillVsRatio(r, p, directory), "Gap filling against the ratio F/P of features to samples: mass between the training points (±SE over models)."));
-        var eps = r.Fill.Where(f => f.Setting is "1-D cutoff sweep" or "1-D F/P sweep" or "exact empirical score").ToList();
+        var eps = r.Fill.Where(f => f.Setting is "1-D cutoff sweep" or "1-D F/P sweep" or "exact empirical score" || f.Setting.StartsWith("trained", StringComparison.Ordinal)).ToList();
         if (eps.Count > 0) figures.Add((FillVsCutoff(r, eps, directory), "Gap filling against the noise cutoff ε, linear models at the middle P and the exact empirical score."));
         if (p.Count > 0) figures.Add((Densities(r, directory), "Averaged learned densities of the linear models (1-D) against the data (grey lines) and the exact score."));
         foreach (var (f, i) in r.Fill.Where(f => f.Setting.StartsWith("circle", StringComparison.Ordinal)).Select((f, i) => (f, i)))
@@ -101,10 +101,12 @@ public static class VarianceFigures
         if (linear.Count > 0)
             Figure.PointsWithErrors(plot, linear.Select(f => Math.Log10(f.Cutoff)).ToArray(), linear.Select(f => f.Mass).ToArray(), linear.Select(f => f.Stderr).ToArray(),
                 $"linear models (P = {pMid})", connect: true);
-        var exact = all.Where(f => f.FeatureKind is null).OrderBy(f => f.Cutoff).ToList();
-        if (exact.Count > 0)
-            Figure.PointsWithErrors(plot, exact.Select(f => Math.Log10(f.Cutoff)).ToArray(), exact.Select(f => f.Mass).ToArray(), exact.Select(f => f.Stderr).ToArray(),
-                "exact empirical score", connect: true);
+        foreach (var group in all.Where(f => f.FeatureKind is null).GroupBy(f => f.Setting))
+        {
+            var g = group.OrderBy(f => f.Cutoff).ToList();
+            Figure.PointsWithErrors(plot, g.Select(f => Math.Log10(f.Cutoff)).ToArray(), g.Select(f => f.Mass).ToArray(), g.Select(f => f.Stderr).ToArray(),
+                group.Key, connect: true);
+        }
         Figure.LogAxis(plot.Axes.Bottom);
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, "fill-vs-cutoff", width: 900);
@@ -124,7 +126,7 @@ public static class VarianceFigures
             line.Color = palette.GetColor(c++ % 10);
             line.LineWidth = f.FeatureKind is null ? 1 : 2;
             if (f.FeatureKind is null) line.LinePattern = LinePattern.Dashed;
-            line.LegendText = f.FeatureKind is null ? string.Create(Inv, $"exact score, ε = {f.Cutoff:G3}") : string.Create(Inv, $"F/P = {(double)f.Features / f.Samples:G3}");
+            line.LegendText = f.FeatureKind is null ? string.Create(Inv, $"{f.Setting}, ε = {f.Cutoff:G3}") : string.Create(Inv, $"F/P = {(double)f.Features / f.Samples:G3}");
         }
         foreach (var p in r.Points) { var v = plot.Add.VerticalLine(p[0]); v.Color = Colors.Gray; v.LinePattern = LinePattern.Dotted; }
         plot.ShowLegend(Edge.Right);

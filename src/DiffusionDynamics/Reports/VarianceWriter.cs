@@ -31,10 +31,10 @@ public sealed class VarianceWriter : IReportWriter<VarianceResult>
             rows.Add(($"ratio {c.Where}", string.Create(Inv, $"{c.MeanRatio[i]:F3} ± {c.StandardError[i]:F3} at t = {c.Times[i]:G3}")));
         }
         foreach (var f in r.Fill)
-            rows.Add(($"fill: {f.Setting}" + (f.FeatureKind is { } k ? $", {k}" : f.Setting.StartsWith("exact", StringComparison.Ordinal) ? "" : ", exact score"), f.FeatureKind is null
+            rows.Add(($"fill: {f.Setting}" + (f.FeatureKind is { } k ? $", {k}" : f.Setting.StartsWith("circle", StringComparison.Ordinal) ? ", exact score" : ""), f.FeatureKind is null
                 ? string.Create(Inv, $"ε = {f.Cutoff:G3}: {f.Mass:F4} ± {f.Stderr:F4}")
                 : string.Create(Inv, $"F = {f.Features}, P = {f.Samples}, ε = {f.Cutoff:G3}: {f.Mass:F4} ± {f.Stderr:F4} ({f.Models} models)")));
-        rows.Add(("gap radius δ (1-D)", r.GapRadius1D.ToString("G4", Inv)));
+        if (r.D == 1) rows.Add(("gap radius δ", r.GapRadius1D.ToString("G4", Inv)));
         foreach (var n in r.Notes) rows.Add(("note", n));
         rows.Add(("time", $"{r.Seconds:F1} s"));
         return rows;
