@@ -11,7 +11,8 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="GradientNorm">max_k |∂S_h/∂x_k| over the interior nodes.</param>
 /// <param name="EulerLagrangeResidual">max_k |∂S_h/∂x_k|/h: the discrete Euler–Lagrange residual |ṗ + (∂f)ᵀp| (docs/theory.md §8.4).</param>
 /// <param name="Iterations">L-BFGS iterations.</param>
-/// <param name="Converged">The minimizer stopped on its gradient criterion (not on its iteration cap or a failed line search).</param>
+/// <param name="Converged">The minimizer stopped on its gradient criterion (not on its iteration cap or a failed line search) and the Euler–Lagrange
+/// residual is below 10⁻³ of |p|/T (mean momentum over the duration), or |∇S_h| ≤ 10⁻⁹.</param>
 /// <param name="Momenta">Node momenta π_k = p_k + (h/2)(∂f_k)ᵀp_k, k = 0..K−1, [K][d] (conserved exactly by the discrete Noether theorem when the discrete action is invariant).</param>
 /// <param name="MidMomenta">p_k = r_k/(2D_k) at the midpoints, [K][d].</param>
 /// <param name="MidDrift">f at the midpoints, [K][d].</param>
@@ -162,6 +163,15 @@ public static class LeastActionPath
                 gmax = Math.Max(gmax, Math.Sqrt(g2));
             }
             double[][] Rows(double[] flat, int count) => Enumerable.Range(0, count).Select(i => flat.AsSpan(i * d, d).ToArray()).ToArray();
+            // Converged also needs a small residual relative to the path's own scale |p|/T (MathNet may stop on a relative criterion).
+            double meanP = 0;
+            for (int i = 0; i < k; i++)
+            {
+                double p2 = 0;
+                for (int c = 0; c < d; c++) p2 += p[i * d + c] * p[i * d + c];
+                meanP += Math.Sqrt(p2) / k;
+            }
+            converged &= gmax / h <= 1e-3 * meanP / (k * h) || gmax <= 1e-9;
             var momenta = new double[k * d];
             for (int i = 0; i < k * d; i++) momenta[i] = p[i] + 0.5 * h * jtp[i];
             return new LeastActionSolution(Enumerable.Range(0, k + 1).Select(i => i * h).ToArray(), Rows(path, k + 1), action, gmax, gmax / h,
