@@ -27,6 +27,8 @@ public static class CliApp
         root.Subcommands.Add(TrajectoriesCommand.Build());
         root.Subcommands.Add(SpectrumCommand.Build());
         root.Subcommands.Add(MemoryCommand.Build());
+        root.Subcommands.Add(NoetherCommand.Build());
+        root.Subcommands.Add(VarianceCommand.Build());
         root.Subcommands.Add(TimelineCommand.Build());
         OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);

@@ -18,7 +18,6 @@ namespace DiffusionDynamics.Cli.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    /// <summary>CLI names of the samplers.</summary>
     public static Command Build()
     {
         var common = new CommonOptions();

@@ -23,6 +23,8 @@ public static class Checkpoint
     internal const string WeightsFile = "checkpoint.weights.bin";
     internal const string EmaFile = "checkpoint.ema.bin";
     internal const string AdamFile = "checkpoint.adam.bin";
+    /// <summary>Marker of a complete new checkpoint set not yet moved into place (two-phase save).</summary>
+    internal const string CommitFile = "checkpoint.commit";
 
     /// <summary>JSON settings of checkpoint.json (indented, enums as names, camelCase).</summary>
     internal static JsonSerializerOptions Json { get; } = new()
@@ -87,6 +89,7 @@ public static class Checkpoint
     /// <summary>Reads checkpoint.json of a checkpoint directory (or of the directory of a checkpoint file).</summary>
     public static CheckpointInfo ReadInfo(string checkpointPathOrDir)
     {
+        Recover(Directory(checkpointPathOrDir));
         string path = Path.Combine(Directory(checkpointPathOrDir), InfoFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{checkpointPathOrDir}' ({path} is missing).", path);
         CheckpointInfo? info;
@@ -117,11 +120,16 @@ public static class Checkpoint
     /// True when <paramref name="dir"/> holds a checkpoint (its checkpoint.json). The other three files are then
     /// required: <see cref="RequireComplete"/> says which one is missing rather than starting over.
     /// </summary>
-    internal static bool Exists(string dir) => File.Exists(Path.Combine(dir, InfoFile));
+    internal static bool Exists(string dir)
+    {
+        Recover(dir);
+        return File.Exists(Path.Combine(dir, InfoFile));
+    }
 
     /// <summary>Throws <see cref="DataFormatException"/> naming the first of the four checkpoint files that is missing.</summary>
     internal static void RequireComplete(string dir)
     {
+        Recover(dir);
         foreach (var f in new[] { InfoFile, WeightsFile, EmaFile, AdamFile })
         {
             string path = Path.Combine(dir, f);
@@ -142,13 +150,42 @@ public static class Checkpoint
     internal static string Save(string dir, ScoreNetwork network, ScoreNetwork ema, Adam adam, CheckpointInfo info)
     {
         System.IO.Directory.CreateDirectory(dir);
+        Recover(dir);
         string Tmp(string f) => Path.Combine(dir, f + ".tmp");
+        // Phase 1: the whole new set beside the old one.
         network.save(Tmp(WeightsFile));
         ema.save(Tmp(EmaFile));
         adam.save_state_dict(Tmp(AdamFile));
         File.WriteAllText(Tmp(InfoFile), JsonSerializer.Serialize(info, Json));
-        foreach (var f in new[] { WeightsFile, EmaFile, AdamFile, InfoFile })
-            File.Move(Tmp(f), Path.Combine(dir, f), overwrite: true);
+        // Commit point: one atomic rename says the set is complete; a kill before it leaves the old checkpoint whole.
+        File.WriteAllText(Tmp(CommitFile), info.Step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(Tmp(CommitFile), Path.Combine(dir, CommitFile), overwrite: true);
+        // Phase 2: roll the set forward (a kill here is finished by Recover on the next read).
+        RollForward(dir);
         return Path.Combine(dir, InfoFile);
+    }
+
+    /// <summary>
+    /// Brings a checkpoint folder to a consistent state after a kill during <see cref="Save"/>: a committed new set
+    /// (the commit marker exists) is rolled forward; an uncommitted one (temporary files without the marker) is deleted,
+    /// leaving the previous checkpoint, whose files were not touched. So the weights, EMA, optimizer state and description
+    /// always come from the same step.
+    /// </summary>
+    internal static void Recover(string dir)
+    {
+        if (!System.IO.Directory.Exists(dir)) return;
+        if (File.Exists(Path.Combine(dir, CommitFile))) { RollForward(dir); return; }
+        foreach (var f in new[] { WeightsFile, EmaFile, AdamFile, InfoFile, CommitFile })
+            File.Delete(Path.Combine(dir, f + ".tmp"));
+    }
+
+    private static void RollForward(string dir)
+    {
+        foreach (var f in new[] { WeightsFile, EmaFile, AdamFile, InfoFile })
+        {
+            string tmp = Path.Combine(dir, f + ".tmp");
+            if (File.Exists(tmp)) File.Move(tmp, Path.Combine(dir, f), overwrite: true);
+        }
+        File.Delete(Path.Combine(dir, CommitFile));
     }
 }
