@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(TrajectoriesCommand.Build());
         root.Subcommands.Add(SpectrumCommand.Build());
         root.Subcommands.Add(MemoryCommand.Build());
+        root.Subcommands.Add(EntropyCommand.Build());
         return root;
     }
 
