@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DiffusionDynamics.Analysis;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace DiffusionDynamics.Analysis;
 /// its standard error, the rate dH/dt = −dH/dτ (information produced per unit generation time τ = −t) with its standard error, the
 /// closed form (null where none applies), the online Bayes estimate (null where not run) and the I-MMSE estimate (null where not run).
 /// </summary>
-public sealed record EntropyPoint(double T, double H, double Stderr, double Rate, double RateStderr, double? Theory, double? Online, double? Immse);
+public sealed record EntropyPoint(double T, [property: JsonPropertyName("H")] double H, double Stderr, double Rate, double RateStderr, double? Theory, double? Online, double? Immse);
 
 /// <summary>The peak of the rate: its time, value and the closed-form rate's peak time (null without a closed form).</summary>
 public sealed record EntropyPeak(double T, double Rate, double? Theory);
