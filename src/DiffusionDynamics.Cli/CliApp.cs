@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(SpectrumCommand.Build());
         root.Subcommands.Add(MemoryCommand.Build());
         root.Subcommands.Add(EntropyCommand.Build());
+        root.Subcommands.Add(GuideCommand.Build());
         return root;
     }
 
