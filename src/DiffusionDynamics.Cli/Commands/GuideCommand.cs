@@ -21,7 +21,7 @@ public static class GuideCommand
         var precision = ClassScores.PrecisionOption();
         var heldOut = new Option<string?>("--held-out") { Description = "Held-out labelled data (a --data spec) for the classifier and the Fréchet reference; default: the test split of built-in data, a fresh draw (seed + 1000) of synthetic data." };
         var lambda = new Option<double>("--lambda") { Description = "Guidance scale λ of the main comparison (≥ 0).", DefaultValueFactory = _ => 1.0 };
-        var sweep = new Option<string>("--sweep") { Description = "Further λ values for the trade-off curve, comma-separated ('' for none).", DefaultValueFactory = _ => "0.5,2,4" };
+        var sweep = new Option<string>("--sweep") { Description = "Further λ values for the trade-off curve, comma-separated ('' for none).", DefaultValueFactory = _ => "0.5,2" };
         var temperature = new Option<double>("--temperature") { Description = "Temperature τ of the online posterior update (1: Bayes).", DefaultValueFactory = _ => 1.0 };
         var offset = new Option<double>("--offset") { Description = "Offset δ of the online posterior update (0: Bayes).", DefaultValueFactory = _ => 0.0 };
         var prior = new Option<double?>("--prior") { Description = "Initial tracked p (default: the class's data proportion)." };
@@ -90,6 +90,8 @@ public static class GuideCommand
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         var heldOut = heldOutRequest.Load();
+        if (data.Labels is not null && !data.Classes().Contains(options.Forbidden))
+            throw new ArgumentException($"--avoid {options.Forbidden}: the class is absent from {data.Name} (classes present: {string.Join(", ", data.Classes())}).");
         using var scores = ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; scores: {scores.Name}; avoid class {options.Forbidden}; held-out: {heldOut.Name} (n = {heldOut.Count})");
