@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Bench;
 
 /// <summary>
-/// A minimal empirical denoiser (science.md §2) used as the bench's baseline and to time its parts:
+/// A minimal empirical denoiser (docs/theory.md §2) used as the bench's baseline and to time its parts:
 /// logits L = α X Aᵀ + β |a|² (one addmm), W = exp(L − max L), D = (W A) / Σ W, chunked over n.
 /// α = e^{−t}/Δ_t, β = −½ e^{−2t}/Δ_t. Chunks of ⌊maxChunkElements / B⌋ rows (online softmax).
 /// Variants for the lead to compare: <paramref name="reuseLogits"/> keeps one [B, n] logits buffer across calls

@@ -23,12 +23,6 @@ public static class AccelerateCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static readonly Dictionary<string, AccelerationStart> AccelerationNames = new()
-    {
-        ["teleport"] = AccelerationStart.Teleport,
-        ["late-start"] = AccelerationStart.GaussianLateStart,
-    };
-
     public static Command Build()
     {
         var common = new CommonOptions();
@@ -46,7 +40,7 @@ public static class AccelerateCommand
         grid.AcceptOnlyFromAmong("log-snr", "karras", "uniform");
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score of the training set) | analytic (exact population score: two-cluster, gaussian data).", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "analytic");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to sample with; the data options default to the model's.");
         var reference = new Option<string?>("--reference") { Description = "Held-out reference data (a --data spec); default builtin:test for builtin, fresh draws for synthetic data." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the FD standard error (0 or ≥ 2).", DefaultValueFactory = _ => 100 };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
@@ -56,26 +50,26 @@ public static class AccelerateCommand
         dynamics.AddTo(command);
         foreach (var o in new Option[] { samplers, nfe, accelerations, tSkip, skipRule, evThreshold, sampleCount, features, grid, score, model, reference, bootstrap, batch })
             command.Options.Add(o);
-        samplers.Validators.Add(r => { try { ParseSamplers(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        nfe.Validators.Add(r => { try { ParseNfe(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
-        accelerations.Validators.Add(r => { try { ParseAccelerations(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        samplers.Validators.Add(r => { try { ListOption.Samplers(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        nfe.Validators.Add(r => { try { ListOption.Budgets(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        accelerations.Validators.Add(r => { try { ListOption.Accelerations(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         features.Validators.Add(r => { try { FeatureSpaceOptions.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         tSkip.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double v && (!double.IsFinite(v) || v <= 0)) r.AddError("--t-skip must be finite and > 0."); });
         evThreshold.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v < 1)) r.AddError("--ev-threshold must lie in (0, 1)."); });
-        sampleCount.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
+        CommonOptions.AtLeast(sampleCount, 2);
         bootstrap.Validators.Add(r => { int v = r.GetValueOrDefault<int>(); if (v < 0 || v == 1) r.AddError("--bootstrap must be 0 or ≥ 2."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(batch, 1);
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
             if (modelDir is not null && p.GetValue(score) == "analytic") throw new ArgumentException("--model and --score analytic exclude each other.");
-            var options = new AccelerationOptions
+            var options = new AccelerateOptions
             {
-                Samplers = ParseSamplers(p.GetValue(samplers)!),
-                Accelerations = ParseAccelerations(p.GetValue(accelerations)!),
-                Nfe = ParseNfe(p.GetValue(nfe)!),
+                Samplers = ListOption.Samplers(p.GetValue(samplers)!),
+                Accelerations = ListOption.Accelerations(p.GetValue(accelerations)!),
+                Nfe = ListOption.Budgets(p.GetValue(nfe)!),
                 TSkip = p.GetValue(tSkip),
                 SkipRule = p.GetValue(skipRule) == "ev" ? SkipRule.ExplainedVariance : SkipRule.Emergence,
                 ExplainedVarianceThreshold = p.GetValue(evThreshold),
@@ -98,7 +92,7 @@ public static class AccelerateCommand
     }
 
     /// <summary>Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
-    public static int Execute(DataRequest request, AccelerationOptions options, string outDir, string? referenceSpec, bool analytic,
+    public static int Execute(DataRequest request, AccelerateOptions options, string outDir, string? referenceSpec, bool analytic,
         string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
@@ -116,50 +110,9 @@ public static class AccelerateCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
         var result = ProgressDisplay.RunStages(output, report =>
-            AccelerationSweep.Run(data, reference, options, score, scoreName, new StageProgress(report)));
+            AccelerateExperiment.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
-        var manifest = new RunManifest
-        {
-            Command = "accelerate",
-            Arguments = args,
-            Options = new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new()
-            {
-                ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds,
-                ["analysis"] = result.Run.TotalSeconds,
-            },
-        };
-        return RunSummaryPrinter.Print(output, run.Finish(new AccelerationWriter(), result, manifest, clock));
-    }
-
-    internal static IReadOnlyList<SamplerKind> ParseSamplers(string? text)
-    {
-        var names = Split(text, "--samplers");
-        return names.Select(n => SamplerRegistry.All.FirstOrDefault(m => m.Token == n)?.Kind
-            ?? throw new ArgumentException($"--samplers: unknown sampler '{n}' (choose from {string.Join(", ", SamplerRegistry.Tokens)}).")).Distinct().ToArray();
-    }
-
-    internal static IReadOnlyList<AccelerationStart> ParseAccelerations(string? text)
-    {
-        if (text?.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) == true) return [];
-        return Split(text, "--accelerations").Select(n => AccelerationNames.TryGetValue(n, out var k) ? k
-            : throw new ArgumentException($"--accelerations: unknown rule '{n}' (choose from teleport, late-start, or none).")).Distinct().ToArray();
-    }
-
-    internal static IReadOnlyList<int> ParseNfe(string? text)
-    {
-        var values = Split(text, "--nfe").Select(s => int.TryParse(s, NumberStyles.Integer, Inv, out int v) && v >= 3 ? v
-            : throw new ArgumentException($"--nfe: '{s}' is not an integer ≥ 3.")).Distinct().Order().ToArray();
-        if (values.Length < 2) throw new ArgumentException("--nfe needs at least two distinct budgets (e.g. 10,20,50,100).");
-        return values;
-    }
-
-    private static string[] Split(string? text, string option)
-    {
-        var parts = (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant()).ToArray();
-        if (parts.Length == 0) throw new ArgumentException($"{option} is empty.");
-        return parts;
+        var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
+        return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, manifest, clock));
     }
 }

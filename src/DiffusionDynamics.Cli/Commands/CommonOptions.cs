@@ -33,23 +33,32 @@ public sealed class CommonOptions
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { Data, Labels, Classes, Count, Downsample, Seed, Out }) command.Options.Add(o);
+        OptionChecks.Describe(Count, "an integer ≥ 1");
         Count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--n must be ≥ 1."); });
-        Downsample.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--downsample must be ≥ 1."); });
+        AtLeast(Downsample, 1);
+        Out.Validators.Add(r => { if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value)) r.AddError("--out expects a folder path, got ''."); });
+        OptionChecks.Describe(Seed, "an integer");
     }
 
     /// <summary>True when the user gave --downsample (rather than taking its default).</summary>
     public bool DownsampleGiven(ParseResult p) => p.GetResult(Downsample) is { Implicit: false };
 
     /// <summary>Adds the validator "NAME must be ≥ min." to an integer option.</summary>
-    public static void AtLeast(Option<int> option, int min) =>
+    public static void AtLeast(Option<int> option, int min)
+    {
+        OptionChecks.Describe(option, $"an integer ≥ {min}");
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be ≥ {min}."); });
+    }
+
+    /// <summary>Adds the validator "NAME must be finite and &gt; 0." to a real option.</summary>
+    public static void Positive(Option<double> option)
+    {
+        OptionChecks.Describe(option, "a finite number > 0");
+        option.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{option.Name} must be finite and > 0."); });
+    }
 
     /// <summary>The command line without the command token, for manifests and reports.</summary>
     public static string[] Arguments(ParseResult p) => p.Tokens.Where(t => t.Type != System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToArray();
-
-    /// <summary>Adds the validator "NAME must be finite and &gt; 0." to a real option.</summary>
-    public static void Positive(Option<double> option) =>
-        option.Validators.Add(r => { var v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be finite and > 0 (got {v})."); });
 
     /// <summary>"0.1,1e-3" → distinct ascending finite times &gt; 0; null/empty → null; throws <see cref="ArgumentException"/> naming <paramref name="option"/>.</summary>
     public static double[]? ParseTimes(string? text, string option = "--times")

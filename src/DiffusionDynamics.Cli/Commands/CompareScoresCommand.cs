@@ -28,7 +28,7 @@ public static class CompareScoresCommand
         var samples = new Option<int>("--samples") { Description = "Draws x = a e^{-t} + sqrt(Δ_t) z per time (the same for every approximation).", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "Draws per score evaluation (results do not depend on it).", DefaultValueFactory = _ => 256 };
         var heldOut = new Option<string?>("--held-out") { Description = "Draw from this point set instead of the training set (a --data spec, e.g. builtin:test; --classes and --downsample apply)." };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) as the reference score instead of the exact empirical score; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("as the reference score instead of the exact empirical score; the data options default to the model's.");
         var precision = new Option<string>("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
         var iterations = new Option<int>("--kmeans-iterations") { Description = "Upper bound on Lloyd iterations per mixture fit.", DefaultValueFactory = _ => 100 };
         precision.AcceptOnlyFromAmong("float32", "float64");
@@ -36,10 +36,10 @@ public static class CompareScoresCommand
         var command = new Command("compare-scores", "Explained variance of a reference score (exact empirical or a trained model) by Gaussian, mixture and empirical approximations over t.");
         common.AddTo(command);
         foreach (var o in new Option[] { approx, times, tFrom, tTo, samples, batch, heldOut, model, precision, iterations }) command.Options.Add(o);
-        times.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--times must be ≥ 2."); });
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
-        iterations.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--kmeans-iterations must be ≥ 1."); });
+        CommonOptions.AtLeast(times, 2);
+        CommonOptions.AtLeast(samples, 2);
+        CommonOptions.AtLeast(batch, 1);
+        CommonOptions.AtLeast(iterations, 1);
         foreach (var o in new[] { tFrom, tTo })
             o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
         command.Validators.Add(r =>
@@ -48,13 +48,13 @@ public static class CompareScoresCommand
                 r.AddError("--t-from must be smaller than --t-to.");
         });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
             long seed = p.GetValue(common.Seed);
             string list = p.GetValue(approx) ?? (modelDir is null ? ApproximationSpec.DefaultList : ApproximationSpec.DefaultList + ",empirical");
-            var options = new ScoreComparisonOptions(
+            var options = new CompareScoresOptions(
                 Approximations: ApproximationSpec.ParseList(list, seed, p.GetValue(iterations)),
                 TFrom: p.GetValue(tFrom), TTo: p.GetValue(tTo), Times: p.GetValue(times),
                 Sampling: new ExplainedVarianceOptions(p.GetValue(samples), p.GetValue(batch), seed),
@@ -68,7 +68,7 @@ public static class CompareScoresCommand
     /// <summary>Runs the comparison and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     /// <param name="heldOut">A --data spec the draws come from instead of the training set, else null.</param>
     /// <param name="modelDir">A trained model folder as the reference score, else null (the exact empirical score).</param>
-    public static int Execute(DataRequest request, ScoreComparisonOptions options, string? heldOut, string? modelDir, string outDir, string[] args, TextWriter output)
+    public static int Execute(DataRequest request, CompareScoresOptions options, string? heldOut, string? modelDir, string outDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         options.Validate();
@@ -76,11 +76,11 @@ public static class CompareScoresCommand
         var drawSet = heldOut is null ? null
             : new DataRequest(heldOut, Classes: request.Classes, Downsample: request.Downsample, ScaleImages: request.ScaleImages, Seed: request.Seed).Load();
         using var trained = DenoiserChoice.Trained(modelDir, data);
-        var inputs = new ScoreComparisonInputs(data, trained, $"trained model {modelDir}", drawSet, heldOut);
-        ScoreComparisonExperiment.Check(inputs, options);
+        var inputs = new CompareScoresInputs(data, trained, $"trained model {modelDir}", drawSet, heldOut);
+        CompareScoresExperiment.Check(inputs, options);
         using var run = RunOutput.Create(outDir);
-        output.WriteLine(ScoreComparisonExperiment.Describe(inputs, options));
-        var result = ProgressDisplay.RunStages(output, report => ScoreComparisonExperiment.Run(inputs, options, new StageProgress(report)));
+        output.WriteLine(CompareScoresExperiment.Describe(inputs, options));
+        var result = ProgressDisplay.RunStages(output, report => CompareScoresExperiment.Run(inputs, options, new StageProgress(report)));
         var manifest = new RunManifest
         {
             Command = "compare-scores",
@@ -102,6 +102,6 @@ public static class CompareScoresCommand
                 ["explained variance"] = result.Seconds,
             },
         };
-        return RunSummaryPrinter.Print(output, run.Finish(new ScoreComparisonWriter(), new ScoreComparisonReport(result, clock.Elapsed.TotalSeconds), manifest, clock));
+        return RunSummaryPrinter.Print(output, run.Finish(new CompareScoresWriter(), new ScoreComparisonReport(result, clock.Elapsed.TotalSeconds), manifest, clock));
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
 using DiffusionDynamics.Scores;
-using TorchSharp;
 
 namespace DiffusionDynamics.Cli.Commands;
 
@@ -29,11 +28,14 @@ public sealed class ChosenDenoiser(IDenoiser denoiser) : IDisposable
 
 /// <summary>
 /// The one seam where commands choose their denoiser: the exact empirical score of the training set, or a trained model
-/// folder (<c>--model DIR</c>) whose stored data request is the default data. When the library's denoiser factory lands,
-/// these members call it; no command builds a denoiser of its own.
+/// folder (<c>--model DIR</c>) whose stored data request is the default data. Every denoiser comes from the library's one factory
+/// (<see cref="Denoisers.Factory"/>) with a <see cref="DenoiserSpec"/>; no command builds a denoiser of its own.
 /// </summary>
 public static class DenoiserChoice
 {
+    /// <summary>The <c>--model DIR</c> option: "A trained model folder (from diffdyn train) " followed by <paramref name="use"/>.</summary>
+    public static Option<string?> ModelOption(string use) => new("--model") { Description = $"A trained model folder (from diffdyn train){(use.StartsWith(':') ? "" : " ")}{use}" };
+
     /// <summary>The data of a run: the model's own training set when <paramref name="modelDir"/> is given and no data option was, else the command line's.</summary>
     public static DataRequest Request(ParseResult p, CommonOptions common, string? modelDir)
     {
@@ -48,32 +50,25 @@ public static class DenoiserChoice
     /// <summary>The trained model of <paramref name="modelDir"/> checked against <paramref name="data"/>, or null without a folder.</summary>
     public static NeuralDenoiser? Trained(string? modelDir, Dataset data) => modelDir is null ? null : TrainedModel.Load(modelDir, data);
 
-    /// <summary>The exact empirical score of <paramref name="data"/>.</summary>
-    public static EmpiricalDenoiser Empirical(Dataset data, Precision precision) => new(data, new EmpiricalDenoiserOptions(precision));
+    /// <summary>The denoiser of <paramref name="spec"/> for <paramref name="data"/>, from the one factory (<see cref="Denoisers.Factory"/>).</summary>
+    public static IDenoiser Create(DenoiserSpec spec, Dataset data, SyntheticData? truth = null) => Denoisers.Factory.Create(spec, data, truth);
 
-    /// <summary>The exact score of the data's Gaussian N(m, C).</summary>
-    public static GaussianDenoiser Gaussian(Dataset data) => GaussianDenoiser.FromData(data);
+    /// <summary>The spec of <paramref name="source"/>.</summary>
+    public static DenoiserSpec SpecOf(ScoreSource source, Precision precision, string? modelDir = null) => source switch
+    {
+        ScoreSource.Trained => DenoiserSpec.Trained(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR).")),
+        ScoreSource.Gaussian => DenoiserSpec.Gaussian(),
+        _ => DenoiserSpec.Empirical(precision),
+    };
 
     /// <summary>The denoiser of <paramref name="source"/> for <paramref name="data"/> (a trained model is checked against the data).</summary>
-    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null) => new(source switch
-    {
-        ScoreSource.Trained => Trained(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR)."), data)!,
-        ScoreSource.Gaussian => Gaussian(data),
-        _ => Empirical(data, precision),
-    });
+    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null) =>
+        new(Create(SpecOf(source, precision, modelDir), data));
 
     /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>
-    public static IDisposable Analytic(SyntheticData? truth, Dataset data)
-    {
-        using var scope = torch.NewDisposeScope();
-        return truth switch
-        {
-            TwoClusterData tc => new TwoClusterDenoiser(torch.tensor(tc.M), tc.Spec.Sigma),
-            GaussianData g => new GaussianDenoiser(torch.zeros(data.Dimension, dtype: torch.ScalarType.Float64),
-                torch.tensor(g.Covariance(), [(long)data.Dimension, data.Dimension])),
-            _ => throw new ArgumentException($"--score analytic needs two-cluster or gaussian data (no closed-form score for {data.Name})."),
-        };
-    }
+    public static IDisposable Analytic(SyntheticData? truth, Dataset data) => truth is TwoClusterData or GaussianData
+        ? (IDisposable)Create(DenoiserSpec.Analytic(), data, truth)
+        : throw new ArgumentException($"--score analytic needs two-cluster or gaussian data (no closed-form score for {data.Name}).");
 
     public static string TruthName(SyntheticData? truth) => truth switch { TwoClusterData => "two-cluster", GaussianData => "Gaussian", _ => "synthetic" };
 }

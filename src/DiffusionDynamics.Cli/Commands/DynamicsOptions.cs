@@ -33,8 +33,8 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         if (gaussianStarts) Start.AcceptOnlyFromAmong("noise", "marginal", "teleport", "gaussian");
         else Start.AcceptOnlyFromAmong("noise", "marginal");
         Precision.AcceptOnlyFromAmong("float32", "float64");
-        foreach (var o in new[] { TMax, TMin })
-            o.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!double.IsFinite(v) || v <= 0) r.AddError($"{o.Name} must be finite and > 0."); });
+        foreach (var o in new[] { TMax, TMin }) CommonOptions.Positive(o);
+        OptionChecks.Describe(TSkip, "a finite number > 0");
         foreach (var o in new Option[] { TMax, TMin, Start, Precision }) command.Options.Add(o);
         if (!gaussianStarts) return;
         command.Options.Add(TSkip);

@@ -34,13 +34,13 @@ public static class MemorizationCommand
         command.Options.Add(sizes);
         command.Options.Add(samples);
         command.Options.Add(scoreSamples);
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--samples must be ≥ 2."); });
-        scoreSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--score-samples must be ≥ 2."); });
+        CommonOptions.AtLeast(samples, 2);
+        CommonOptions.AtLeast(scoreSamples, 2);
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
-            var request = TrainCommand.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
-            var list = ParseSizes(p.GetValue(sizes) ?? "");
+            var request = TrainingCliOptions.WithDefaultResolution(common.DataRequest(p), common.DownsampleGiven(p));
+            var list = ListOption.Sizes(p.GetValue(sizes) ?? "");
             var training = train.Training(p, p.GetValue(common.Seed));
             var evaluation = new MemorizationOptions(Samples: p.GetValue(samples), TMax: training.TMax, TMin: training.TMin,
                 ScoreSamples: p.GetValue(scoreSamples), Seed: p.GetValue(common.Seed));
@@ -49,16 +49,6 @@ public static class MemorizationCommand
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
-    }
-
-    public static int[] ParseSizes(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new ArgumentException("--sizes: give at least one training-set size.");
-        var sizes = parts.Select(s => int.TryParse(s, NumberStyles.Integer, Inv, out int v) && v >= 2
-            ? v : throw new ArgumentException($"--sizes: '{s}' is not an integer ≥ 2.")).ToArray();
-        if (sizes.Distinct().Count() != sizes.Length) throw new ArgumentException("--sizes: sizes must be distinct.");
-        return sizes.Order().ToArray();
     }
 
     public static int Execute(DataRequest request, int[] sizes, Func<Dataset, NetworkOptions> networkFor, TrainingOptions training,
@@ -76,21 +66,15 @@ public static class MemorizationCommand
             string modelDir = Path.Combine(outDir, $"n-{n}");
             var net = networkFor(data);
             output.WriteLine($"n = {n}: training a {net.Kind} on {data.Count} points ({training.Steps} steps)");
-            var point = ProgressDisplay.RunStages(output, report => MemorizationSweep.RunSize(data, net, training, evaluation, modelDir,
+            var point = ProgressDisplay.RunStages(output, report => MemorizationExperiment.RunSize(data, net, training, evaluation, modelDir,
                 new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps)),
                 new InlineProgress<long>(done => report($"n = {n} sampling", "", done, evaluation.Steps))));
             // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.
             File.WriteAllText(Path.Combine(modelDir, TrainCommand.DataRequestFile), JsonSerializer.Serialize(request with { Count = n }, RunManifest.JsonOptions));
             return point;
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepFile})"));
-        var result = MemorizationSweep.Assemble(datasets[sizes[0]], points);
-        var manifest = new RunManifest
-        {
-            Command = "memorization",
-            Arguments = args,
-            Options = new { data = request, sizes, training, evaluation },
-            Seed = training.Seed,
-        };
+        var result = MemorizationExperiment.Assemble(datasets[sizes[0]], points);
+        var manifest = CommandRun.Manifest("memorization", args, new { data = request, sizes, training, evaluation }, training.Seed);
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemorizationWriter(), result, manifest, clock));
     }

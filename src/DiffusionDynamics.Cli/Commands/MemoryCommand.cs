@@ -55,16 +55,16 @@ public static class MemoryCommand
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
         foreach (var o in new[] { tMax, tMin, deltaM, deltaS, landscapeT, basinTMin, basinReturn }) CommonOptions.Positive(o);
         basinReturn.Validators.Add(r => { if (r.GetValueOrDefault<double>() > 1) r.AddError($"--basin-return must be ≤ 1 (got {r.GetValueOrDefault<double>()})."); });
-        sizes.Validators.Add(r => { try { MemorizationCommand.ParseSizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
+        sizes.Validators.Add(r => { try { ListOption.Sizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError(e.Message); } });
         times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
             if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
-            var options = new AssociativeMemoryOptions(
-                Sizes: MemorizationCommand.ParseSizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
+            var options = new MemoryOptions(
+                Sizes: ListOption.Sizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
                 Samples: p.GetValue(samples), SamplerSteps: p.GetValue(steps), TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
                 MemorizedRadius: p.GetValue(deltaM), SpuriousRadius: p.GetValue(deltaS), BasinPoints: p.GetValue(basinPoints),
                 LandscapeSize: p.GetValue(landscapeN), LandscapeTime: p.GetValue(landscapeT), Seed: p.GetValue(common.Seed),
@@ -90,8 +90,12 @@ public static class MemoryCommand
     /// </summary>
     /// <param name="training">When given, a network per size (<see cref="NetworkOptions.DefaultFor"/>) is trained with these options into the run folder and generates the samples.</param>
     /// <param name="resume">Continue the sweep in <paramref name="outDir"/> (same options); without it a non-empty folder is refused.</param>
-    public static int Execute(DataRequest request, AssociativeMemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    public static int Execute(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
+        string[] args, TextWriter output, CancellationToken cancellationToken = default) =>
+        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken));
+
+    private static int Sweep(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
+        string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
@@ -105,23 +109,15 @@ public static class MemoryCommand
         bool isCircle = truth is CircleData;
         var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
         {
-            var size = ProgressDisplay.RunStages(output, report => AssociativeMemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
-                training is null ? null : AssociativeMemoryExperiment.TrainedPerSize(network!, training, outDir,
+            var size = ProgressDisplay.RunStages(output, report => MemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
+                training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
             return size;
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
-        var result = AssociativeMemoryExperiment.Assemble(data, options, isCircle, sizes,
-            training is null ? null : AssociativeMemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
-        var manifest = new RunManifest
-        {
-            Command = "memory",
-            Arguments = args,
-            Options = new { data = request, memory = options, training, network, resume },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["analysis"] = result.TotalSeconds },
-        };
+        var result = MemoryExperiment.Assemble(data, options, isCircle, sizes,
+            training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
+        var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, manifest, clock));
     }

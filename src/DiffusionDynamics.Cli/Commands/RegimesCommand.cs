@@ -28,7 +28,7 @@ public static class RegimesCommand
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 2048 };
         var entropyTimes = new Option<int>("--entropy-times") { Description = "Times of f(t) besides the branch times (log-spaced over the branch range), where its zero is located.", DefaultValueFactory = _ => 32 };
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): run the trajectories with it, beside the exact empirical score of its training set." };
+        var model = DenoiserChoice.ModelOption(": run the trajectories with it, beside the exact empirical score of its training set.");
         var classifier = new Option<string>("--classifier") { Description = "logistic | cnn: how labelled data decide the class of a sample (cnn: image data).", DefaultValueFactory = _ => "logistic" };
         classifier.AcceptOnlyFromAmong("logistic", "cnn");
         var sampler = new Option<string>("--sampler") { Description = $"Integrator of trajectories and clones: {string.Join(" | ", SamplerRegistry.Tokens)}. Deterministic samplers regenerate each clone from its parent's sample noised to t (forward–backward).", DefaultValueFactory = _ => "sde" };
@@ -43,7 +43,7 @@ public static class RegimesCommand
             command.Options.Add(o);
         CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(entropyTimes, 0); CommonOptions.AtLeast(bootstrap, 10);
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
@@ -74,18 +74,10 @@ public static class RegimesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {(options.Sampler == SamplerKind.EulerMaruyama ? "SDE" : SamplerRegistry.DisplayName(options.Sampler))} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
+            RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
         var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
-            RegimesAnalysis.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
-        var manifest = new RunManifest
-        {
-            Command = "regimes",
-            Arguments = args,
-            Options = new { data = request, regimes = options, model = modelDir },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds },
-        };
+            RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
+        var manifest = CommandRun.Manifest("regimes", args, new { data = request, regimes = options, model = modelDir }, options.Seed, data, new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new RegimesWriter(data), new RegimesReport(result, exact, modelDir), manifest, clock));
     }
 }

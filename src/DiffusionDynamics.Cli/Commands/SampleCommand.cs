@@ -18,7 +18,6 @@ namespace DiffusionDynamics.Cli.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    /// <summary>CLI names of the samplers.</summary>
     public static Command Build()
     {
         var common = new CommonOptions();
@@ -37,7 +36,7 @@ public static class SampleCommand
             DefaultValueFactory = _ => "uniform",
         };
         gridKind.AcceptOnlyFromAmong("uniform", "log-snr", "ddpm");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to sample with instead of the exact empirical score; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to sample with instead of the exact empirical score; the data options default to the model's.");
         var batch = new Option<int>("--batch") { Description = "Samples per batch (results do not depend on it).", DefaultValueFactory = _ => 256 };
 
         var command = new Command("sample", "Generate samples from a dataset with its exact empirical score and check them for copies of training points.");
@@ -51,16 +50,16 @@ public static class SampleCommand
         {
             if (r.GetValue(eta) > 0 && (r.GetValue(sampler) ?? "sde") != "ddim") r.AddError("--eta applies to --sampler ddim only.");
         });
-        samples.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--samples must be ≥ 1."); });
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be ≥ 1."); });
-        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be ≥ 1."); });
+        CommonOptions.AtLeast(samples, 1);
+        CommonOptions.AtLeast(steps, 1);
+        CommonOptions.AtLeast(batch, 1);
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var output = p.InvocationConfiguration.Output;
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
-            var options = new SamplingRunOptions(
+            var options = new SampleOptions(
                 Samples: p.GetValue(samples),
                 Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
                 TMax: p.GetValue(dynamics.TMax),
@@ -80,7 +79,7 @@ public static class SampleCommand
     }
 
     /// <summary>Runs the whole command; exceptions propagate (the caller maps them to exit codes).</summary>
-    public static int Execute(DataRequest request, SamplingRunOptions options, string outDir, string[] args, TextWriter output, string? modelDir = null)
+    public static int Execute(DataRequest request, SampleOptions options, string outDir, string[] args, TextWriter output, string? modelDir = null)
     {
         var clock = Stopwatch.StartNew();
         var data = request.Load();
@@ -89,16 +88,8 @@ public static class SampleCommand
         output.WriteLine(SampleWriter.Header(data, options));
         long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.SamplerGrid().Steps;
         using var model = DenoiserChoice.Trained(modelDir, data);
-        var result = ProgressDisplay.Run(output, "sampling", total, progress => SamplingRun.Execute(data, options, progress, model: model));
-        var manifest = new RunManifest
-        {
-            Command = "sample",
-            Arguments = args,
-            Options = new { data = request, sampling = options },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds },
-        };
+        var result = ProgressDisplay.Run(output, "sampling", total, progress => SampleExperiment.Run(data, options, progress, model: model));
+        var manifest = CommandRun.Manifest("sample", args, new { data = request, sampling = options }, options.Seed, data, new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SampleWriter(), new SampleReport(result, data, options, modelDir), manifest, clock));
     }
 }

@@ -45,22 +45,18 @@ public static class SpectrumCommand
         tMin.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--t-min must be > 0."); });
         tMax.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is > 0 and <= 20)) r.AddError("--t-max must be in (0, 20]."); });
         gap.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is > 0 and < 1)) r.AddError("--gap must be in (0, 1)."); });
-        sizes.Validators.Add(r =>
-        {
-            try { ParseSizes(r.GetValueOrDefault<string?>()); }
-            catch (ArgumentException e) { r.AddError(e.Message); }
-        });
+        sizes.Validators.Add(r => { try { ListOption.SizesOrNull(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         command.Validators.Add(r =>
         {
             if (r.GetValue(tMin) is var a && r.GetValue(tMax) is var b && a > 0 && b > 0 && !(a < b)) r.AddError("--t-min must be smaller than --t-max.");
             if (r.GetValue(model) is not null && r.GetValue(sizes) is not null) r.AddError("--sizes does not apply to --model (each network has its own training set; pass one folder per size).");
         });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
-            var modelDirs = ModelFolders(p.GetValue(model));
-            bool dataGiven = new Option[] { common.Data, common.Labels, common.Classes, common.Count, common.Downsample }.Any(o => p.GetResult(o) is { Implicit: false });
+            var modelDirs = ListOption.ModelFolders(p.GetValue(model));
+            bool dataGiven = DenoiserChoice.DataGiven(p, common);
             if (modelDirs is { Count: > 1 } && dataGiven)
                 throw new ArgumentException("With several --model folders each network is analysed on its own training set; drop the data options.");
             if (modelDirs is [var only] && !dataGiven) request = TrainedModel.DataRequestOf(only);
@@ -73,46 +69,12 @@ public static class SpectrumCommand
                     Solver: p.GetValue(solver) switch { "dense" => JacobianSolver.Dense, "subspace" => JacobianSolver.Subspace, _ => JacobianSolver.Auto },
                     DenseLimit: p.GetValue(denseLimit), TopK: p.GetValue(topK), Seed: p.GetValue(common.Seed)));
             options.Validate();
-            return Execute(request, ParseSizes(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDirs,
+            return Execute(request, ListOption.SizesOrNull(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDirs,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
     }
 
-
-    /// <summary>"100,1000" → [100, 1000] (distinct, ascending); null/empty → null. Each N ≥ 2.</summary>
-    public static int[]? ParseSizes(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => int.TryParse(s, NumberStyles.Integer, Inv, out int v) && v >= 2 ? v : throw new ArgumentException($"--sizes: '{s}' is not an integer ≥ 2."))
-            .Distinct().Order().ToArray();
-        if (list.Length == 0) throw new ArgumentException("--sizes: no size given.");
-        return list;
-    }
-
-    /// <summary>
-    /// "a,b" → the model folders; a folder without a model of its own but with n-* model folders (a <c>diffdyn memorization</c>
-    /// sweep) expands to those, ordered by n. Null/empty → null.
-    /// </summary>
-    public static IReadOnlyList<string>? ModelFolders(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var list = new List<string>();
-        foreach (var dir in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--model: folder {dir} does not exist.");
-            bool isModel = File.Exists(Path.Combine(dir, TrainCommand.DataRequestFile));
-            var members = isModel ? [] : Directory.GetDirectories(dir, "n-*")
-                .Where(m => File.Exists(Path.Combine(m, TrainCommand.DataRequestFile)))
-                .Select(m => (Dir: m, N: int.TryParse(Path.GetFileName(m)[2..], NumberStyles.Integer, Inv, out int n) ? n : int.MaxValue))
-                .OrderBy(m => m.N).Select(m => m.Dir).ToList();
-            if (isModel || members.Count == 0) list.Add(dir); // a model folder, or an error from TrainedModel naming what is missing
-            else list.AddRange(members);
-        }
-        if (list.Count == 0) throw new ArgumentException("--model: no folder given.");
-        return list;
-    }
 
     /// <summary>
     /// Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>. With <paramref name="modelDirs"/>,
@@ -130,37 +92,24 @@ public static class SpectrumCommand
             LinearManifoldData? manifold;
             Dataset data;
             if (modelDirs is { Count: > 1 })
-            {
-                var loaded = TrainedModel.LoadEach(modelDirs);
-                trainings = loaded.Select(m => new SpectrumTraining(m.Data.Count, m.Data, Own(DenoiserChoice.Trained(m.Dir, m.Data)!))).ToList();
-                data = trainings[^1].Data;
-                manifold = SpectrumSweepExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList());
-            }
+                (trainings, data, manifold) = TrainedModel.SpectrumTrainings(modelDirs, models);
             else
             {
                 var (all, truth) = request.LoadWithTruth();
                 data = all;
                 manifold = truth as LinearManifoldData;
                 string? single = modelDirs?[0];
-                trainings = SpectrumSweepExperiment.TrainingSets(all, truth, sizes, request.Count is not null, request.Seed)
+                trainings = SpectrumExperiment.TrainingSets(all, truth, sizes, request.Count is not null, request.Seed)
                     .Select(tr => single is null ? tr : tr with { Model = Own(DenoiserChoice.Trained(single, tr.Data)!) }).ToList();
             }
-            var inputs = new SpectrumSweepInputs(trainings, manifold, SpectrumSweepExperiment.DataName(data, trainings.Count));
-            SpectrumSweepExperiment.Check(inputs, options);
+            var inputs = new SpectrumInputs(trainings, manifold, SpectrumExperiment.DataName(data, trainings.Count));
+            SpectrumExperiment.Check(inputs, options);
             using var run = RunOutput.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
-            var result = ProgressDisplay.RunStages(output, report => SpectrumSweepExperiment.Run(inputs, options, new StageProgress(report)));
-            var manifest = new RunManifest
-            {
-                Command = "spectrum",
-                Arguments = args,
-                Options = new { data = request, sizes, spectrum = options, models = modelDirs },
-                Seed = options.Seed,
-                DataPreprocessing = data.Preprocessing,
-                TimingsSeconds = new() { ["sweep"] = result.Seconds },
-            };
+            var result = ProgressDisplay.RunStages(output, report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
+            var manifest = CommandRun.Manifest("spectrum", args, new { data = request, sizes, spectrum = options, models = modelDirs }, options.Seed, data, new() { ["sweep"] = result.Seconds });
             return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));
         }
         finally

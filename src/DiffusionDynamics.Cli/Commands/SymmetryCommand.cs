@@ -23,7 +23,7 @@ public static class SymmetryCommand
         var common = new CommonOptions();
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score) | gaussian (Gaussian fitted to the data) | two-cluster (analytic tanh score; two-cluster data only).", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "gaussian", "two-cluster");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train): analyse its score (finite-difference Jacobians on the principal directions); data options default to the model's." };
+        var model = DenoiserChoice.ModelOption(": analyse its score (finite-difference Jacobians on the principal directions); data options default to the model's.");
         var dynamics = new Option<string>("--dynamics") { Description = "sde: drift x + 2∇ln P_t | ode: probability-flow drift x + ∇ln P_t.", DefaultValueFactory = _ => "sde" };
         dynamics.AcceptOnlyFromAmong("sde", "ode");
         var tMin = new Option<double>("--t-min") { Description = "Smallest OU time of the grid.", DefaultValueFactory = _ => 0.05 };
@@ -49,7 +49,7 @@ public static class SymmetryCommand
         CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(directions, 1); CommonOptions.AtLeast(eigenvalues, 1); CommonOptions.AtLeast(brackets, 10);
         potentials.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--potentials must be in [0, 12]."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
@@ -66,7 +66,7 @@ public static class SymmetryCommand
             options.Validate();
             Precision? prec = p.GetValue(precision) switch { "float32" => Precision.Float32, "float64" => Precision.Float64, _ => null };
             var scoreChoice = scoreKind switch { "gaussian" => SymmetryScore.Gaussian, "two-cluster" => SymmetryScore.TwoCluster, _ => SymmetryScore.Empirical };
-            return Execute(request, new SymmetryBreakingExperimentOptions(options, scoreChoice, prec), modelDir is null ? scoreKind : "model", common.OutputFolder(p, "symmetry"), modelDir,
+            return Execute(request, new SymmetryOptions(options, scoreChoice, prec), modelDir is null ? scoreKind : "model", common.OutputFolder(p, "symmetry"), modelDir,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
         return command;
@@ -75,26 +75,18 @@ public static class SymmetryCommand
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     /// <param name="scoreToken">The --score token (or "model") recorded in the manifest.</param>
-    public static int Execute(DataRequest request, SymmetryBreakingExperimentOptions options, string scoreToken, string outDir,
+    public static int Execute(DataRequest request, SymmetryOptions options, string scoreToken, string outDir,
         string? modelDir, string[] args, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         if (data.Count < 2) throw new ArgumentException($"The symmetry analysis needs n ≥ 2 data points (got n = {data.Count}).");
         using var trained = DenoiserChoice.Trained(modelDir, data);
-        using var setup = SymmetryBreakingExperiment.Prepare(new SymmetryBreakingInputs(data, truth, trained, $"trained model ({modelDir})"), options);
+        using var setup = SymmetryExperiment.Prepare(new SymmetryInputs(data, truth, trained, $"trained model ({modelDir})"), options);
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {setup.ScoreName}; {options.Analysis.Drift} drift, {options.Analysis.Times} times");
-        var result = ProgressDisplay.RunStages(output, report => SymmetryBreakingExperiment.Run(setup, data, options, new StageProgress(report)));
-        var manifest = new RunManifest
-        {
-            Command = "symmetry",
-            Arguments = args,
-            Options = new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir },
-            Seed = request.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds },
-        };
+        var result = ProgressDisplay.RunStages(output, report => SymmetryExperiment.Run(setup, data, options, new StageProgress(report)));
+        var manifest = CommandRun.Manifest("symmetry", args, new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir }, request.Seed, data, new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SymmetryWriter(), result, manifest, clock));
     }
 }

@@ -1,32 +1,18 @@
-using System.Text.Json;
+using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
-using DiffusionDynamics.Reports;
+using DiffusionDynamics.Scores;
 
 namespace DiffusionDynamics.Cli.Commands;
 
-/// <summary>Loads a model folder written by <c>diffdyn train</c> and checks it against the data it is analysed with.</summary>
+/// <summary>Model folders written by <c>diffdyn train</c>, loaded through <see cref="TrainedModelFolder"/> and <see cref="Denoisers.Factory"/>.</summary>
 public static class TrainedModel
 {
     /// <summary>The data request stored beside the model (the training set it was trained on).</summary>
-    public static DataRequest DataRequestOf(string modelDir)
-    {
-        string path = Path.Combine(modelDir, TrainCommand.DataRequestFile);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{modelDir} is not a diffdyn train folder (no {TrainCommand.DataRequestFile}).", path);
-        return JsonSerializer.Deserialize<DataRequest>(File.ReadAllText(path), RunManifest.JsonOptions)
-            ?? throw new IOException($"{path} is empty.");
-    }
+    public static DataRequest DataRequestOf(string modelDir) => TrainedModelFolder.DataRequestOf(modelDir);
 
-    /// <summary>The EMA denoiser of the folder, after checking that it was trained on data of this n and d.</summary>
-    public static NeuralDenoiser Load(string modelDir, Dataset data)
-    {
-        var info = Checkpoint.ReadInfo(modelDir);
-        if (info.D != data.Dimension)
-            throw new ArgumentException($"The model in {modelDir} was trained in d = {info.D}, the data have d = {data.Dimension}.");
-        if (info.N != data.Count)
-            throw new ArgumentException($"The model in {modelDir} was trained on n = {info.N} points, the data have n = {data.Count}: pass the same data options (or none, to use the model's).");
-        return Checkpoint.LoadDenoiser(modelDir, ema: true);
-    }
+    /// <summary>The EMA denoiser of the folder, checked against <paramref name="data"/> (same n and d) by the factory's trained-model source.</summary>
+    public static NeuralDenoiser Load(string modelDir, Dataset data) => (NeuralDenoiser)Denoisers.Factory.Create(DenoiserSpec.Trained(modelDir), data);
 
     /// <summary>
     /// The training set stored beside each model folder, ascending in n; throws <see cref="ArgumentException"/> when two folders were
@@ -38,5 +24,21 @@ public static class TrainedModel
         if (loaded.Select(x => x.Loaded.Data.Count).Distinct().Count() != loaded.Count)
             throw new ArgumentException($"--model: the networks were trained on sizes {string.Join(", ", loaded.Select(x => x.Loaded.Data.Count))}; each size must appear once.");
         return loaded.OrderBy(m => m.Loaded.Data.Count).Select(m => (m.Dir, m.Loaded.Data, m.Loaded.Truth)).ToList();
+    }
+
+    /// <summary>
+    /// One training set per network for a spectrum sweep: each folder's network on the training set stored beside it (ascending n);
+    /// the networks are added to <paramref name="owned"/>. Returns the sets, the largest set, and the linear-manifold truth they share.
+    /// </summary>
+    public static (List<SpectrumTraining> Trainings, Dataset Largest, LinearManifoldData? Manifold) SpectrumTrainings(IReadOnlyList<string> modelDirs, List<IDisposable> owned)
+    {
+        var loaded = LoadEach(modelDirs);
+        var trainings = loaded.Select(m =>
+        {
+            var model = Load(m.Dir, m.Data);
+            owned.Add(model);
+            return new SpectrumTraining(m.Data.Count, m.Data, model);
+        }).ToList();
+        return (trainings, trainings[^1].Data, SpectrumExperiment.SharedManifold(loaded.Select(m => m.Truth).ToList()));
     }
 }

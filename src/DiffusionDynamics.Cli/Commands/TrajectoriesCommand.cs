@@ -29,7 +29,7 @@ public static class TrajectoriesCommand
         var dynamics = new DynamicsOptions();
         var score = new Option<string>("--score") { Description = "empirical (exact empirical score of the data) | gaussian (exact score of the data's Gaussian N(m, C)). Ignored with --model.", DefaultValueFactory = _ => "empirical" };
         score.AcceptOnlyFromAmong("empirical", "gaussian");
-        var model = new Option<string?>("--model") { Description = "A trained model folder (from diffdyn train) to run the trajectories with; the data options default to the model's." };
+        var model = DenoiserChoice.ModelOption("to run the trajectories with; the data options default to the model's.");
         var sampler = new Option<string>("--sampler") { Description = "ode-heun (PF-ODE, Heun; the setting of the theory) | sde (Euler–Maruyama).", DefaultValueFactory = _ => "ode-heun" };
         sampler.AcceptOnlyFromAmong("ode-heun", "sde");
         var trajectories = new Option<int>("--trajectories") { Description = "Number of trajectories.", DefaultValueFactory = _ => 64 };
@@ -50,7 +50,7 @@ public static class TrajectoriesCommand
         CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(steps, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(perturbations, 0); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(bootstrap, 10); CommonOptions.AtLeast(strip, 0);
         epsilon.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double e && (!double.IsFinite(e) || e < 0)) r.AddError("--epsilon must be finite and ≥ 0."); });
 
-        command.SetAction(p =>
+        OptionFlags.SetAction(command, p =>
         {
             string? modelDir = p.GetValue(model);
             var request = DenoiserChoice.Request(p, common, modelDir);
@@ -58,7 +58,7 @@ public static class TrajectoriesCommand
                 Trajectories: p.GetValue(trajectories),
                 Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "ode-heun"),
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin), Steps: p.GetValue(steps), Modes: p.GetValue(modes),
-                PerturbationTimes: ParseTimes(p.GetValue(perturbTimes)), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
+                PerturbationTimes: ListOption.Numbers(p.GetValue(perturbTimes), "--perturb-times"), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
                 Start: dynamics.StartRule(p), Batch: p.GetValue(batch), Precision: dynamics.PrecisionOf(p), Bootstrap: p.GetValue(bootstrap),
                 StripTrajectories: p.GetValue(strip), Seed: p.GetValue(common.Seed));
             options.Validate();
@@ -68,15 +68,6 @@ public static class TrajectoriesCommand
         return command;
     }
 
-
-    private static double[]? ParseTimes(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => double.TryParse(s, NumberStyles.Float, Inv, out double v) && double.IsFinite(v)
-                ? v : throw new ArgumentException($"--perturb-times: '{s}' is not a finite number."))
-            .ToArray();
-    }
 
     /// <summary>Runs the analysis and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
     public static int Execute(DataRequest request, TrajectoriesOptions options, bool gaussianScore, string? modelDir, string outDir, string[] args, TextWriter output)
@@ -101,17 +92,9 @@ public static class TrajectoriesCommand
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {options.Sampler}, {options.Steps} steps " +
                          $"from T = {options.TMax.ToString(Inv)}; score: {scoreName}");
         var result = ProgressDisplay.RunStages(output, report =>
-            ModeEmergenceAnalysis.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
+            TrajectoriesExperiment.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
 
-        var manifest = new RunManifest
-        {
-            Command = "trajectories",
-            Arguments = args,
-            Options = new { data = request, trajectories = options, score = scoreName, model = modelDir },
-            Seed = options.Seed,
-            DataPreprocessing = data.Preprocessing,
-            TimingsSeconds = new() { ["analysis"] = result.Run.Seconds },
-        };
+        var manifest = CommandRun.Manifest("trajectories", args, new { data = request, trajectories = options, score = scoreName, model = modelDir }, options.Seed, data, new() { ["analysis"] = result.Run.Seconds });
         return RunSummaryPrinter.Print(output, run.Finish(new TrajectoriesWriter(), new TrajectoriesReport(result, classRule), manifest, clock));
     }
 

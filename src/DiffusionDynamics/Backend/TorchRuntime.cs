@@ -15,6 +15,8 @@ namespace DiffusionDynamics.Backend;
 /// <item>NNPACK disabled (it prints "Unsupported hardware" thousands of times).</item>
 /// <item>oneMKL's vendor check answered "Intel" on AMD CPUs (<see cref="MklCpuDispatch"/>): float32 GEMM
 /// ~2.4× faster on AVX-512 EPYC (bench/FINDINGS.md). Opt out with <c>DIFFDYN_MKL_INTEL_PATH=0</c>.</item>
+/// <item><c>MKL_CBWR=AUTO,STRICT</c>: oneMKL's GEMMs give the same bits on any thread count, so results do not
+/// depend on <c>DIFFDYN_THREADS</c> (README, Reliability).</item>
 /// <item>Intra-op threads = <see cref="Environment.ProcessorCount"/> unless <c>DIFFDYN_THREADS</c> says otherwise.</item>
 /// </list>
 /// Environment variables already set by the user are respected.
@@ -62,6 +64,10 @@ public static class TorchRuntime
                 SetDefault("ONEDNN_MAX_CPU_ISA", "AVX", settings);
                 SetDefault("OMP_WAIT_POLICY", "PASSIVE", settings);
                 SetDefault("KMP_BLOCKTIME", "0", settings);
+                // oneMKL's strict conditional numerical reproducibility: GEMM results do not depend on the number of
+                // threads (without it, DIFFDYN_THREADS=1 and 2 differed in float32 sampling at large n and in the float64
+                // nearest-neighbour distances); measured at no cost on the sampling benchmark.
+                SetDefault("MKL_CBWR", "AUTO,STRICT", settings);
                 MklCpuDispatch.TryApply();
                 settings[MklCpuDispatch.OverriddenSymbol] = MklCpuDispatch.Status;
             }
@@ -78,8 +84,7 @@ public static class TorchRuntime
         {
             if (initialized) return;
             ApplyNativeEnvironment();
-            int threads = Environment.ProcessorCount;
-            if (int.TryParse(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"), out int t) && t > 0) threads = t;
+            int threads = ThreadsFromEnvironment();
             torch.set_num_threads(threads);
             NativeSettings = new Dictionary<string, string>(NativeSettings) { ["torch.set_num_threads"] = threads.ToString() };
             try
@@ -93,6 +98,20 @@ public static class TorchRuntime
             }
             initialized = true;
         }
+    }
+
+    /// <summary>
+    /// The intra-op thread count: <c>DIFFDYN_THREADS</c> when set, else <see cref="Environment.ProcessorCount"/>.
+    /// Throws <see cref="ArgumentException"/> when the variable is set to anything but an integer ≥ 1.
+    /// </summary>
+    public static int ThreadsFromEnvironment() => ThreadsFrom(Environment.GetEnvironmentVariable("DIFFDYN_THREADS"));
+
+    /// <summary>The thread count a <c>DIFFDYN_THREADS</c> value asks for (null: all cores); throws <see cref="ArgumentException"/> unless an integer ≥ 1.</summary>
+    public static int ThreadsFrom(string? text)
+    {
+        if (text is null) return Environment.ProcessorCount;
+        if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int t) && t >= 1) return t;
+        throw new ArgumentException($"DIFFDYN_THREADS expects an integer ≥ 1 (or unset for all {Environment.ProcessorCount} cores), got '{text}'.");
     }
 
     private static void SetDefault(string name, string value, Dictionary<string, string> settings)

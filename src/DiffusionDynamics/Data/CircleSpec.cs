@@ -18,6 +18,7 @@ public sealed record CircleSpec(int N, double Radius = 1, double RadialNoise = 0
     public override void Validate()
     {
         if (N < 1) throw new ArgumentException($"n = {N} is out of range (n ≥ 1).", nameof(N));
+        CheckSize("circle n·2 data values", N, 2);
         Check("r", Radius, 0, strict: true);
         Check("noise", RadialNoise, 0);
     }

@@ -11,7 +11,7 @@ namespace DiffusionDynamics.Data;
 /// PATH                                        .npy, .npz, .csv by extension; otherwise by content: IDX (plain or .gz), .npy, .npz
 /// PATH.csv#label=COLUMN                       CSV with a label column (header name or 0-based index, −1 = last)
 /// two-cluster:d=D,n=N[,mu=1][,sigma=1][,seed=0]
-/// gaussian:d=D,n=N,spectrum=LIST[,rotate=false][,seed=0]
+/// gaussian:d=D,n=N[,spectrum=LIST (default rest1: isotropic, unit variance)][,rotate=false][,seed=0]
 /// manifold:d=D,n=N[,stds=2x1;5x0.3;rest0.01][,sphere=false][,rotate=false][,seed=0]
 /// points:V,V,...                              e.g. points:-1,1
 /// circle:n=N[,r=1][,noise=0][,evenly=false][,seed=0]
@@ -41,6 +41,11 @@ public static class DataSource
             throw new ArgumentException($"A labels file applies only to data files, not to \"{spec}\".", nameof(labelsPath));
         if (builtin is { } split) return BuiltinData.Load(split);
         if (synthetic is not null) return synthetic.Generate(seed).Data;
+        if (labelsPath is not null)
+        {
+            if (Directory.Exists(labelsPath)) throw OptionMessage.Argument($"Labels ({{Labels}}) \"{labelsPath}\" is a folder, not a labels file.", "Labels");
+            if (!File.Exists(labelsPath)) throw OptionMessage.Argument($"Labels file ({{Labels}}) \"{labelsPath}\" does not exist.", "Labels");
+        }
         return LoadFile(spec, labelsPath);
     }
 
@@ -222,7 +227,9 @@ public static class DataSource
     {
         int d = Int(Required(kv, kind, "d"), "d");
         int n = Int(Required(kv, kind, "n"), "n");
-        return new GaussianSpec(d, n, ParseList(Required(kv, kind, "spectrum"), d, "spectrum"), Bool(kv, "rotate"));
+        // Without spectrum=, isotropic unit variance (λ_k = 1), the default a user expects of "gaussian".
+        string spectrum = kv.TryGetValue("spectrum", out var given) ? given : "rest1";
+        return new GaussianSpec(d, n, ParseList(spectrum, d, "spectrum"), Bool(kv, "rotate"));
     }
 
     private static LinearManifoldSpec Manifold(Dictionary<string, string> kv, string kind)

@@ -98,6 +98,19 @@ public sealed class Dataset
     /// <summary>The distinct labels in increasing order (empty when unlabelled).</summary>
     public int[] Classes() => Labels is null ? [] : Labels.Distinct().Order().ToArray();
 
+    /// <summary>
+    /// The classes of labelled data for a classifier, with the index 0..K−1 of each; throws <see cref="ArgumentException"/> (parameter
+    /// <c>data</c>) when the data are unlabelled or hold a single class.
+    /// </summary>
+    public (int[] Classes, Dictionary<int, long> Index) ClassIndex()
+    {
+        if (Labels is null) throw new ArgumentException($"Dataset \"{Name}\" has no labels; a classifier needs labelled data.", "data");
+        int[] classes = Classes();
+        if (classes.Length < 2)
+            throw new ArgumentException($"Dataset \"{Name}\" has a single class ({classes[0]}); a classifier needs at least two.", "data");
+        return (classes, classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => (long)p.k));
+    }
+
     /// <summary>Number of items carrying <paramref name="label"/> (0 when unlabelled).</summary>
     public int CountOf(int label) => Labels is null ? 0 : Labels.Count(l => l == label);
 

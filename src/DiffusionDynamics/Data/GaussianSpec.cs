@@ -23,6 +23,8 @@ public sealed record GaussianSpec(int D, int N, double[] Spectrum, bool Rotate =
     {
         if (D < 1) throw new ArgumentException($"d = {D} is out of range (d ≥ 1).", nameof(D));
         if (N < 1) throw new ArgumentException($"n = {N} is out of range (n ≥ 1).", nameof(N));
+        CheckSize("gaussian n·d data values", N, D);
+        CheckSize("gaussian d×d covariance", D, D, sizeof(double));
         ArgumentNullException.ThrowIfNull(Spectrum);
         if (Spectrum.Length != D) throw new ArgumentException($"The spectrum has {Spectrum.Length} eigenvalues but d = {D}.", nameof(Spectrum));
         for (int k = 0; k < D; k++) Check($"spectrum[{k}]", Spectrum[k], 0);

@@ -21,7 +21,7 @@ public sealed record LinearManifoldSpec(int D, int N, double[] Stds, bool Sphere
     public static double[] FromSubspaces(params (int Count, double Std)[] subspaces) =>
         subspaces.SelectMany(s => s.Count >= 0 ? Enumerable.Repeat(s.Std, s.Count) : throw new ArgumentException($"Subspace count {s.Count} < 0.")).ToArray();
 
-    /// <summary>The example of science.md §6: d = 30 with 2 directions of std 1, 5 of std 0.3 and 23 of std 0.01.</summary>
+    /// <summary>The example of docs/theory.md §6: d = 30 with 2 directions of std 1, 5 of std 0.3 and 23 of std 0.01.</summary>
     public static LinearManifoldSpec Standard(int n = 1000, bool sphere = false) =>
         new(30, n, FromSubspaces((2, 1.0), (5, 0.3), (23, 0.01)), sphere);
 
@@ -30,6 +30,8 @@ public sealed record LinearManifoldSpec(int D, int N, double[] Stds, bool Sphere
     {
         if (D < 1) throw new ArgumentException($"d = {D} is out of range (d ≥ 1).", nameof(D));
         if (N < 1) throw new ArgumentException($"n = {N} is out of range (n ≥ 1).", nameof(N));
+        CheckSize("manifold n·d data values", N, D);
+        if (Rotate) CheckSize("manifold d×d rotation", D, D, sizeof(double));
         ArgumentNullException.ThrowIfNull(Stds);
         if (Stds.Length != D) throw new ArgumentException($"{Stds.Length} standard deviations given but d = {D}.", nameof(Stds));
         for (int k = 0; k < D; k++) Check($"stds[{k}]", Stds[k], 0);

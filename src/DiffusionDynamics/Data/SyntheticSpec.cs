@@ -17,6 +17,28 @@ public abstract record SyntheticSpec
     /// <summary>The <c>--data</c> spec text that regenerates exactly this data with <paramref name="seed"/>.</summary>
     public abstract string Source(long seed);
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> before anything is allocated when <paramref name="rows"/> × <paramref name="columns"/>
+    /// values (<paramref name="what"/>, e.g. "n·d data values") exceed one .NET array or a quarter of the memory
+    /// available to this process (the data, a tensor copy and working buffers must fit beside it), saying what would fit.
+    /// </summary>
+    protected static void CheckSize(string what, long rows, long columns, int bytesPerValue = sizeof(float))
+    {
+        long values = rows > long.MaxValue / Math.Max(columns, 1) ? long.MaxValue : rows * columns;
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long byMemory = memory / 4 / bytesPerValue;
+        long limit = Math.Min(Array.MaxLength, byMemory);
+        if (values <= limit) return;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string reason = limit == Array.MaxLength
+            ? $"the largest array holds {Array.MaxLength.ToString("N0", inv)}"
+            : $"a quarter of the {(memory / 1e9).ToString("F1", inv)} GB of memory available";
+        throw new ArgumentException(
+            $"{what}: {rows.ToString(inv)} × {columns.ToString(inv)} = {((double)rows * columns).ToString("G3", inv)} values " +
+            $"({((double)rows * columns * bytesPerValue / 1e9).ToString("G3", inv)} GB) do not fit: at most {limit.ToString("N0", inv)} values ({reason}); " +
+            $"with {columns.ToString(inv)} columns at most {(limit / Math.Max(columns, 1)).ToString(inv)} rows.");
+    }
+
     /// <summary>Throws when <paramref name="value"/> is NaN/infinite or below <paramref name="min"/>.</summary>
     protected static void Check(string name, double value, double min, bool strict = false)
     {

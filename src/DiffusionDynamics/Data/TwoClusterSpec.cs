@@ -20,6 +20,7 @@ public sealed record TwoClusterSpec(int D, int N, double Mu = 1, double Sigma = 
     {
         if (D < 1) throw new ArgumentException($"d = {D} is out of range (d ≥ 1).", nameof(D));
         if (N < 1) throw new ArgumentException($"n = {N} is out of range (n ≥ 1).", nameof(N));
+        CheckSize("two-cluster n·d data values", N, D);
         Check("mu", Mu, double.MinValue);
         Check("sigma", Sigma, 0);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DiffusionDynamics.Data;
 using System.Text.Json.Serialization;
 using TorchSharp.Modules;
 
@@ -42,7 +43,7 @@ public static class Checkpoint
         var network = ScoreNetwork.Create(info.Network, 0);
         try
         {
-            network.load(Path.Combine(dir, ema ? EmaFile : WeightsFile));
+            LoadWeights(network, Path.Combine(dir, ema ? EmaFile : WeightsFile));
         }
         catch
         {
@@ -52,20 +53,82 @@ public static class Checkpoint
         return new NeuralDenoiser(network);
     }
 
+    /// <summary>
+    /// Loads weights saved by <see cref="Save"/> into <paramref name="network"/>; a missing, truncated or
+    /// mismatched file is a <see cref="DataFormatException"/> naming it.
+    /// </summary>
+    internal static void LoadWeights(ScoreNetwork network, string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, "the checkpoint's weights file is missing.");
+        try
+        {
+            network.load(path);
+        }
+        catch (Exception e) when (e is not DataFormatException and not OutOfMemoryException)
+        {
+            throw new DataFormatException(path, $"the weights cannot be read (truncated, or not written for this network): {e.Message}", innerException: e);
+        }
+    }
+
+    /// <summary>Loads Adam's state saved by <see cref="Save"/>; a missing or unreadable file is a <see cref="DataFormatException"/>.</summary>
+    internal static void LoadAdam(Adam adam, string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, "the checkpoint's optimizer state file is missing.");
+        try
+        {
+            adam.load_state_dict(path);
+        }
+        catch (Exception e) when (e is not DataFormatException and not OutOfMemoryException)
+        {
+            throw new DataFormatException(path, $"the optimizer state cannot be read (truncated?): {e.Message}", innerException: e);
+        }
+    }
+
     /// <summary>Reads checkpoint.json of a checkpoint directory (or of the directory of a checkpoint file).</summary>
     public static CheckpointInfo ReadInfo(string checkpointPathOrDir)
     {
         string path = Path.Combine(Directory(checkpointPathOrDir), InfoFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{checkpointPathOrDir}' ({path} is missing).", path);
-        var info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(path), Json)
-                   ?? throw new InvalidDataException($"{path} is empty.");
-        info.Network.Validate();
+        CheckpointInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, $"not a valid checkpoint description ({e.Message})", innerException: e);
+        }
+        if (info?.Network is null || info.Training is null || info.ItemShape is null || info.Preprocessing is null || info.DataName is null)
+            throw new DataFormatException(path, "not a valid checkpoint description (empty, or fields missing).");
+        try
+        {
+            info.Network.Validate();
+            info.Training.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException(path, $"not a valid checkpoint description: {e.Message}", innerException: e);
+        }
+        if (info.Step < 0) throw new DataFormatException(path, $"not a valid checkpoint description: step = {info.Step} < 0.");
         return info;
     }
 
-    /// <summary>True when <paramref name="dir"/> holds a complete checkpoint.</summary>
-    internal static bool Exists(string dir) =>
-        new[] { InfoFile, WeightsFile, EmaFile, AdamFile }.All(f => File.Exists(Path.Combine(dir, f)));
+    /// <summary>
+    /// True when <paramref name="dir"/> holds a checkpoint (its checkpoint.json). The other three files are then
+    /// required: <see cref="RequireComplete"/> says which one is missing rather than starting over.
+    /// </summary>
+    internal static bool Exists(string dir) => File.Exists(Path.Combine(dir, InfoFile));
+
+    /// <summary>Throws <see cref="DataFormatException"/> naming the first of the four checkpoint files that is missing.</summary>
+    internal static void RequireComplete(string dir)
+    {
+        foreach (var f in new[] { InfoFile, WeightsFile, EmaFile, AdamFile })
+        {
+            string path = Path.Combine(dir, f);
+            if (!File.Exists(path))
+                throw new DataFormatException(path, $"the checkpoint in {dir} is incomplete ({f} is missing); restore it, or train into a new output folder.");
+        }
+    }
 
     internal static string Directory(string checkpointPathOrDir)
     {

@@ -106,12 +106,8 @@ public sealed class CnnClassifier : Scores.IClassifier, IDisposable
                                         "a CNN classifier needs items of shape [c, h, w]. Use the logistic classifier for vectors.", nameof(data));
         if (data.ItemShape[1] < 4 || data.ItemShape[2] < 4)
             throw new ArgumentException($"Images of dataset \"{data.Name}\" are {data.ItemShape[1]}×{data.ItemShape[2]}; the CNN pools twice by 2 and needs h, w ≥ 4.", nameof(data));
-        if (data.Labels is null) throw new ArgumentException($"Dataset \"{data.Name}\" has no labels; a classifier needs labelled data.", nameof(data));
-        int[] classes = data.Classes();
-        if (classes.Length < 2)
-            throw new ArgumentException($"Dataset \"{data.Name}\" has a single class ({classes[0]}); a classifier needs at least two.", nameof(data));
+        var (classes, index) = data.ClassIndex();
         Backend.TorchRuntime.EnsureInitialized();
-        var index = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => (long)p.k);
         int[] shape = (int[])data.ItemShape.Clone();
         int channels = shape[0], n = data.Count;
 

@@ -38,11 +38,26 @@ public sealed class NeuralDenoiser : IDenoiser, IJacobianTransposeProduct, IDisp
         using var _ = no_grad();
         Network.eval();
         var xf = x.to_type(ScalarType.Float32);
-        var times = torch.full([x.shape[0]], t, dtype: ScalarType.Float32);
-        var eps = Network.forward(xf, times).to_type(x.dtype);
+        // The network always sees blocks of EvaluationRows rows (the last one padded with zeros): its kernels then
+        // take the same path for every row whatever the caller's batch, so a sample does not depend on --batch.
+        long b = x.shape[0];
+        var times = torch.full([EvaluationRows], t, dtype: ScalarType.Float32);
+        var blocks = new List<Tensor>();
+        for (long start = 0; start < b; start += EvaluationRows)
+        {
+            long len = Math.Min(EvaluationRows, b - start);
+            var block = xf.narrow(0, start, len);
+            if (len < EvaluationRows) block = torch.cat([block, torch.zeros([EvaluationRows - len, Dimension], dtype: ScalarType.Float32)], 0);
+            var epsBlock = Network.forward(block, times);
+            blocks.Add(len < EvaluationRows ? epsBlock.narrow(0, 0, len) : epsBlock);
+        }
+        var eps = (blocks.Count == 1 ? blocks[0] : torch.cat(blocks, 0)).to_type(x.dtype);
         var d = (x - eps * Math.Sqrt(OuTime.Delta(t))) * Math.Exp(t);
         return d.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Rows per network evaluation in <see cref="Denoise"/> (fixed, so results do not depend on the batch size).</summary>
+    public const int EvaluationRows = 16;
 
     /// <summary>
     /// J_sᵀ V by autograd (vector–Jacobian products): the Tweedie score of an ε-network is s = (e^{−t}D − x)/Δ_t = −ε̂/√Δ_t,

@@ -49,7 +49,11 @@ public static class Trainer
         Directory.CreateDirectory(outDir);
 
         CheckpointInfo? stored = resume && Checkpoint.Exists(outDir) ? Checkpoint.ReadInfo(outDir) : null;
-        if (stored is not null) RequireCompatible(stored, data, network, options);
+        if (stored is not null)
+        {
+            Checkpoint.RequireComplete(outDir);
+            RequireCompatible(stored, data, network, options);
+        }
 
         using var net = ScoreNetwork.Create(network, options.Seed);
         using var ema = ScoreNetwork.Create(network, options.Seed);
@@ -60,9 +64,9 @@ public static class Trainer
         double lossAccumulator = 0;
         if (stored is not null)
         {
-            net.load(Path.Combine(outDir, Checkpoint.WeightsFile));
-            ema.load(Path.Combine(outDir, Checkpoint.EmaFile));
-            adam.load_state_dict(Path.Combine(outDir, Checkpoint.AdamFile));
+            Checkpoint.LoadWeights(net, Path.Combine(outDir, Checkpoint.WeightsFile));
+            Checkpoint.LoadWeights(ema, Path.Combine(outDir, Checkpoint.EmaFile));
+            Checkpoint.LoadAdam(adam, Path.Combine(outDir, Checkpoint.AdamFile));
             step = stored.Step;
             lossAccumulator = stored.LossAccumulator;
         }
@@ -78,7 +82,12 @@ public static class Trainer
         string checkpointPath = Path.Combine(outDir, Checkpoint.InfoFile);
 
         using var dataT = data.ToTensor();
-        using var log = new StreamWriter(Path.Combine(outDir, LogFile), append: stored is not null);
+        // The log continues from the checkpoint: rows logged after it (by a run that was then interrupted) are dropped,
+        // because the resumed run logs those steps again.
+        string logPath = Path.Combine(outDir, LogFile);
+        if (stored is not null) TruncateLog(logPath, stored.Step);
+        using var log = new StreamWriter(logPath, append: stored is not null);
+        bool savedThisRun = false;
         int n = data.Count, d = data.Dimension, batch = options.BatchSize;
         var indices = new long[batch];
         var times = new float[batch];
@@ -138,7 +147,13 @@ public static class Trainer
                 }
                 double lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
-                    throw new InvalidOperationException($"Training diverged: loss is {lossValue} at step {step + 1}; lower LearningRate or enable GradClip.");
+                {
+                    // Nothing of a fresh run that never reached a checkpoint is worth keeping: remove its log, so the
+                    // folder does not block a rerun; a resumed run keeps its last checkpoint.
+                    log.Dispose();
+                    if (stored is null && !savedThisRun) File.Delete(logPath);
+                    throw OptionMessage.Argument(Diverged(lossValue, step + 1, options, data, stored is not null || savedThisRun), nameof(TrainingOptions.LearningRate));
+                }
                 lossAccumulator = CheckpointInfo.LossEmaFactor * lossAccumulator + (1 - CheckpointInfo.LossEmaFactor) * lossValue;
                 windowLoss += lossValue;
                 windowSteps++;
@@ -166,10 +181,47 @@ public static class Trainer
                 windowClock.Restart();
             }
             if (step % options.CheckpointEvery == 0 && step < options.Steps)
+            {
                 checkpointPath = Checkpoint.Save(outDir, net, ema, adam, Info());
+                savedThisRun = true;
+            }
         }
         checkpointPath = Checkpoint.Save(outDir, net, ema, adam, Info());
         return new TrainingResult(step, Info().Loss, clock.Elapsed.TotalSeconds, net.ParameterCount, checkpointPath);
+    }
+
+    private static string Diverged(double loss, int step, TrainingOptions options, Dataset data, bool checkpointKept)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        double scale = 0;
+        foreach (float v in data.Values) scale = Math.Max(scale, Math.Abs((double)v));
+        string clip = options.GradClip > 0 ? $"gradients already clipped at norm {options.GradClip.ToString("G3", inv)}" : "gradient clipping off";
+        string hint = scale > 1e3
+            ? $"the data reach |x| = {scale.ToString("G3", inv)}: rescale them to order 1 (the OU clock assumes unit-scale data), or lower the learning rate"
+            : "lower the learning rate ({LearningRate})";
+        return $"Training diverged: the loss is {loss.ToString(inv)} at step {step} (learning rate {options.LearningRate.ToString("G3", inv)}, {clip}); {hint}." +
+               (checkpointKept ? " The last checkpoint is kept." : "");
+    }
+
+    /// <summary>Keeps the rows of the training log up to <paramref name="step"/> (the checkpoint a run resumes from).</summary>
+    private static void TruncateLog(string path, int step)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadLines(path).Where(line =>
+        {
+            try
+            {
+                using var row = JsonDocument.Parse(line);
+                return row.RootElement.TryGetProperty("step", out var s) && s.TryGetInt32(out int k) && k <= step;
+            }
+            catch (JsonException)
+            {
+                return false; // a line cut by the interruption
+            }
+        }).ToArray();
+        string tmp = path + ".tmp";
+        File.WriteAllLines(tmp, kept);
+        File.Move(tmp, path, overwrite: true);
     }
 
     private static void RequireCompatible(CheckpointInfo stored, Dataset data, NetworkOptions network, TrainingOptions options)
@@ -192,7 +244,7 @@ public static class Trainer
     private static string Describe(NetworkOptions o) => JsonSerializer.Serialize(o, Checkpoint.Json).ReplaceLineEndings(" ");
 
     /// <summary>Peak resident set size VmHWM from /proc/self/status in MB (NaN where unavailable).</summary>
-    internal static double PeakRssMegabytes()
+    public static double PeakRssMegabytes()
     {
         try
         {

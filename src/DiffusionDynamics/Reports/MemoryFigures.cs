@@ -5,13 +5,13 @@ using ScottPlot;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Figure recipes for an <see cref="AssociativeMemoryResult"/> (Pham et al. 2025, arXiv 2505.21777); each draws from the result alone.</summary>
+/// <summary>Figure recipes for an <see cref="MemoryResult"/> (Pham et al. 2025, arXiv 2505.21777); each draws from the result alone.</summary>
 public static class MemoryFigures
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
-    public static IReadOnlyList<(string File, string Caption)> WriteAll(AssociativeMemoryResult r, string directory)
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(MemoryResult r, string directory)
     {
         var figures = new List<(string, string)>
         {
@@ -44,7 +44,7 @@ public static class MemoryFigures
     }
 
     /// <summary>Memorized / spurious / generalized shares vs n (log axis).</summary>
-    public static string Shares(AssociativeMemoryResult r, string directory, string name = "shares")
+    public static string Shares(MemoryResult r, string directory, string name = "shares")
     {
         var plot = Figure.Create($"Generated samples by kind ({r.Score})", "training-set size n (log scale)", "share of generated samples");
         var xs = r.Sizes.Select(s => Math.Log10(s.N)).ToArray();
@@ -62,7 +62,7 @@ public static class MemoryFigures
     /// Counts of training and spurious fixed points vs t, per n, of the exact ln P_t^e (or, with <paramref name="model"/>, of the model's
     /// own map); t_c marked for the circle.
     /// </summary>
-    public static string FixedPointCounts(AssociativeMemoryResult r, string directory, string name = "fixed-points", bool model = false)
+    public static string FixedPointCounts(MemoryResult r, string directory, string name = "fixed-points", bool model = false)
     {
         var plot = Figure.Create(model ? $"Fixed points of the network map ({r.Score})" : "Fixed points of ln P_t^e (exact empirical score)",
             "OU time t (log scale)", "number of fixed points (log scale)");
@@ -87,7 +87,7 @@ public static class MemoryFigures
     }
 
     /// <summary>Mean fixed-point radius vs t per n, with the circle's continuum ring radius.</summary>
-    public static string RingRadius(AssociativeMemoryResult r, string directory, string name = "ring-radius")
+    public static string RingRadius(MemoryResult r, string directory, string name = "ring-radius")
     {
         var plot = Figure.Create("Circle: radius of the energy minima", "OU time t (log scale)", "mean |y*| (rescaled coordinates)");
         var all = r.Sizes.SelectMany(s => s.FixedPoints.Select(f => f.T)).ToArray();
@@ -149,7 +149,7 @@ public static class MemoryFigures
     }
 
     /// <summary>Histogram of basin sizes over the level grid, one series per n; the first bin holds the left-censored basins.</summary>
-    public static string Basins(AssociativeMemoryResult r, string directory, string name = "basins")
+    public static string Basins(MemoryResult r, string directory, string name = "basins")
     {
         var plot = Figure.Create("Basin sizes of generated samples", "basin size: largest re-noising time t with return prob. ≥ 0.9", "number of samples");
         var levels = r.BasinLevels;
@@ -186,7 +186,7 @@ public static class MemoryFigures
     }
 
     /// <summary>Basin size vs return radius (log–log), with the two-point law t* = ½ ln(1 + ρ²/Φ⁻¹(0.9)²).</summary>
-    public static string BasinsVsRadius(AssociativeMemoryResult r, string directory, string name = "basins-vs-radius")
+    public static string BasinsVsRadius(MemoryResult r, string directory, string name = "basins-vs-radius")
     {
         var plot = Figure.Create("Basin size against return radius", "return radius ρ (log scale)", "basin size t (log scale)");
         var palette = new ScottPlot.Palettes.Category10();

@@ -8,7 +8,7 @@ namespace DiffusionDynamics.Reports;
 /// Writer of <c>diffdyn memory</c>: memory.json, memory.csv, fixed-points.csv, basins.csv, the figures and the report
 /// (Pham et al. 2025, docs/theory.md §6).
 /// </summary>
-public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
+public sealed class MemoryWriter : IReportWriter<MemoryResult>
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -21,7 +21,7 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
     private static string F(double v, string format = "F3") => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(AssociativeMemoryResult r)
+    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(MemoryResult r)
     {
         var rows = new List<(string, string)> { ("data", $"{r.Data} (d = {r.D})"), ("score", r.Score) };
         if (r.CriticalTime is double tc) rows.Add(("circle: ring appears below t_c = ½ ln 1.5", F(tc)));
@@ -52,7 +52,7 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
     /// <summary>Censoring as a number for the CSV files: −1 below the smallest level, 0 measured, +1 at or above the largest.</summary>
     private static double Code(BasinCensoring c) => c switch { BasinCensoring.BelowSmallest => -1, BasinCensoring.AboveLargest => 1, _ => 0 };
 
-    private static void WriteCsv(AssociativeMemoryResult r, string path) =>
+    private static void WriteCsv(MemoryResult r, string path) =>
         Csv.WriteTable(path, ["n", "spacing", "deltaM", "deltaS", "memorized", "spurious", "generalized", "shareStderrMax",
                 "basinMedian", "basinMedianCensored", "basinBelowSmallest", "basinCount",
                 "memorizedBasinMedian", "memorizedBasinMedianCensored", "memorizedBasinBelowSmallest", "memorizedBasinCount", "seconds"],
@@ -60,19 +60,19 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
                 s.BasinAll.Median, Code(s.BasinAll.MedianCensoring), s.BasinAll.BelowSmallest, s.BasinAll.Count,
                 s.BasinMemorized.Median, Code(s.BasinMemorized.MedianCensoring), s.BasinMemorized.BelowSmallest, s.BasinMemorized.Count, s.Seconds }));
 
-    private static void WriteBasinCsv(AssociativeMemoryResult r, string path) =>
+    private static void WriteBasinCsv(MemoryResult r, string path) =>
         Csv.WriteTable(path, ["n", "sample", "memorized", "returnRadius", "basin", "censored"],
             r.Sizes.SelectMany(s => s.Basins.Select((b, i) => new[] { s.N, i, s.BasinKinds[i] == SampleKind.Memorized ? 1 : 0, b.ReturnRadius, b.Size, Code(b.Censoring) })));
 
     /// <summary>One row per size, map (0 = exact ln P_t^e, 1 = the network's own map) and time.</summary>
-    private static void WriteFixedPointCsv(AssociativeMemoryResult r, string path) =>
+    private static void WriteFixedPointCsv(MemoryResult r, string path) =>
         Csv.WriteTable(path, ["n", "network", "t", "beta", "count", "training", "spurious", "stable", "converged", "starts", "meanRadius", "theoryRingRadius"],
             r.Sizes.SelectMany(s => s.FixedPoints.Select(f => (Network: 0, F: f)).Concat((s.ModelFixedPoints ?? []).Select(f => (Network: 1, F: f)))
                 .Select(x => new[] { s.N, x.Network, x.F.T, x.F.Beta, x.F.Count, x.F.Training, x.F.Spurious, x.F.Stable, x.F.Converged, x.F.Starts,
                     x.F.MeanRadius, x.F.TheoryRingRadius ?? double.NaN })));
 
     /// <inheritdoc />
-    public void WriteData(AssociativeMemoryResult r, RunOutput output)
+    public void WriteData(MemoryResult r, RunOutput output)
     {
         output.Json("memory.json", r);
         WriteCsv(r, output.File("memory.csv"));
@@ -81,10 +81,10 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ReportFigure> WriteFigures(AssociativeMemoryResult r, RunOutput output) => ReportFigure.Of(MemoryFigures.WriteAll(r, output.Folder));
+    public IReadOnlyList<ReportFigure> WriteFigures(MemoryResult r, RunOutput output) => ReportFigure.Of(MemoryFigures.WriteAll(r, output.Folder));
 
     /// <inheritdoc />
-    public void WriteReport(AssociativeMemoryResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
+    public void WriteReport(MemoryResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         html
             .Paragraph("At OU time t the empirical density in rescaled coordinates y = e^t x is a sum of Gaussians of variance e^{2t} − 1 around the " +
@@ -102,7 +102,7 @@ public sealed class MemoryWriter : IReportWriter<AssociativeMemoryResult>
             ("memory.json", "every number of this page (OU times), incl. fixed points of the landscape"),
             ("memory.csv", "per size: sample shares, spacing, thresholds, median basin sizes (all / memorized; censored: −1 below the smallest level)"),
             ("basins.csv", "per basin sample: size n, sample index, memorized (1/0), return radius, basin size, censored (−1 below the smallest level, +1 at the largest)"),
-            ("sweep.json", "finished sizes with every number (resume state of --resume)"),
+            ("sweep.json", "finished sizes with every number (the state a resumed sweep continues from)"),
             ("fixed-points.csv", "per size, map (network 0: exact ln P_t^e, 1: the trained network's own map) and time: fixed-point counts (training / spurious / stable), mean radius, circle theory"),
             ("manifest.json", "command, options, seeds, version, runtime, timings"),
         ]);

@@ -64,6 +64,7 @@ public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesRepor
         rows.Add(("t̂_C last change of nearest point", $"{F(c.LastChangeMean)} (sd {F(c.LastChangeStd)})"));
         rows.Add(("memorized share (d₁/d₂ < 1/3)", c.MemorizedFraction.ToString("P1", Inv)));
         if (s.Note is not null) rows.Add(("note", s.Note));
+        if (c.Note is not null) rows.Add(("note (collapse)", c.Note));
         rows.Add(("time", $"{r.Run.TotalSeconds:F1} s"));
         return rows;
     }

@@ -3,14 +3,14 @@ using DiffusionDynamics.Data;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Figure recipes for a <see cref="SamplingResult"/>; each draws from the result (and the training data) alone.</summary>
+/// <summary>Figure recipes for a <see cref="SampleResult"/>; each draws from the result (and the training data) alone.</summary>
 public static class SampleFigures
 {
     /// <summary>
     /// Image data: generated samples (odd columns) beside their nearest training images (even columns).
     /// Returns the PNG file name.
     /// </summary>
-    public static string SamplesBesideNearest(SamplingResult result, Dataset training, string directory, int maxPairs = 32, string name = "samples-vs-nearest")
+    public static string SamplesBesideNearest(SampleResult result, Dataset training, string directory, int maxPairs = 32, string name = "samples-vs-nearest")
     {
         if (!training.IsImage) throw new ArgumentException("Sample grids need image data.", nameof(training));
         int pairs = Math.Min(maxPairs, result.Count);
@@ -26,7 +26,7 @@ public static class SampleFigures
     }
 
     /// <summary>Histogram of the nearest/second-nearest distance ratio with the copy threshold 1/3 marked.</summary>
-    public static string RatioHistogram(SamplingResult result, string directory, string name = "nearest-ratio")
+    public static string RatioHistogram(SampleResult result, string directory, string name = "nearest-ratio")
     {
         var ratios = result.Neighbours.Ratios.Where(double.IsFinite).ToArray();
         var plot = Figure.Create($"Nearest/second-nearest distance ratio ({result.Count} samples)", "d₁ / d₂", "samples");
@@ -40,7 +40,7 @@ public static class SampleFigures
     }
 
     /// <summary>Vector data: training points and samples on the first two coordinates (or the only one, against index).</summary>
-    public static string Scatter(SamplingResult result, Dataset training, string directory, string name = "samples-scatter")
+    public static string Scatter(SampleResult result, Dataset training, string directory, string name = "samples-scatter")
     {
         int d = training.Dimension;
         var plot = Figure.Create("Training points and generated samples", d >= 2 ? "x₁" : "sample index", d >= 2 ? "x₂" : "x₁");

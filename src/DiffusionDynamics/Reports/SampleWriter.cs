@@ -6,7 +6,7 @@ using DiffusionDynamics.Sampling;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>A sampling run: its result, the training set, the options it ran with and the trained model folder (null: exact empirical score).</summary>
-public sealed record SampleReport(SamplingResult Result, Dataset Data, SamplingRunOptions Options, string? ModelDir = null);
+public sealed record SampleReport(SampleResult Result, Dataset Data, SampleOptions Options, string? ModelDir = null);
 
 /// <summary>Writer of <c>diffdyn sample</c>: samples.npy, nearest.csv, sample.json, the figures and the report (copies: d₁/d₂ &lt; 1/3, docs/theory.md §4).</summary>
 public sealed class SampleWriter : IReportWriter<SampleReport>
@@ -20,7 +20,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     public string ReportTitle => "diffdyn sample — generation with the exact empirical score";
 
     /// <summary>The header line printed before sampling.</summary>
-    public static string Header(Dataset data, SamplingRunOptions options)
+    public static string Header(Dataset data, SampleOptions options)
     {
         var grid = options.SamplerGrid();
         return $"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {grid.Steps} {options.Sampler} steps from t = {grid.Start.ToString("G4", Inv)} to t_min = {grid.End.ToString("G4", Inv)} (start: {StartText(options.StartRule, options.FullGrid().Start)})";

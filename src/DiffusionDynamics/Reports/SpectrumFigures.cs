@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Figure recipes for a <see cref="JacobianSpectrumResult"/>; each draws from the result alone.</summary>
+/// <summary>Figure recipes for a <see cref="SpectrumResult"/>; each draws from the result alone.</summary>
 public static class SpectrumFigures
 {
     /// <summary>Ranks shown in a spectrum figure (the smallest ν; all of them for d ≤ this).</summary>
@@ -13,7 +13,7 @@ public static class SpectrumFigures
     private const int SpectraShown = 7;
 
     /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
-    public static IReadOnlyList<(string File, string Caption)> WriteAll(JacobianSpectrumResult result, string directory)
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(SpectrumResult result, string directory)
     {
         var figures = new List<(string, string)>
         {
@@ -34,7 +34,7 @@ public static class SpectrumFigures
     }
 
     /// <summary>Tangent dimension vs t per size, with the theory steps.</summary>
-    public static string TangentDimension(JacobianSpectrumResult r, string directory, string name = "tangent-dimension")
+    public static string TangentDimension(SpectrumResult r, string directory, string name = "tangent-dimension")
     {
         var plot = Figure.Create("Tangent dimension of the score's manifold", "OU time t (log scale)", "tangent dimension (count of ν < τ)");
         var palette = new ScottPlot.Palettes.Category10();
@@ -66,7 +66,7 @@ public static class SpectrumFigures
     }
 
     /// <summary>ν per subspace vs t, one colour per subspace, one line style per size, with the predicted loss times.</summary>
-    public static string Subspaces(JacobianSpectrumResult r, string directory, string name = "subspaces")
+    public static string Subspaces(SpectrumResult r, string directory, string name = "subspaces")
     {
         var plot = Figure.Create("Normalized Jacobian along each subspace", "OU time t (log scale)", "ν = −Δ_t uᵀ J_s u (1 = noise, 0 = tangent)");
         var palette = new ScottPlot.Palettes.Category10();
@@ -118,7 +118,7 @@ public static class SpectrumFigures
     }
 
     /// <summary>Sorted spectra of one size at a few t, with the predicted gap positions.</summary>
-    public static string Spectra(JacobianSpectrumResult r, SpectrumSizeResult s, string directory, string? name = null)
+    public static string Spectra(SpectrumResult r, SpectrumSizeResult s, string directory, string? name = null)
     {
         name ??= $"spectra-N{s.N}";
         // Smallest first: the tangent candidates (ν ≈ 0) sit at the left; beyond RanksShown values only noise-level ν ≈ 1 follow.

@@ -4,7 +4,7 @@ using DiffusionDynamics.Data;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>Writer of <c>diffdyn spectrum</c>: spectrum.json, spectrum.csv, the figures and the report (Achilli et al. 2024, docs/theory.md §6).</summary>
-public sealed class SpectrumWriter : IReportWriter<JacobianSpectrumResult>
+public sealed class SpectrumWriter : IReportWriter<SpectrumResult>
 {
     /// <inheritdoc />
     public string SummaryTitle => "diffdyn spectrum (times in OU t)";
@@ -15,7 +15,7 @@ public sealed class SpectrumWriter : IReportWriter<JacobianSpectrumResult>
     private static string F(double? v, string format = "G3") => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(JacobianSpectrumResult r)
+    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(SpectrumResult r)
     {
         var rows = new List<(string, string)>
         {
@@ -38,7 +38,7 @@ public sealed class SpectrumWriter : IReportWriter<JacobianSpectrumResult>
     }
 
     /// <inheritdoc />
-    public void WriteData(JacobianSpectrumResult r, RunOutput output)
+    public void WriteData(SpectrumResult r, RunOutput output)
     {
         output.Json("spectrum.json", r);
         int groups = r.Sizes.FirstOrDefault(s => s.Losses is not null)?.Losses!.Count ?? 0;
@@ -55,10 +55,10 @@ public sealed class SpectrumWriter : IReportWriter<JacobianSpectrumResult>
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ReportFigure> WriteFigures(JacobianSpectrumResult r, RunOutput output) => ReportFigure.Of(SpectrumFigures.WriteAll(r, output.Folder));
+    public IReadOnlyList<ReportFigure> WriteFigures(SpectrumResult r, RunOutput output) => ReportFigure.Of(SpectrumFigures.WriteAll(r, output.Folder));
 
     /// <inheritdoc />
-    public void WriteReport(JacobianSpectrumResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
+    public void WriteReport(SpectrumResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         html.Paragraph("The Jacobian of the score J_s = ∂∇ln P_t at chosen points, normalized as ν_k = Δ_t σ_k(J_s) so that pure noise gives 1 and directions along " +
                        "which the learned density still spreads give ≈ 0 (for the empirical score −Δ_t J_s = I − e^{-2t} Cov_w(a)/Δ_t, the posterior-weighted covariance). " +

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -51,7 +52,7 @@ public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
         string dir = Path.GetFullPath(outDir);
         if (File.Exists(dir)) throw new IOException($"Output path {dir} is a file.");
         if (!resume && Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-            throw new IOException($"Output folder {dir} already exists and is not empty; choose another --out, or pass --resume to continue the sweep.");
+            throw OptionMessage.IO($"Output folder {dir} already exists and is not empty; choose another {{Out}}, or pass {{Resume}} to continue the sweep.", null, "Out", "Resume");
         // Through text, so the given options compare exactly as they will read back from the file.
         var given = JsonNode.Parse(JsonSerializer.Serialize(sweepOptions, RunManifest.JsonOptions));
         string file = Path.Combine(dir, FileName);
@@ -66,14 +67,14 @@ public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
             }
             catch (JsonException e)
             {
-                throw new IOException($"Cannot resume: {file} is not a sweep state of this version ({e.Message}); start again with another --out.", e);
+                throw OptionMessage.IO($"Cannot resume: {file} is not a sweep state of this version ({e.Message}); start again with another {{Out}}.", e, "Out");
             }
             if (FirstDifference(stored.Options, given, "options") is string diff)
-                throw new ArgumentException($"Cannot resume the sweep in {dir}: it was started with other options ({diff}); " +
-                                            "resume with the same options, or choose another --out.");
+                throw OptionMessage.Argument($"Cannot resume the sweep in {dir}: it was started with other options ({diff}); " +
+                                            "resume with the same options, or choose another {Out}.", "Out");
             foreach (var (k, v) in stored.Points ?? []) points[k] = v;
         }
-        Directory.CreateDirectory(dir);
+        RunDirectory.CreateFolder(dir);
         var state = new SweepState<TPoint>(file, given, points);
         state.Save();
         return state;

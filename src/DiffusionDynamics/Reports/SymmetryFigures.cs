@@ -4,14 +4,14 @@ using ScottPlot;
 
 namespace DiffusionDynamics.Reports;
 
-/// <summary>Figure recipes for a <see cref="SymmetryBreakingResult"/>; each draws from the result alone.</summary>
+/// <summary>Figure recipes for a <see cref="SymmetryResult"/>; each draws from the result alone.</summary>
 public static class SymmetryFigures
 {
     private static readonly Color Stable = Colors.Blue;
     private static readonly Color Unstable = Colors.Red;
 
     /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
-    public static IReadOnlyList<(string File, string Caption)> WriteAll(SymmetryBreakingResult result, string directory)
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(SymmetryResult result, string directory)
     {
         string drift = DriftName(result.Drift);
         var figures = new List<(string, string)>
@@ -31,7 +31,7 @@ public static class SymmetryFigures
     }
 
     /// <summary>q(t) of the fixed points along u_k: stable solid, unstable dashed, critical times marked.</summary>
-    public static string Bifurcation(SymmetryBreakingResult r, string directory, int direction, string? name = null)
+    public static string Bifurcation(SymmetryResult r, string directory, int direction, string? name = null)
     {
         name ??= direction == 0 ? "bifurcation" : $"bifurcation-u{direction + 1}";
         string u = "u" + Sub(direction + 1);
@@ -71,7 +71,7 @@ public static class SymmetryFigures
     }
 
     /// <summary>The top eigenvalues of ∂f at x*(t) against t, the zero line, the critical times, and the closed form where known.</summary>
-    public static string Eigenvalues(SymmetryBreakingResult r, string directory, string name = "eigenvalues")
+    public static string Eigenvalues(SymmetryResult r, string directory, string name = "eigenvalues")
     {
         var plot = Figure.Create($"Stability of the centre: eigenvalues of the {DriftName(r.Drift)} drift's Jacobian", "OU time t", "eigenvalue of ∂f at x*(t)");
         var ts = r.CentreCurve.Select(c => c.T).ToArray();
@@ -113,7 +113,7 @@ public static class SymmetryFigures
     }
 
     /// <summary>V(q) along u₁ at the recorded times, with the closed-form potential where known.</summary>
-    public static string Potential(SymmetryBreakingResult r, string directory, string name = "potential")
+    public static string Potential(SymmetryResult r, string directory, string name = "potential")
     {
         var plot = Figure.Create($"Potential of the {DriftName(r.Drift)} drift along u₁ (f = −∂V/∂q)", "q = u₁·(x − e⁻ᵗc)", "V(q) − V(0)");
         var palette = new ScottPlot.Palettes.Category10();
@@ -174,7 +174,7 @@ public static class SymmetryFigures
         return done;
     }
 
-    private static void MarkCriticalTimes(Plot plot, SymmetryBreakingResult r)
+    private static void MarkCriticalTimes(Plot plot, SymmetryResult r)
     {
         if (r.CriticalTime is double tc)
         {

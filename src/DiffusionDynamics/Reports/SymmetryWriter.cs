@@ -6,7 +6,7 @@ using DiffusionDynamics.Theory;
 namespace DiffusionDynamics.Reports;
 
 /// <summary>Writer of <c>diffdyn symmetry</c>: symmetry.json, symmetry.csv, branches.csv, the figures and the report (Raya &amp; Ambrogioni 2023, docs/theory.md §5).</summary>
-public sealed class SymmetryWriter : IReportWriter<SymmetryBreakingResult>
+public sealed class SymmetryWriter : IReportWriter<SymmetryResult>
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -19,7 +19,7 @@ public sealed class SymmetryWriter : IReportWriter<SymmetryBreakingResult>
     private static string F(double? v, string format = "F4") => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(SymmetryBreakingResult r)
+    public IReadOnlyList<(string Quantity, string Value)> SummaryRows(SymmetryResult r)
     {
         var lastBranches = r.Branches.Where(b => b.Direction == 0 && b.T == r.Times[^1]).ToList();
         var rows = new List<(string, string)>
@@ -46,7 +46,7 @@ public sealed class SymmetryWriter : IReportWriter<SymmetryBreakingResult>
     }
 
     /// <inheritdoc />
-    public void WriteData(SymmetryBreakingResult r, RunOutput output)
+    public void WriteData(SymmetryResult r, RunOutput output)
     {
         output.Json("symmetry.json", r);
         int k = r.CentreCurve.Min(c => c.Eigenvalues.Length), p = r.Data.DirectionVariances.Length;
@@ -60,10 +60,10 @@ public sealed class SymmetryWriter : IReportWriter<SymmetryBreakingResult>
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ReportFigure> WriteFigures(SymmetryBreakingResult r, RunOutput output) => ReportFigure.Of(SymmetryFigures.WriteAll(r, output.Folder));
+    public IReadOnlyList<ReportFigure> WriteFigures(SymmetryResult r, RunOutput output) => ReportFigure.Of(SymmetryFigures.WriteAll(r, output.Folder));
 
     /// <inheritdoc />
-    public void WriteReport(SymmetryBreakingResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
+    public void WriteReport(SymmetryResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         html.Paragraph("The backward drift f(x, t) = x + c ∇ln P_t(x) (c = 2 for the reverse SDE, 1 for the probability-flow ODE) has a central fixed point " +
                        "that is stable at large t and loses stability as t decreases; new fixed points then appear, one pair per emerging mode " +

@@ -8,7 +8,7 @@ namespace DiffusionDynamics.Reports;
 /// <summary>A training run: the training set, the network and options, the trainer's result and the samples drawn from the EMA model.</summary>
 /// <param name="TrainingLog">The trainer's log (train-log.jsonl) the loss curve is drawn from.</param>
 /// <param name="PeakRssMegabytes">Peak resident set size of the process, MB (NaN when unknown).</param>
-public sealed record TrainReport(Dataset Data, NetworkOptions Network, TrainingOptions Training, TrainingResult Result, SamplingResult Sampling,
+public sealed record TrainReport(Dataset Data, NetworkOptions Network, TrainingOptions Training, TrainingResult Result, SampleResult Sampling,
     string TrainingLog, double PeakRssMegabytes);
 
 /// <summary>Writer of <c>diffdyn train</c>'s report folder: samples.npy, the loss curve, the sample figures and the report (DSM in the OU clock, docs/theory.md §1).</summary>
@@ -45,7 +45,7 @@ public sealed class TrainWriter : IReportWriter<TrainReport>
     {
         var files = new List<(string File, string Caption)>
         {
-            (TrainingFigures.LossCurve(r.TrainingLog, output.Folder), "Training loss (DSM, as logged) against step."),
+            (TrainFigures.LossCurve(r.TrainingLog, output.Folder), "Training loss (DSM, as logged) against step."),
         };
         if (r.Data.IsImage)
             files.Add((SampleFigures.SamplesBesideNearest(r.Sampling, r.Data, output.Folder), "Samples from the EMA model (left of each pair) beside their nearest training image (right)."));

@@ -106,7 +106,7 @@ public sealed class TrajectoriesWriter : IReportWriter<TrajectoriesReport>
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ReportFigure> WriteFigures(TrajectoriesReport report, RunOutput output) => ReportFigure.Of(TrajectoryFigures.WriteAll(report.Result, output.Folder));
+    public IReadOnlyList<ReportFigure> WriteFigures(TrajectoriesReport report, RunOutput output) => ReportFigure.Of(TrajectoriesFigures.WriteAll(report.Result, output.Folder));
 
     /// <inheritdoc />
     public void WriteReport(TrajectoriesReport report, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)

@@ -1,7 +1,7 @@
 namespace DiffusionDynamics.Sampling;
 
 /// <summary>
-/// Integrators of the backward dynamics in the OU clock (science.md §3). Notation for a step from t down to
+/// Integrators of the backward dynamics in the OU clock (docs/theory.md §3). Notation for a step from t down to
 /// s &lt; t: h = t − s, α_t = e^{−t}, ᾱ_t = e^{−2t}, σ_t = √Δ_t, Δ_t = 1 − e^{−2t}, D = D(x_t, t), and
 /// DPM-Solver's half log-SNR λ_t = ln(α_t/σ_t) = −½ ln(e^{2t} − 1) (half of <see cref="Time.LogSnr"/>). NFE per step: 2 for <see cref="OdeHeun"/>, 1 for all others
 /// (see <see cref="SamplerMethod.EvaluationsPerStep"/>); a run with the final denoise adds one.

@@ -20,7 +20,7 @@ public sealed record StartedRun(Tensor X, TimeGrid Grid, long[]? Indices = null)
     public void Dispose() => X.Dispose();
 }
 
-/// <summary>Start rules: where x(t₀) comes from (science.md §3).</summary>
+/// <summary>Start rules: where x(t₀) comes from (docs/theory.md §3).</summary>
 public static class Start
 {
     /// <summary>

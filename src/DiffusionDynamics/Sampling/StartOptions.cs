@@ -3,7 +3,7 @@ using DiffusionDynamics.Time;
 
 namespace DiffusionDynamics.Sampling;
 
-/// <summary>Where the backward run starts (science.md §3, §5).</summary>
+/// <summary>Where the backward run starts (docs/theory.md §3, §5).</summary>
 public enum StartKind
 {
     /// <summary>x(T) ~ N(0, I) at the grid's first time T (accurate for T ≳ 5; the papers use T = 10).</summary>

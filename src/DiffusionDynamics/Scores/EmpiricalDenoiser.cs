@@ -45,12 +45,29 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         if (!trainingSet.isfinite().all().item<bool>())
             throw new ArgumentException("Training set contains NaN or infinite values.", nameof(trainingSet));
         dtype = options.ScalarType;
+        if (dtype == ScalarType.Float32) RequireFloat32Range(trainingSet);
         maxChunkElements = options.MaxChunkElements;
         Options = options;
         data = trainingSet.to_type(dtype).contiguous().clone().DetachFromDisposeScope();
         normsSq = data.square().sum(1).DetachFromDisposeScope();
         Count = (int)data.shape[0];
         Dimension = (int)data.shape[1];
+    }
+
+    /// <summary>
+    /// Largest |a|² the float32 arithmetic takes: the logits e^{−t} x·a/Δ_t and |a|² must stay far below float32's
+    /// 3.4e38 for every t, so |a|² ≤ 1e30 (|a| ≤ 1e15).
+    /// </summary>
+    public const double Float32MaxNormSquared = 1e30;
+
+    private static void RequireFloat32Range(Tensor trainingSet)
+    {
+        using var scope = NewDisposeScope();
+        double maxNormSq = trainingSet.to_type(ScalarType.Float64).square().sum(1).max().item<double>();
+        if (maxNormSq > Float32MaxNormSquared)
+            throw OptionMessage.Argument(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The data overflow float32: a training point has |a| = {Math.Sqrt(maxNormSq):G3}, and float32 holds up to 3.4e38 " +
+                $"(|a|² must stay below {Float32MaxNormSquared:G3}). Use float64 ({{Precision}} float64) or rescale the data to order 1."), nameof(Precision));
     }
 
     /// <summary>Builds the denoiser of a <see cref="Dataset"/>.</summary>
@@ -98,6 +115,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     public Tensor Denoise(Tensor x, double t)
     {
         DenoiserChecks.Require(x, Dimension, t);
+        if (x.shape[0] == 1) return OnTwoRows(x, two => Denoise(two, t));
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
         // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a
@@ -140,6 +158,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     public Tensor LogDensity(Tensor x, double t, long[]? exclude)
     {
         DenoiserChecks.Require(x, Dimension, t);
+        if (x.shape[0] == 1) return OnTwoRows(x, two => LogDensity(two, t, exclude is null ? null : [exclude[0], exclude[0]]));
         if (exclude is not null)
         {
             if (Count < 2) throw new ArgumentException("Leave-one-out needs n ≥ 2 training points.", nameof(exclude));
@@ -205,6 +224,14 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     {
         DenoiserChecks.Require(x, Dimension, t);
         if (k < 1 || k > Count) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be in [1, n = {Count}].");
+        if (x.shape[0] == 1)
+        {
+            using var two = x.expand(2, -1).contiguous();
+            var (i2, w2) = TopPosterior(two, t, k);
+            using (i2)
+            using (w2)
+                return (i2.narrow(0, 0, 1).clone(), w2.narrow(0, 0, 1).clone());
+        }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
         var values = new List<Tensor>();
@@ -238,6 +265,18 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         ForEachBlock(xi, t, (_, logits) => parts.Add(logits.to_type(ScalarType.Float64).MoveToOuterDisposeScope()));
         var all = parts.Count == 1 ? parts[0] : torch.cat(parts, 1);
         return all.softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Evaluates a one-row batch as two copies of the row and keeps the first: libtorch splits a reduction with a
+    /// single output (the sum or logsumexp over n of one row) across its threads, which made B = 1 results depend on
+    /// the thread count; with two rows each output is reduced by one thread, in the same order on any thread count.
+    /// </summary>
+    private static Tensor OnTwoRows(Tensor x, Func<Tensor, Tensor> f)
+    {
+        using var two = x.expand(2, -1).contiguous();
+        using var both = f(two);
+        return both.narrow(0, 0, 1).clone();
     }
 
     /// <summary>

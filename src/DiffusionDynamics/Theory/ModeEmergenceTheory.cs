@@ -16,7 +16,7 @@ public enum BackwardDynamics
 
 /// <summary>
 /// Closed forms of "outline first, details later" for Gaussian data N(m, U diag(λ) Uᵀ) (Wang &amp; Vastola,
-/// arXiv 2303.02490, with the linear theory of arXiv 2311.10892; science.md §5).
+/// arXiv 2303.02490, with the linear theory of arXiv 2311.10892; docs/theory.md §5).
 /// <para>Derivation. Under the PF-ODE the eigen-coordinate y_k(t) = u_kᵀ(x(t) − e^{−t} m) is y_k(t) = ψ_k(t) y_k(T) with
 /// ψ_k(t) = √(v_k(t)/v_k(T)), v_k(t) = e^{−2t}λ_k + Δ_t, and the denoiser coordinate is
 /// c_k(t) = u_kᵀ(D(x(t), t) − m) = gain_k(t)·y_k(t), gain_k(t) = e^{−t}λ_k / v_k(t). Hence

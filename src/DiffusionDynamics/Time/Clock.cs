@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Time;
 
 /// <summary>
 /// The time parametrizations the project converts at its edges; everything inside speaks the OU time t
-/// (Biroli et al. 2024, arXiv 2402.18491; science.md §1). The value carried by each clock:
+/// (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1). The value carried by each clock:
 /// <list type="bullet">
 /// <item><see cref="Ou"/>: t itself, t ≥ 0.</item>
 /// <item><see cref="DdpmLinear"/>: the fractional step κ ∈ [0, K−1] of <see cref="DdpmLinearSchedule.Default"/>.</item>

@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Time;
 
 /// <summary>
 /// Cosine schedule (Nichol &amp; Dhariwal 2021, arXiv 2102.09672): ᾱ(u) = f(u)/f(0) with
-/// f(u) = cos²(π/2 · (u + s)/(1 + s)), s = 0.008, u ∈ [0, 1]; OU time t = −½ ln ᾱ (science.md §1).
+/// f(u) = cos²(π/2 · (u + s)/(1 + s)), s = 0.008, u ∈ [0, 1]; OU time t = −½ ln ᾱ (docs/theory.md §1).
 /// The discrete schedule follows the reference code: β_k = min(1 − ᾱ((k+1)/K)/ᾱ(k/K), β_max),
 /// β_max = 0.999, ᾱ_k = Π_{i≤k}(1 − β_i), so ᾱ_k = ᾱ((k+1)/K) except where the clipping acts (the last
 /// steps, where ᾱ(u) → 0 as u → 1; the clip keeps t_{K−1} finite).

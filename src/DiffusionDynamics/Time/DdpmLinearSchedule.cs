@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Time;
 
 /// <summary>
 /// DDPM linear schedule (Ho et al. 2020): β_k = β_start + k (β_end − β_start)/(K − 1), k = 0..K−1,
-/// ᾱ_k = Π_{i≤k} (1 − β_i), OU time t_k = −½ ln ᾱ_k (Biroli et al. 2024, arXiv 2402.18491; science.md §1).
+/// ᾱ_k = Π_{i≤k} (1 − β_i), OU time t_k = −½ ln ᾱ_k (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1).
 /// Defaults K = 1000, β 1e-4 → 0.02, for which ᾱ_0 = 0.9999, ᾱ_499 ≈ 0.078587, ᾱ_999 ≈ 4.0358e-5.
 /// </summary>
 public static class DdpmLinearSchedule

@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Time;
 
 /// <summary>
 /// A discrete noise schedule k = 0..K−1 given by its β_k, with ᾱ_k = Π_{i≤k} (1 − β_i) and the OU time
-/// t_k = −½ ln ᾱ_k (Biroli et al. 2024, arXiv 2402.18491; science.md §1), so x_k = √ᾱ_k a + √(1−ᾱ_k) ε is
+/// t_k = −½ ln ᾱ_k (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1), so x_k = √ᾱ_k a + √(1−ᾱ_k) ε is
 /// the OU marginal x(t_k). Built by <see cref="DdpmLinearSchedule"/> or <see cref="CosineSchedule"/>.
 /// Immutable. t_k is strictly increasing in k because every 0 &lt; β_k &lt; 1.
 /// <para>Inverse convention: <see cref="FractionalStep"/> interpolates k linearly in t between the table

@@ -3,7 +3,7 @@ namespace DiffusionDynamics.Time;
 /// <summary>
 /// The variance-exploding / EDM noise level σ (Karras et al. 2022, arXiv 2206.00364): x_σ = a + σ ε is the
 /// OU marginal rescaled by e^{t}, with σ² = (1 − ᾱ)/ᾱ = e^{2t} − 1, so t = ½ ln(1 + σ²) and
-/// x(t) = e^{−t} x_σ (Biroli et al. 2024, arXiv 2402.18491; science.md §1).
+/// x(t) = e^{−t} x_σ (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1).
 /// </summary>
 public static class EdmSigma
 {

@@ -3,7 +3,7 @@ namespace DiffusionDynamics.Time;
 /// <summary>
 /// Log signal-to-noise ratio λ = ln(ᾱ / (1 − ᾱ)) of the OU marginal, ᾱ = e^{−2t} (Kingma et al. 2021,
 /// arXiv 2107.00630; the clock of DPM-Solver, arXiv 2206.00927). In OU time λ(t) = −2t − ln Δ_t = −ln(e^{2t} − 1)
-/// = −2 ln σ (Biroli et al. 2024, arXiv 2402.18491; science.md §1). λ decreases from +∞ at t = 0 to −∞.
+/// = −2 ln σ (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1). λ decreases from +∞ at t = 0 to −∞.
 /// </summary>
 public static class LogSnr
 {

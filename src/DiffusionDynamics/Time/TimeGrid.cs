@@ -2,7 +2,7 @@ namespace DiffusionDynamics.Time;
 
 /// <summary>
 /// An immutable descending grid of OU times T = t_0 &gt; t_1 &gt; … &gt; t_N = t_min &gt; 0 for a sampler with N steps
-/// (Biroli et al. 2024, arXiv 2402.18491; science.md §1, §3). Step k goes from t_k to t_{k+1} with size
+/// (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1, §3). Step k goes from t_k to t_{k+1} with size
 /// h_k = t_k − t_{k+1} &gt; 0.
 /// <para><b>End convention.</b> The grid never contains t = 0, where the score is singular. A sampler
 /// integrates down to t_min and then returns the final denoise D(x, t_min) = E[a | x(t_min) = x] as x_0

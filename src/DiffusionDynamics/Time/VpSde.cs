@@ -4,7 +4,7 @@ namespace DiffusionDynamics.Time;
 /// The variance-preserving SDE clock (Song et al. 2021, arXiv 2011.13456) with linear
 /// β(s) = β_min + s (β_max − β_min), s ∈ [0, 1]:
 /// ᾱ(s) = exp(−½ s² (β_max − β_min) − s β_min), OU time t(s) = −½ ln ᾱ(s) = ¼ s² (β_max − β_min) + ½ s β_min
-/// (Biroli et al. 2024, arXiv 2402.18491; science.md §1). Defaults β 0.1 → 20, for which t(1) = 5.025.
+/// (Biroli et al. 2024, arXiv 2402.18491; docs/theory.md §1). Defaults β 0.1 → 20, for which t(1) = 5.025.
 /// </summary>
 /// <param name="BetaMin">β_min = β(0). Range: β_min ≥ 0.</param>
 /// <param name="BetaMax">β_max = β(1). Range: β_max ≥ β_min, β_max &gt; 0.</param>

@@ -15,14 +15,7 @@ public partial class LibraryMessagesTests
     /// Types whose messages still name flags, in files rewritten elsewhere in issue 11 (Reports and Analysis experiments).
     /// Must be empty at the end of the merge.
     /// </summary>
-    public static readonly IReadOnlySet<string> KnownFlagMessages = new HashSet<string>
-    {
-        "DiffusionDynamics.Reports.SweepState",
-        "DiffusionDynamics.Reports.RunDirectory",
-        "DiffusionDynamics.Analysis.AccelerationReference",
-        "DiffusionDynamics.Analysis.AccelerationSweep",
-        "DiffusionDynamics.Analysis.RegimesAnalysis",
-    };
+    public static readonly IReadOnlySet<string> KnownFlagMessages = new HashSet<string>();
 
     [GeneratedRegex(@"(^|[\s(""'])--[a-z][a-z-]*")]
     private static partial Regex Flag();

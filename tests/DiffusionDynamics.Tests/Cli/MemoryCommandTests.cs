@@ -81,7 +81,7 @@ public class MemoryCommandTests : CliHarness
 
     private static DataRequest Circle16 => new("circle:n=16");
 
-    private static AssociativeMemoryOptions TinyOptions => new([4, 16], Times: [0.01, 0.5], Samples: 8, SamplerSteps: 20, BasinPoints: 2,
+    private static MemoryOptions TinyOptions => new([4, 16], Times: [0.01, 0.5], Samples: 8, SamplerSteps: 20, BasinPoints: 2,
         FixedPoints: new FixedPointOptions(Starts: 8), Basins: new BasinOptions([1e-4, 1e-2, 0.3], Trials: 4));
 
     private static TrainingOptions TinyTraining => new(Steps: 40, CheckpointEvery: 10, LogEvery: 5, Seed: 1);

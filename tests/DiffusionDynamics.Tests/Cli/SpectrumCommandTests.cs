@@ -89,9 +89,9 @@ public class SpectrumCommandTests : CliHarness
             File.WriteAllText(Path.Combine(sweep, $"n-{n}", DiffusionDynamics.Cli.Commands.TrainCommand.DataRequestFile), "{}");
         }
         Directory.CreateDirectory(Path.Combine(sweep, "n-7-unfinished")); // no stored training set: not a model
-        var dirs = DiffusionDynamics.Cli.Commands.SpectrumCommand.ModelFolders(sweep)!;
+        var dirs = DiffusionDynamics.Cli.Commands.ListOption.ModelFolders(sweep)!;
         Assert.Equal(new[] { "n-64", "n-256", "n-1024" }, dirs.Select(Path.GetFileName));
-        Assert.Null(DiffusionDynamics.Cli.Commands.SpectrumCommand.ModelFolders(" "));
+        Assert.Null(DiffusionDynamics.Cli.Commands.ListOption.ModelFolders(" "));
     }
 
     [Fact]

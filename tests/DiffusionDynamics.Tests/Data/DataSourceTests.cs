@@ -57,7 +57,6 @@ public class DataSourceTests
     [InlineData("gaussian:d=3,n=5,spectrum=4,1,1", "separated by ';'")]
     [InlineData("gaussian:d=3,n=5,spectrum=4;1", "gives 2 values but d = 3")]
     [InlineData("gaussian:d=3,n=5,spectrum=4;-1;1", "out of range")]
-    [InlineData("gaussian:d=3,n=5", "needs spectrum=")]
     [InlineData("manifold:d=30,n=5,sphere=maybe", "not true or false")]
     [InlineData("manifold:d=3,n=5", "needs stds=")]
     [InlineData("circle:n=5,r=-1", "r = -1")]

@@ -139,7 +139,7 @@ public class CnnClassifierTests(ITestOutputHelper output)
         var data = BuiltinData.Load(BuiltinSplit.Train).ScaleToRange().SubsamplePerClass(100, seed: 3);
         var options = new RegimesOptions(Pairs: 8, Steps: 40, BranchCount: 3, EntropySamples: 16, Bootstrap: 10, Seed: 1,
             Classifier: ClassifierKind.Cnn);
-        var r = RegimesAnalysis.Run(data, options);
+        var r = RegimesExperiment.Run(data, options);
         output.WriteLine(r.Speciation.ClassRule);
         Assert.Contains("CNN", r.Speciation.ClassRule);
         Assert.Equal(3, r.Speciation.Curve.Count);
@@ -151,7 +151,7 @@ public class CnnClassifierTests(ITestOutputHelper output)
     public void RegimesWithCnnClassifier_OnVectorData_ThrowsArgumentException()
     {
         var data = DataSource.Parse("points:-1,1");
-        var e = Assert.Throws<ArgumentException>(() => RegimesAnalysis.Run(data, new RegimesOptions(Classifier: ClassifierKind.Cnn)));
+        var e = Assert.Throws<ArgumentException>(() => RegimesExperiment.Run(data, new RegimesOptions(Classifier: ClassifierKind.Cnn)));
         Assert.Contains("image data", e.Message);
     }
 

@@ -153,7 +153,7 @@ public class SamplerKindsTests(ITestOutputHelper output)
         Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 1.5 }, grid, x, noise)).ParamName);
         Assert.Equal("ddimEta", Assert.Throws<ArgumentOutOfRangeException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.EulerMaruyama) { DdimEta = 0.3 }, grid, x, noise)).ParamName);
         Assert.Equal("noise", Assert.Throws<ArgumentException>(() => TrajectoryRunner.Run(g, new TrajectoryRequest(SamplerKind.Ddim) { DdimEta = 0.3 }, grid, x, null)).ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionDynamics.Analysis.SamplingRunOptions(Sampler: SamplerKind.OdeHeun, DdimEta: 0.5).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionDynamics.Analysis.SampleOptions(Sampler: SamplerKind.OdeHeun, DdimEta: 0.5).Validate());
     }
 
     [Fact]

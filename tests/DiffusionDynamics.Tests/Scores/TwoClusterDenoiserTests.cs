@@ -23,7 +23,7 @@ public class TwoClusterDenoiserTests
     [Fact]
     public void Score_EqualsPaperFormula()
     {
-        // ∇ ln P_t(x) = (m_t/Γ_t) tanh(m_t·x/Γ_t) − x/Γ_t (science.md §2), evaluated directly in doubles.
+        // ∇ ln P_t(x) = (m_t/Γ_t) tanh(m_t·x/Γ_t) − x/Γ_t (docs/theory.md §2), evaluated directly in doubles.
         int d = 16;
         double mu = 1.0, sigma = 1.0, t = 0.9;
         using var den = TwoClusterDenoiser.Uniform(d, mu, sigma);

@@ -24,7 +24,7 @@ public class TimeGridScheduleTests
     public void FromSchedule_FullTable_IsEveryTableTime_AndMatchesTheSanityValue()
     {
         var grid = TimeGrid.FromSchedule(DdpmLinearSchedule.Default, 999);
-        // science.md §1: ᾱ_499 ≈ 0.078587 ⇒ t_499 = −½ ln ᾱ_499 (5 significant digits of the sanity value).
+        // docs/theory.md §1: ᾱ_499 ≈ 0.078587 ⇒ t_499 = −½ ln ᾱ_499 (5 significant digits of the sanity value).
         Assert.Equal(-0.5 * Math.Log(0.078587), grid[999 - 499], 4);
     }
 
