@@ -16,7 +16,7 @@ public static class GuideCommand
     {
         var common = new CommonOptions();
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
-        var avoid = new Option<int>("--avoid") { Description = "The class (label) to remove from generation.", Required = true };
+        var avoid = new Option<int?>("--avoid") { Description = "The class (label) to remove from generation (required)." };
         var score = ClassScores.ScoreOption();
         var precision = ClassScores.PrecisionOption();
         var heldOut = new Option<string?>("--held-out") { Description = "Held-out labelled data (a --data spec) for the classifier and the Fréchet reference; default: the test split of built-in data, a fresh draw (seed + 1000) of synthetic data." };
@@ -42,7 +42,8 @@ public static class GuideCommand
         command.SetAction(p =>
         {
             var lambdas = ParseLambdas(p.GetValue(sweep));
-            var options = new NegativeGuidanceOptions(p.GetValue(avoid), p.GetValue(lambda), lambdas, p.GetValue(temperature), p.GetValue(offset), p.GetValue(prior),
+            int forbidden = p.GetValue(avoid) ?? throw new ArgumentException("--avoid CLASS is required: the label of the class to remove.");
+            var options = new NegativeGuidanceOptions(forbidden, p.GetValue(lambda), lambdas, p.GetValue(temperature), p.GetValue(offset), p.GetValue(prior),
                 p.GetValue(pMin), p.GetValue(pMax), SamplerRegistry.KindOf(p.GetValue(sampler)!), p.GetValue(samples), p.GetValue(batch), p.GetValue(steps),
                 DdimEta: p.GetValue(eta), Seed: p.GetValue(common.Seed));
             try { options.Validate(); }

@@ -63,6 +63,7 @@ public class EntropyGuideCommandTests : CliHarness
     [InlineData("guide", "--avoid", "1", "--classes", "1")]
     [InlineData("guide", "--avoid", "1", "--sampler", "ode-heun")]
     [InlineData("entropy", "--classes", "1")]
+    [InlineData("guide", "--lambda", "1")]
     [InlineData("entropy", "--sampler", "ddim")]
     public void InvalidInputs_ExitCode2_WithOneErrorLine(params string[] args) =>
         AssertUsageErrorWroteNothing([.. args, "--data", TwoCluster, "--samples", "4", "--steps", "4"]);
