@@ -30,6 +30,8 @@ public static class CliApp
         root.Subcommands.Add(NoetherCommand.Build());
         root.Subcommands.Add(VarianceCommand.Build());
         root.Subcommands.Add(TimelineCommand.Build());
+        root.Subcommands.Add(EntropyCommand.Build());
+        root.Subcommands.Add(GuideCommand.Build());
         OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);
         return root;

@@ -7,6 +7,7 @@ namespace DiffusionDynamics.Data;
 /// is kept apart from generation (spec → data, <see cref="SyntheticSpec.Generate"/>).
 /// <code>
 /// builtin | builtin:train | builtin:test      the built-in Fashion-MNIST trouser/sneaker pair (see BuiltinData)
+/// builtin:fashion10 | builtin:fashion10:test  the built-in ten-class Fashion-MNIST subset (see BuiltinFashion10)
 /// PATH                                        .npy, .npz, .csv by extension; otherwise by content: IDX (plain or .gz), .npy, .npz
 /// PATH.csv#label=COLUMN                       CSV with a label column (header name or 0-based index, −1 = last)
 /// two-cluster:d=D,n=N[,mu=1][,sigma=1][,seed=0]
@@ -31,6 +32,9 @@ public static class DataSource
         ArgumentNullException.ThrowIfNull(spec);
         spec = spec.Trim();
         long seed = 0;
+        if (BuiltinFashion10.ParseSpec(spec) is { } split10)
+            return labelsPath is null ? BuiltinFashion10.Load(split10)
+                : throw new ArgumentException($"A labels file applies only to data files, not to \"{spec}\".", nameof(labelsPath));
         var builtin = ParseBuiltin(spec);
         var synthetic = builtin is null ? ParseSynthetic(spec, out seed) : null;
         if ((builtin is not null || synthetic is not null) && labelsPath is not null)

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Diagnostics;
+using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Cli.Terminal;
+using DiffusionDynamics.Data;
+using DiffusionDynamics.Reports;
+using DiffusionDynamics.Sampling;
+
+namespace DiffusionDynamics.Cli.Commands;
+
+/// <summary>
+/// <c>diffdyn entropy</c>: the class entropy H(Y | X_t) along generation, its rate, per-class profiles, three estimators side by side
+/// (Handke et al., arXiv 2506.10433).
+/// </summary>
+public static class EntropyCommand
+{
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
+        var score = ClassScores.ScoreOption();
+        var precision = ClassScores.PrecisionOption();
+        var sampler = new Option<string>("--sampler") { Description = $"Sampler of the trajectories: {string.Join(" | ", SamplerRegistry.Tokens)} (the online estimator needs sde, ddpm or ddim with --eta > 0).", DefaultValueFactory = _ => "sde" };
+        sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
+        var eta = new Option<double>("--eta") { Description = "DDIM's η (ddim only).", DefaultValueFactory = _ => 0.0 };
+        var samples = new Option<int>("--samples") { Description = "Trajectories.", DefaultValueFactory = _ => 128 };
+        var batch = new Option<int>("--batch") { Description = "Trajectories per batch (results do not depend on it).", DefaultValueFactory = _ => 128 };
+        var steps = new Option<int>("--steps") { Description = "Uniform grid steps (plus --tail-steps log-spaced steps below t = 0.2).", DefaultValueFactory = _ => 100 };
+        var tail = new Option<int>("--tail-steps") { Description = "Log-spaced steps from t = 0.2 down to --t-min.", DefaultValueFactory = _ => 20 };
+        var tMin = new Option<double>("--t-min") { Description = "Last OU time of the grid.", DefaultValueFactory = _ => 0.01 };
+        var tMax = new Option<double?>("--t-max") { Description = "First OU time T (default max(3, t_S + 3))." };
+        var noOnline = new Option<bool>("--no-online") { Description = "Skip the online Bayes classifier." };
+        var noImmse = new Option<bool>("--no-immse") { Description = "Skip the I-MMSE estimator." };
+        var immseSamples = new Option<int>("--immse-samples") { Description = "Data items per grid time for I-MMSE.", DefaultValueFactory = _ => 128 };
+
+        var command = new Command("entropy", "When classes are decided: the class entropy H(Y | X_t) along generation and its rate (exact posterior, online Bayes, I-MMSE).");
+        common.AddTo(command);
+        foreach (var o in new Option[] { score, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples }) command.Options.Add(o);
+        CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(steps, 4); CommonOptions.AtLeast(tail, 1); CommonOptions.AtLeast(immseSamples, 2);
+        CommonOptions.Positive(tMin);
+
+        command.SetAction(p =>
+        {
+            var options = new ClassEntropyOptions(SamplerRegistry.KindOf(p.GetValue(sampler)!), p.GetValue(samples), p.GetValue(batch), p.GetValue(steps),
+                p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed));
+            try { options.Validate(); }
+            catch (ArgumentException e) when (e.ParamName == nameof(ClassEntropyOptions.Online))
+            {
+                throw new ArgumentException($"--sampler {p.GetValue(sampler)} is deterministic: the online estimator needs sde, ddpm or ddim with --eta > 0 (or give --no-online).");
+            }
+            return Execute(common.DataRequest(p), options, p.GetValue(score)!, p.GetValue(precision)!, common.OutputFolder(p, "entropy"),
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the analysis and writes the results folder (progress on <paramref name="progressOutput"/>); exceptions propagate to <see cref="CliApp"/>.</summary>
+    public static int Execute(DataRequest request, ClassEntropyOptions options, string score, string precision, string outDir, string[] args,
+        TextWriter output, TextWriter progressOutput)
+    {
+        var clock = Stopwatch.StartNew();
+        var (data, truth) = request.LoadWithTruth();
+        using var scores = ClassScores.Create(score, precision, data, truth);
+        using var run = RunOutput.Create(outDir);
+        progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
+                                 $"{options.Samples} {SamplerRegistry.DisplayName(options.Sampler)} trajectories");
+        var result = ProgressDisplay.RunStages(progressOutput, report => ClassEntropyAnalysis.Run(
+            new ClassEntropyInputs(scores.Denoiser, data, scores.Model, scores.ClassNames, scores.Priors), options, new StageProgress(report)));
+        var manifest = new RunManifest
+        {
+            Command = "entropy",
+            Arguments = args,
+            Options = new { data = request, entropy = options, score = scores.Name },
+            Seed = options.Seed,
+            DataPreprocessing = data.Preprocessing,
+            TimingsSeconds = new() { ["analysis"] = result.Seconds },
+        };
+        return RunSummaryPrinter.Print(output, run.Finish(new EntropyWriter(), result, manifest, clock));
+    }
+}

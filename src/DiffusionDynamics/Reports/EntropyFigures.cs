@@ -1,0 +1,95 @@
+using DiffusionDynamics.Analysis;
+using ScottPlot;
+
+namespace DiffusionDynamics.Reports;
+
+/// <summary>Figure recipes for a <see cref="ClassEntropyResult"/>; each draws from the result alone.</summary>
+public static class EntropyFigures
+{
+    /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(ClassEntropyResult r, string directory) =>
+    [
+        (Entropy(r, directory), "Class entropy H(Y | X_t) (nats) along the backward trajectories: exact posterior (mean ± 1 SE over trajectories)" +
+            (r.Curve[0].Online is null ? "" : ", online Bayes classifier on the same chains") + (r.Curve[0].Immse is null ? "" : ", I-MMSE on forward-noised data") +
+            (r.Curve[0].Theory is null ? "." : ", and the closed form (binary Gaussian channel).") + " Vertical line: t_S = ½ ln Λ."),
+        (Rate(r, directory), "Entropy rate dH/dt (nats per unit OU time; information produced per unit generation time) with ± 1 SE; vertical lines: " +
+            "t_S = ½ ln Λ (dashed) and the measured peak (dotted)."),
+        (PerClass(r, directory), "Per-class rates: trajectories grouped by the class the exact posterior assigns at t_min; the peak marks when that class is decided."),
+        (Variance(r, directory), "Variance over trajectories of the pathwise class entropy H(p(· | x_t)); its peak is compared with t_S."),
+    ];
+
+    private static double[] Ts(ClassEntropyResult r) => r.Curve.Select(c => c.T).ToArray();
+
+    /// <summary>H(t) with theory and the other estimators.</summary>
+    public static string Entropy(ClassEntropyResult r, string directory)
+    {
+        var plot = Figure.Create("Class entropy along generation", "OU time t", "H(Y | X_t) (nats)");
+        var ts = Ts(r);
+        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.H).ToArray(), r.Curve.Select(c => c.Stderr).ToArray(), "exact posterior", connect: true);
+        Line(plot, ts, r.Curve.Select(c => c.Online).ToArray(), "online Bayes", Colors.Orange, LinePattern.Dashed);
+        Line(plot, ts, r.Curve.Select(c => c.Immse).ToArray(), "I-MMSE", Colors.Green, LinePattern.DenselyDashed);
+        Line(plot, ts, r.Curve.Select(c => c.Theory).ToArray(), "closed form", Colors.Black, LinePattern.Dotted);
+        Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, "entropy");
+    }
+
+    /// <summary>dH/dt with errors, theory, t_S and the peak.</summary>
+    public static string Rate(ClassEntropyResult r, string directory)
+    {
+        var plot = Figure.Create("Entropy rate", "OU time t", "dH/dt (nats per unit t)");
+        var ts = Ts(r);
+        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.Rate).ToArray(), r.Curve.Select(c => c.RateStderr).ToArray(), "measured (exact posterior)", connect: true);
+        Line(plot, ts, r.Extras.TheoryRate, "closed form", Colors.Black, LinePattern.Dotted);
+        Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
+        Mark(plot, r.Peak.T, Colors.Red, LinePattern.Dotted);
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, "rate");
+    }
+
+    /// <summary>Per-class rate curves.</summary>
+    public static string PerClass(ClassEntropyResult r, string directory)
+    {
+        var plot = Figure.Create("Per-class entropy rate", "OU time t", "dH/dt (nats per unit t)");
+        var ts = Ts(r);
+        foreach (var c in r.PerClass)
+        {
+            var line = plot.Add.ScatterLine(ts, c.Rate);
+            line.LegendText = $"{c.Name ?? c.Label.ToString(System.Globalization.CultureInfo.InvariantCulture)} (n = {c.Trajectories})";
+        }
+        Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, "per-class-rates");
+    }
+
+    /// <summary>Variance of the pathwise entropy.</summary>
+    public static string Variance(ClassEntropyResult r, string directory)
+    {
+        var plot = Figure.Create("Variance of the pathwise class entropy", "OU time t", "Var_trajectories H(p(· | x_t))");
+        var line = plot.Add.ScatterLine(Ts(r), r.Extras.PathwiseVariance);
+        line.LegendText = "measured";
+        Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
+        Mark(plot, r.VariancePeakT, Colors.Red, LinePattern.Dotted);
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, "entropy-variance");
+    }
+
+    private static void Line(Plot plot, double[] ts, double?[] ys, string label, Color color, LinePattern pattern)
+    {
+        var keep = Enumerable.Range(0, ts.Length).Where(i => ys[i] is double v && double.IsFinite(v)).ToArray();
+        if (keep.Length < 2) return;
+        var line = plot.Add.ScatterLine(keep.Select(i => ts[i]).ToArray(), keep.Select(i => ys[i]!.Value).ToArray());
+        line.LegendText = label;
+        line.Color = color;
+        line.LinePattern = pattern;
+        line.LineWidth = 2;
+    }
+
+    private static void Mark(Plot plot, double t, Color color, LinePattern pattern)
+    {
+        if (!double.IsFinite(t)) return;
+        var v = plot.Add.VerticalLine(t);
+        v.Color = color;
+        v.LinePattern = pattern;
+    }
+}
