@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Scores.Onnx;
 
@@ -17,63 +16,50 @@ public sealed class OnnxModelOptionsCli
 {
     private static readonly AsyncLocal<ParseResult?> Current = new();
 
-    /// <summary>"epsilon | v | sample": what the model outputs (default: the scheduler config's, else epsilon; sample for edm).</summary>
     public Option<string?> Prediction { get; } = new("--prediction")
     {
         Description = "ONNX model (--model PATH.onnx): what it predicts, epsilon | v | sample (x0). Default: a scheduler_config.json's prediction_type, else epsilon (sample on the edm clock).",
     };
 
-    /// <summary>"ddpm-linear | ddpm-cosine | vp | edm | FILE".</summary>
     public Option<string?> Schedule { get; } = new("--schedule")
     {
         Description = "ONNX model: its training clock, ddpm-linear | ddpm-cosine | vp | edm | FILE (.npy/.json beta or alpha-bar table, or a diffusers scheduler_config.json). Default: ddpm-linear for an integer timestep input; required for a float one.",
     };
 
-    /// <summary>Name of the sample input.</summary>
     public Option<string> SampleInput { get; } = new("--sample-input") { Description = "ONNX model: name of the noisy-sample input.", DefaultValueFactory = _ => OnnxModelOptions.DefaultSampleInput };
 
-    /// <summary>Name of the noise-level input.</summary>
     public Option<string> TimestepInput { get; } = new("--timestep-input") { Description = "ONNX model: name of the noise-level input (step, VP time or sigma).", DefaultValueFactory = _ => OnnxModelOptions.DefaultTimestepInput };
 
-    /// <summary>Name of the output to read.</summary>
     public Option<string?> ModelOutput { get; } = new("--model-output") { Description = "ONNX model: name of the output to read (default: the first)." };
 
-    /// <summary>Fixed class label, for a class-conditional model.</summary>
     public Option<int?> ClassLabel { get; } = new("--class-label") { Description = "ONNX model: a fixed class label fed to --class-input (the class-conditional D_y)." };
 
-    /// <summary>Name of the class-label input.</summary>
     public Option<string> ClassInput { get; } = new("--class-input") { Description = "ONNX model: name of the class-label input.", DefaultValueFactory = _ => "class_labels" };
 
-    /// <summary>Other fixed inputs, NAME=V[,V…].</summary>
     public Option<string[]> ExtraInput { get; } = new("--extra-input")
     {
         Description = "ONNX model: a further fixed input, NAME=V[,V...] (one value fills the input; else one item's values). Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 
-    /// <summary>nearest | interpolate.</summary>
     public Option<string> Mapping { get; } = new("--timestep-mapping")
     {
         Description = "ONNX model on a discrete clock: how OU time t reaches it, nearest (step) | interpolate (mix of the two neighbouring steps, or a fractional float step). The represented-time error is reported.",
         DefaultValueFactory = _ => "nearest",
     };
 
-    /// <summary>K of the DDPM tables.</summary>
     public Option<int> TrainSteps { get; } = new("--train-steps") { Description = "ONNX model: training steps K of ddpm-linear / ddpm-cosine.", DefaultValueFactory = _ => 1000 };
 
-    /// <summary>β_0 of the linear table.</summary>
     public Option<double> BetaStart { get; } = new("--beta-start") { Description = "ONNX model: beta_0 of ddpm-linear.", DefaultValueFactory = _ => 1e-4 };
 
-    /// <summary>β_{K−1} of the linear table.</summary>
     public Option<double> BetaEnd { get; } = new("--beta-end") { Description = "ONNX model: beta_{K-1} of ddpm-linear.", DefaultValueFactory = _ => 0.02 };
 
-    /// <summary>Item shape for graphs with free item dimensions.</summary>
     public Option<string?> ItemShape { get; } = new("--item-shape") { Description = "ONNX model: item shape d or C,H,W when the graph leaves it free (default: the data's)." };
 
     private IEnumerable<Option> All => [Prediction, Schedule, SampleInput, TimestepInput, ModelOutput, ClassLabel, ClassInput, ExtraInput, Mapping, TrainSteps, BetaStart, BetaEnd, ItemShape];
 
-    /// <summary>True when <paramref name="path"/> names an ONNX file (extension .onnx, any case).</summary>
-    public static bool IsOnnx(string? path) => path is not null && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when <paramref name="path"/> names an ONNX file (<see cref="OnnxModelRequest.IsOnnx"/>).</summary>
+    public static bool IsOnnx(string? path) => OnnxModelRequest.IsOnnx(path);
 
     /// <summary>The parse of the running invocation (set by <see cref="CliApp.Run"/>; null when a command is called directly).</summary>
     public static ParseResult? Invocation
@@ -104,51 +90,26 @@ public sealed class OnnxModelOptionsCli
     /// </summary>
     public static DenoiserSpec Spec(string modelPath) => DenoiserSpec.Imported(Options(modelPath, Invocation));
 
-    /// <summary>The <see cref="OnnxModelOptions"/> of <paramref name="modelPath"/> from the ONNX options in <paramref name="p"/> (defaults where absent).</summary>
+    /// <summary>The <see cref="OnnxModelOptions"/> of <paramref name="modelPath"/> from the ONNX options in <paramref name="p"/> (defaults where absent); the library parses the words.</summary>
     public static OnnxModelOptions Options(string modelPath, ParseResult? p)
     {
-        var options = new OnnxModelOptions { ModelPath = modelPath };
-        if (p is null) return options;
+        if (p is null) return new OnnxModelOptions { ModelPath = modelPath };
         T? Get<T>(string name) => p.CommandResult.Command.Options.Any(o => o.Name == name) ? p.GetValue<T>(name) : default;
-
-        if (Get<string?>("--prediction") is { } prediction)
-            options = options with { Prediction = prediction switch { "v" => OnnxPrediction.V, "sample" => OnnxPrediction.Sample, _ => OnnxPrediction.Epsilon } };
-        if (Get<string?>("--schedule") is { } schedule)
+        return new OnnxModelRequest
         {
-            options = schedule.ToLowerInvariant() switch
-            {
-                "ddpm-linear" => options with { Schedule = OnnxScheduleKind.DdpmLinear },
-                "ddpm-cosine" => options with { Schedule = OnnxScheduleKind.DdpmCosine },
-                "vp" => options with { Schedule = OnnxScheduleKind.VpSde },
-                "edm" => options with { Schedule = OnnxScheduleKind.Edm },
-                _ => options with { Schedule = OnnxScheduleKind.Table, SchedulePath = schedule },
-            };
-        }
-        if (Get<string>("--sample-input") is { } sample) options = options with { SampleInput = sample };
-        if (Get<string>("--timestep-input") is { } timestep) options = options with { TimestepInput = timestep };
-        if (Get<string?>("--model-output") is { } output) options = options with { Output = output };
-        if (Get<string>("--timestep-mapping") == "interpolate") options = options with { Mapping = OnnxTimestepMapping.Interpolate };
-        if (Get<int>("--train-steps") is > 0 and var k) options = options with { TrainSteps = k };
-        if (Get<double>("--beta-start") is > 0 and var b0) options = options with { BetaStart = b0 };
-        if (Get<double>("--beta-end") is > 0 and var b1) options = options with { BetaEnd = b1 };
-        if (Get<string?>("--item-shape") is { } shape) options = options with { ItemShape = ParseInts(shape, "--item-shape") };
-
-        var extra = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        if (Get<int?>("--class-label") is int label) extra[Get<string>("--class-input") ?? "class_labels"] = [label];
-        foreach (var item in Get<string[]>("--extra-input") ?? [])
-        {
-            int eq = item.IndexOf('=');
-            if (eq <= 0 || eq == item.Length - 1) throw new ArgumentException($"--extra-input expects NAME=V[,V...], got '{item}'.");
-            extra[item[..eq]] = ParseDoubles(item[(eq + 1)..], "--extra-input");
-        }
-        return extra.Count > 0 ? options with { ExtraInputs = extra } : options;
+            Prediction = Get<string?>("--prediction"),
+            Schedule = Get<string?>("--schedule"),
+            SampleInput = Get<string>("--sample-input"),
+            TimestepInput = Get<string>("--timestep-input"),
+            Output = Get<string?>("--model-output"),
+            Mapping = Get<string>("--timestep-mapping"),
+            TrainSteps = Get<int>("--train-steps") is > 0 and var k ? k : null,
+            BetaStart = Get<double>("--beta-start") is > 0 and var b0 ? b0 : null,
+            BetaEnd = Get<double>("--beta-end") is > 0 and var b1 ? b1 : null,
+            ItemShape = Get<string?>("--item-shape"),
+            ClassLabel = Get<int?>("--class-label"),
+            ClassInput = Get<string>("--class-input") ?? "class_labels",
+            ExtraInputs = Get<string[]>("--extra-input") ?? [],
+        }.ToOptions(modelPath);
     }
-
-    private static int[] ParseInts(string text, string option) =>
-        text.Split(',', StringSplitOptions.TrimEntries).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v
-            : throw new ArgumentException($"{option} expects positive integers separated by commas, got '{text}'.")).ToArray();
-
-    private static double[] ParseDoubles(string text, string option) =>
-        text.Split(',', StringSplitOptions.TrimEntries).Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
-            : throw new ArgumentException($"{option} expects finite numbers separated by commas, got '{text}'.")).ToArray();
 }

@@ -26,6 +26,10 @@ public static class OptionFlags
         ["Precision"] = "--precision",
         ["LearningRate"] = "--lr",
         ["Labels"] = "--labels",
+        ["Prediction"] = "--prediction",
+        ["Mapping"] = "--timestep-mapping",
+        ["ItemShape"] = "--item-shape",
+        ["ExtraInputs"] = "--extra-input",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>

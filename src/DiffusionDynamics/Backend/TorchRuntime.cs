@@ -8,7 +8,7 @@ namespace DiffusionDynamics.Backend;
 /// One place that prepares libtorch for this machine kind before the first tensor is made.
 /// <list type="bullet">
 /// <item><c>ONEDNN_MAX_CPU_ISA=AVX</c>: oneDNN's AVX2/AVX-512 float32 conv2d input gradients are wrong on
-/// this CPU (toolchain.md); capping the ISA fixes them. Set through libc <c>setenv</c>, because
+/// this CPU (README, "TorchSharp on this machine kind"; Backend/ConvGradientFixTests); capping the ISA fixes them. Set through libc <c>setenv</c>, because
 /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not reach native <c>getenv</c>.</item>
 /// <item><c>OMP_WAIT_POLICY=PASSIVE</c>: OpenMP threads that spin after a GEMM slow the element-wise ops
 /// that follow by 10–50× on two cores.</item>

@@ -3,12 +3,12 @@ using DiffusionDynamics.Scores;
 namespace DiffusionDynamics.Tests.Architecture;
 
 /// <summary>
-/// The layering of docs/architecture.md (design.md "Parts"): a lower part that references a higher one fails here.
+/// The layering of docs/architecture.md ("Allowed dependencies"): a lower part that references a higher one fails here.
 /// </summary>
 public class LayeringTests
 {
     /// <summary>
-    /// Part → the parts it may use. The table of design.md, with these decisions:
+    /// Part → the parts it may use. The table of docs/architecture.md, with these decisions:
     /// Random and Backend are the floor: any part may use them (per-sample streams for generators and randomized solvers;
     /// TorchSharp initialization wherever tensors are made), so Data and Theory list them; they use nothing themselves.
     /// Theory and Scores are siblings above Time: neither uses the other (Theory holds plain-number closed forms; the Gaussian

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Tests.Backend;
 
 /// <summary>
-/// Fix 3 (toolchain.md): float32 conv2d input gradients are right on this CPU only with oneDNN capped at AVX.
+/// Fix 3 (README, "TorchSharp on this machine kind"): float32 conv2d input gradients are right on this CPU only with oneDNN capped at AVX.
 /// </summary>
 public class ConvGradientFixTests
 {
@@ -28,7 +28,7 @@ public class ConvGradientFixTests
     /// 2 K u Σ|g||w| + 1e-30 entrywise; the broken oneDNN kernels give O(1) errors or NaN.
     /// </summary>
     [Theory]
-    [InlineData(4, 8, 1, 3, 28, 28, 1)]  // the shape that failed (toolchain.md)
+    [InlineData(4, 8, 1, 3, 28, 28, 1)]  // the shape that failed without the cap
     [InlineData(2, 1, 8, 3, 28, 28, 1)]
     [InlineData(3, 16, 4, 5, 14, 14, 2)]
     [InlineData(2, 32, 1, 3, 7, 7, 1)]

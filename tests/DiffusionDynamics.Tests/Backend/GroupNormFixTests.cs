@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Tests.Backend;
 
-/// <summary>Fix 2 (toolchain.md): nn.GroupNorm's affine parameters start at γ = 1, β = 0.</summary>
+/// <summary>Fix 2 (README, "TorchSharp on this machine kind"): nn.GroupNorm's affine parameters start at γ = 1, β = 0.</summary>
 public class GroupNormFixTests
 {
     [Theory]

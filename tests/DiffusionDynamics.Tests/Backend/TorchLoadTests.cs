@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Tests.Backend;
 
-/// <summary>Fix 1 (toolchain.md): libLibTorchSharp.so loads on Debian 12 through the weak GLIBCXX_3.4.32 patch.</summary>
+/// <summary>Fix 1 (README, "TorchSharp on this machine kind"): libLibTorchSharp.so loads on Debian 12 through the weak GLIBCXX_3.4.32 patch.</summary>
 public class TorchLoadTests
 {
     private const string PatchedVersion = "GLIBCXX_3.4.32";
