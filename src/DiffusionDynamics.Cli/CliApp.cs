@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DiffusionDynamics.Cli.Commands;
+using DiffusionDynamics.Cli.Terminal;
 using DiffusionDynamics.Data;
 
 namespace DiffusionDynamics.Cli;
@@ -37,11 +38,25 @@ public static class CliApp
         return root;
     }
 
-    /// <summary>Parses and runs; returns the process exit code.</summary>
+    /// <summary>Parses and runs; returns the process exit code. Results go to <paramref name="stdout"/>; errors and progress to <paramref name="stderr"/>.</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
+        var previous = Terminal.ProgressDisplay.Errors;
+        Terminal.ProgressDisplay.Errors = stderr;
+        try
+        {
+            return Invoke(args, stdout, stderr);
+        }
+        finally
+        {
+            Terminal.ProgressDisplay.Errors = previous;
+        }
+    }
+
+    private static int Invoke(string[] args, TextWriter stdout, TextWriter stderr)
+    {
         try
         {
             Backend.TorchRuntime.ThreadsFromEnvironment();
@@ -56,11 +71,12 @@ public static class CliApp
         OnnxModelOptionsCli.Invocation = parse;
         if (parse.Errors.Count > 0)
         {
-            // One line per distinct problem, the last one pointing at the help of the command.
-            var messages = parse.Errors.Select(ParseErrorMessage).Distinct().ToArray();
+            // One line: the first problem (an unknown word first, with the nearest known name), then the command's help.
             string help = parse.CommandResult.Command is RootCommand ? "diffdyn --help" : $"diffdyn {parse.CommandResult.Command.Name} --help";
-            for (int i = 0; i < messages.Length; i++)
-                stderr.WriteLine($"error: {messages[i]}" + (i == messages.Length - 1 ? $" See '{help}'." : ""));
+            string message = parse.UnmatchedTokens.Count > 0
+                ? UnknownWordMessage(parse.UnmatchedTokens[0], parse.CommandResult.Command)
+                : ParseErrorMessage(parse.Errors[0]);
+            stderr.WriteLine($"error: {message.TrimEnd().TrimEnd('.')}. See '{help}'.");
             return UsageError;
         }
         try
@@ -84,6 +100,28 @@ public static class CliApp
             stderr.WriteLine($"internal error: {inner.Message.ReplaceLineEndings(" ")} ({inner.GetType().Name}; rerun with DIFFDYN_TRACE=1 for the stack trace, and please report it).");
             return InternalError;
         }
+    }
+
+    /// <summary>
+    /// "unknown option '--pair' (did you mean --pairs?)." for a word the command does not know: the nearest of its
+    /// options (its own and those its parents share) when the word starts with '-', else of its subcommands.
+    /// </summary>
+    public static string UnknownWordMessage(string word, Command command)
+    {
+        bool isOption = word.StartsWith('-');
+        IEnumerable<string> names = isOption
+            ? command.Options.Concat(Ancestors(command).SelectMany(c => c.Options.Where(o => o.Recursive)))
+                .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+            : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+        string? nearest = ClosestName.Find(word, names);
+        string what = isOption ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+        return $"unknown {what} '{word}'" + (nearest is null ? "." : $" (did you mean {nearest}?).");
+    }
+
+    private static IEnumerable<Command> Ancestors(Command command)
+    {
+        for (var parent = command.Parents.OfType<Command>().FirstOrDefault(); parent is not null; parent = parent.Parents.OfType<Command>().FirstOrDefault())
+            yield return parent;
     }
 
     /// <summary>One line per parse error, naming the option it concerns (System.CommandLine's own texts do not always).</summary>

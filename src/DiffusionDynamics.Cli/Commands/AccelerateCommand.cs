@@ -109,7 +109,7 @@ public static class AccelerateCommand
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
-        var result = ProgressDisplay.RunStages(output, report =>
+        var result = ProgressDisplay.RunStages(report =>
             AccelerateExperiment.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
         var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });

@@ -80,7 +80,7 @@ public static class CompareScoresCommand
         CompareScoresExperiment.Check(inputs, options);
         using var run = RunOutput.Create(outDir);
         output.WriteLine(CompareScoresExperiment.Describe(inputs, options));
-        var result = ProgressDisplay.RunStages(output, report => CompareScoresExperiment.Run(inputs, options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(report => CompareScoresExperiment.Run(inputs, options, new StageProgress(report)));
         var manifest = new RunManifest
         {
             Command = "compare-scores",

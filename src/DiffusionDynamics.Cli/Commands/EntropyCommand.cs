@@ -64,7 +64,7 @@ public static class EntropyCommand
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
                                  $"{options.Samples} {SamplerRegistry.DisplayName(options.Sampler)} trajectories");
-        var result = ProgressDisplay.RunStages(progressOutput, report => ClassEntropyAnalysis.Run(
+        var result = ProgressDisplay.RunStages(report => ClassEntropyAnalysis.Run(
             new ClassEntropyInputs(scores.Denoiser, data, scores.Model, scores.ClassNames, scores.Priors), options, new StageProgress(report)));
         var manifest = new RunManifest
         {

@@ -96,7 +96,7 @@ public static class GuideCommand
         using var scores = ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; scores: {scores.Name}; avoid class {options.Forbidden}; held-out: {heldOut.Name} (n = {heldOut.Count})");
-        var result = ProgressDisplay.RunStages(progressOutput, report => NegativeGuidanceExperiment.Run(
+        var result = ProgressDisplay.RunStages(report => NegativeGuidanceExperiment.Run(
             new NegativeGuidanceInputs(scores.Denoiser, data, heldOut, scores.Priors, scores.ClassNames), options, new StageProgress(report)));
         var manifest = new RunManifest
         {

@@ -66,7 +66,7 @@ public static class MemorizationCommand
             string modelDir = Path.Combine(outDir, $"n-{n}");
             var net = networkFor(data);
             output.WriteLine($"n = {n}: training a {net.Kind} on {data.Count} points ({training.Steps} steps)");
-            var point = ProgressDisplay.RunStages(output, report => MemorizationExperiment.RunSize(data, net, training, evaluation, modelDir,
+            var point = ProgressDisplay.RunStages(report => MemorizationExperiment.RunSize(data, net, training, evaluation, modelDir,
                 new InlineProgress<TrainingProgress>(p => report($"n = {n} training", $"loss {p.Loss:F4}", p.Step, p.TotalSteps)),
                 new InlineProgress<long>(done => report($"n = {n} sampling", "", done, evaluation.Steps))));
             // The training set beside the model, as diffdyn train stores it: each n-* folder is a model folder for --model elsewhere.

@@ -109,7 +109,7 @@ public static class MemoryCommand
         bool isCircle = truth is CircleData;
         var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
         {
-            var size = ProgressDisplay.RunStages(output, report => MemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
+            var size = ProgressDisplay.RunStages(report => MemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
                 training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");

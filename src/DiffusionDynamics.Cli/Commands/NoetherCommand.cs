@@ -83,7 +83,7 @@ public static class NoetherCommand
         var spec = modelDir is null ? DenoiserSpec.Empirical(Precision.Float64) : DenoiserChoice.ModelSpec(modelDir);
         using var denoiser = data is null ? null : new ChosenDenoiser(Denoisers.Factory.Create(spec, data));
         using var run = RunOutput.Create(outDir);
-        var result = ProgressDisplay.RunStages(error, report => NoetherExperiment.Run(new NoetherInputs(denoiser?.Denoiser, data, spec.Describe()), options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(report => NoetherExperiment.Run(new NoetherInputs(denoiser?.Denoiser, data, spec.Describe()), options, new StageProgress(report)));
         var manifest = new RunManifest
         {
             Command = "noether",

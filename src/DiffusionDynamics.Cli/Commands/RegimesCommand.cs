@@ -73,9 +73,9 @@ public static class RegimesCommand
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {(options.Sampler == SamplerKind.EulerMaruyama ? "SDE" : SamplerRegistry.DisplayName(options.Sampler))} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
-        var result = ProgressDisplay.RunStages(output, report =>
+        var result = ProgressDisplay.RunStages(report =>
             RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));
-        var exact = trained is null ? null : ProgressDisplay.RunStages(output, report =>
+        var exact = trained is null ? null : ProgressDisplay.RunStages(report =>
             RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, "exact score: ")));
         var manifest = CommandRun.Manifest("regimes", args, new { data = request, regimes = options, model = modelDir }, options.Seed, data, new() { ["cloning"] = result.Run.CloningSeconds, ["entropy"] = result.Run.EntropySeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new RegimesWriter(data), new RegimesReport(result, exact, modelDir), manifest, clock));

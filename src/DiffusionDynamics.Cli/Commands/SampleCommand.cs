@@ -88,7 +88,7 @@ public static class SampleCommand
         output.WriteLine(SampleWriter.Header(data, options));
         long total = (long)Math.Ceiling(options.Samples / (double)options.Batch) * options.SamplerGrid().Steps;
         using var model = DenoiserChoice.Trained(modelDir, data);
-        var result = ProgressDisplay.Run(output, "sampling", total, progress => SampleExperiment.Run(data, options, progress, model: model));
+        var result = ProgressDisplay.Run("sampling", total, progress => SampleExperiment.Run(data, options, progress, model: model));
         var manifest = CommandRun.Manifest("sample", args, new { data = request, sampling = options }, options.Seed, data, new() { ["load"] = loadSeconds, ["gaussianFit"] = result.GaussianFitSeconds, ["sampling"] = result.SamplingSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SampleWriter(), new SampleReport(result, data, options, modelDir), manifest, clock));
     }

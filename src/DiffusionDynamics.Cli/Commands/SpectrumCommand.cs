@@ -108,7 +108,7 @@ public static class SpectrumCommand
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
                              (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
-            var result = ProgressDisplay.RunStages(output, report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
+            var result = ProgressDisplay.RunStages(report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
             var manifest = CommandRun.Manifest("spectrum", args, new { data = request, sizes, spectrum = options, models = modelDirs }, options.Seed, data, new() { ["sweep"] = result.Seconds });
             return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));
         }

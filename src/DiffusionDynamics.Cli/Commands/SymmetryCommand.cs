@@ -85,7 +85,7 @@ public static class SymmetryCommand
         using var setup = SymmetryExperiment.Prepare(new SymmetryInputs(data, truth, trained, $"trained model ({modelDir})"), options);
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {setup.ScoreName}; {options.Analysis.Drift} drift, {options.Analysis.Times} times");
-        var result = ProgressDisplay.RunStages(output, report => SymmetryExperiment.Run(setup, data, options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(report => SymmetryExperiment.Run(setup, data, options, new StageProgress(report)));
         var manifest = CommandRun.Manifest("symmetry", args, new { data = request, symmetry = options.Analysis, score = scoreToken, precision = setup.Precision, model = modelDir }, request.Seed, data, new() { ["centre"] = result.Run.CentreSeconds, ["branches"] = result.Run.BranchSeconds, ["analysis"] = result.Run.TotalSeconds });
         return RunSummaryPrinter.Print(output, run.Finish(new SymmetryWriter(), result, manifest, clock));
     }

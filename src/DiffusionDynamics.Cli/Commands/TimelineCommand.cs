@@ -59,7 +59,7 @@ public static class TimelineCommand
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {(model is null ? "exact empirical score" : $"model {modelDir}")}; " +
                          "stages: regimes, symmetry, modes, explained variance");
-        var result = ProgressDisplay.RunStages(output, report =>
+        var result = ProgressDisplay.RunStages(report =>
             TimelineExperiment.Run(new TimelineInputs(data, truth, model, modelDir is null ? null : $"model ({modelDir})"), options, new StageProgress(report)));
         var manifest = CommandRun.Manifest("timeline", args, new { data = request, timeline = options, model = modelDir }, options.Seed, data, new()
         {

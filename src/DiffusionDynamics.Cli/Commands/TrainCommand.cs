@@ -66,7 +66,7 @@ public static class TrainCommand
         TrainingResult result;
         try
         {
-            result = ProgressDisplay.RunStages(output, report => Trainer.Train(data, networkOptions, training, outDir, resume,
+            result = ProgressDisplay.RunStages(report => Trainer.Train(data, networkOptions, training, outDir, resume,
                 new InlineProgress<TrainingProgress>(p => report("training", $"loss {p.Loss:F4}, {p.StepsPerSecond:F2} steps/s", p.Step, p.TotalSteps))));
         }
         catch when (!File.Exists(Path.Combine(outDir, Checkpoint.InfoFile)))
@@ -82,7 +82,7 @@ public static class TrainCommand
         using var model = TrainedModel.Load(outDir, data);
         var samplingOptions = new SampleOptions(Samples: sampleCount, Sampler: SamplerKind.EulerMaruyama, TMax: training.TMax, TMin: training.TMin,
             Steps: 200, Batch: sampleCount, Seed: training.Seed);
-        var sampling = ProgressDisplay.Run(output, "sampling from the EMA model", samplingOptions.SamplerGrid().Steps, progress =>
+        var sampling = ProgressDisplay.Run("sampling from the EMA model", samplingOptions.SamplerGrid().Steps, progress =>
             SampleExperiment.Run(data, samplingOptions, progress, model: model));
         double sampleSeconds = sampling.SamplingSeconds;
         var flat = sampling.Samples;

@@ -91,7 +91,7 @@ public static class TrajectoriesCommand
         using var _ = owned;
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {options.Sampler}, {options.Steps} steps " +
                          $"from T = {options.TMax.ToString(Inv)}; score: {scoreName}");
-        var result = ProgressDisplay.RunStages(output, report =>
+        var result = ProgressDisplay.RunStages(report =>
             TrajectoriesExperiment.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));
 
         var manifest = CommandRun.Manifest("trajectories", args, new { data = request, trajectories = options, score = scoreName, model = modelDir }, options.Seed, data, new() { ["analysis"] = result.Run.Seconds });

@@ -79,7 +79,7 @@ public static class VarianceCommand
         var data = request.Load();
         using var network = modelDir is null ? null : new ChosenDenoiser(Denoisers.Factory.Create(DenoiserChoice.ModelSpec(modelDir), data));
         using var run = RunOutput.Create(outDir);
-        var result = ProgressDisplay.RunStages(error, report => VarianceExperiment.Run(data, options, new StageProgress(report), network: network?.Denoiser, networkName: modelDir));
+        var result = ProgressDisplay.RunStages(report => VarianceExperiment.Run(data, options, new StageProgress(report), network: network?.Denoiser, networkName: modelDir));
         var manifest = new RunManifest
         {
             Command = "variance",

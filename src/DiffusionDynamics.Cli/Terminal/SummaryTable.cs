@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace DiffusionDynamics.Cli.Terminal;
 
@@ -17,8 +20,32 @@ public static class SummaryTable
             AnsiConsole.Write(table);
             return;
         }
-        int width = rows.Max(r => r.Quantity.Length);
-        output.WriteLine(title);
-        foreach (var (q, v) in rows) output.WriteLine($"  {q.PadRight(width)}  {v}");
+        output.Write(Plain(title, rows));
+    }
+
+    /// <summary>The table as aligned text: the title, then "  quantity  value" rows with the quantities padded to one display width.</summary>
+    public static string Plain(string title, IReadOnlyList<(string Quantity, string Value)> rows)
+    {
+        int width = rows.Count == 0 ? 0 : rows.Max(r => DisplayWidth(r.Quantity));
+        var text = new StringBuilder().AppendLine(title);
+        foreach (var (q, v) in rows) text.Append("  ").Append(q).Append(' ', width - DisplayWidth(q) + 2).AppendLine(v);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Terminal columns <paramref name="text"/> occupies: each grapheme cluster (a letter with its combining marks,
+    /// φ̃ or t̂) counts as its first character, whose width Spectre.Console's cell measure gives (2 for east-asian wide).
+    /// </summary>
+    public static int DisplayWidth(string text)
+    {
+        int width = 0;
+        var graphemes = StringInfo.GetTextElementEnumerator(text);
+        while (graphemes.MoveNext())
+        {
+            string grapheme = graphemes.GetTextElement();
+            string first = char.IsSurrogatePair(grapheme, 0) ? grapheme[..2] : grapheme[..1];
+            width += new Segment(first).CellCount();
+        }
+        return width;
     }
 }
