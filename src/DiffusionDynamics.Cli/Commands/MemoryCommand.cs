@@ -27,6 +27,7 @@ public static class MemoryCommand
     public static Command Build()
     {
         var common = new CommonOptions();
+        common.Data.DefaultValueFactory = _ => DefaultData; // the help shows the default this command uses
         var sizes = new Option<string>("--sizes") { Description = "Training-set sizes n (the first n points), comma-separated.", DefaultValueFactory = _ => "2,8,32,128,512" };
         var times = new Option<string?>("--times") { Description = "OU times for the fixed-point search, comma-separated (default 11 log-spaced in [1e-5, 1])." };
         var samples = new Option<int>("--samples") { Description = "Generated samples per size (SDE from --t-max to --t-min).", DefaultValueFactory = _ => 256 };

@@ -23,9 +23,9 @@ public static class RegimesCommand
         var common = new CommonOptions();
         var steps = new Option<int>("--steps") { Description = "Uniform SDE steps from T to t_min (branch times and a log tail near t_min are added).", DefaultValueFactory = _ => 200 };
         var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time.", DefaultValueFactory = _ => 128 };
-        var branches = new Option<int>("--branches") { Description = "Number of branch times (geometric spacing).", DefaultValueFactory = _ => 14 };
-        var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time (default max(0.01, 5 t_min))." };
-        var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time (default min(0.9 T, max(2.5 t_S, 2)))." };
+        var branches = new Option<int>("--branches") { Description = "Number of branch times: half linear on [0.4 t_S, 2 t_S], half geometric below from max(0.01, 5 t_min); all geometric when --branch-min or --branch-max is given or t_S is undefined.", DefaultValueFactory = _ => 14 };
+        var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time; given, the branch times are geometric (default max(0.01, 5 t_min))." };
+        var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time; given, the branch times are geometric (default min(0.9 T, max(2 t_S, 2)), 2 t_S left out when t_S is undefined)." };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Monte-Carlo samples per time for the excess entropy f(t).", DefaultValueFactory = _ => 2048 };
         var entropyTimes = new Option<int>("--entropy-times") { Description = "Times of f(t) besides the branch times (log-spaced over the branch range), where its zero is located.", DefaultValueFactory = _ => 32 };
         var model = DenoiserChoice.ModelOption(": run the trajectories with it, beside the exact empirical score of its training set.");

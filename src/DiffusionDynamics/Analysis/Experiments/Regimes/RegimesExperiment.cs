@@ -12,9 +12,9 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>Options of <see cref="RegimesExperiment"/>. Defaults finish in about a minute on 2 cores for the built-in data.</summary>
 /// <param name="Pairs">Clone pairs per branch time (parents). Range: ≥ 2.</param>
 /// <param name="Steps">Uniform SDE steps from T to t_min. Range: ≥ 1.</param>
-/// <param name="BranchCount">Number of branch times, geometric between <see cref="BranchMin"/> and <see cref="BranchMax"/>. Range: ≥ 2.</param>
+/// <param name="BranchCount">Number of branch times (see <see cref="RegimesExperiment.BranchTimes"/>: half linear around t_S, half geometric below; all geometric between <see cref="BranchMin"/> and <see cref="BranchMax"/> when either is given). Range: ≥ 2.</param>
 /// <param name="BranchMin">Smallest branch time (default: max(0.01, 5 t_min)).</param>
-/// <param name="BranchMax">Largest branch time (default: min(0.9 T, max(2.5 t_S, 2))).</param>
+/// <param name="BranchMax">Largest branch time (default: min(0.9 T, max(2 t_S, 2))).</param>
 /// <param name="TMax">Start time T.</param>
 /// <param name="TMin">Last grid time t_min.</param>
 /// <param name="Start">Start rule of the parents.</param>
