@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(TimelineCommand.Build());
         root.Subcommands.Add(EntropyCommand.Build());
         root.Subcommands.Add(GuideCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
         OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);
         return root;
