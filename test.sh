@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (the README's test command; .ci/run calls exactly this).
-# Installs what the tests need from Debian when missing (root only), builds, tests, and prints
+# Installs what the tests need from Debian when missing (root only; chromium for the browser test of the reports), builds, tests, and prints
 # a final "N passed, N failed" line; exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 need=()
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)   # the browser test opens every report in headless chromium
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
