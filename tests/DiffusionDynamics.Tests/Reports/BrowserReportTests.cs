@@ -55,8 +55,12 @@ public sealed class BrowserReportTests
             Args = ["--no-sandbox", "--allow-file-access-from-files"],
         });
         var problems = new List<string>();
-        foreach (var (name, folder) in runs)
+        foreach (var (name, run) in runs)
         {
+            // A run's report is its index.html; a trained model folder keeps it in report/.
+            string report = Directory.GetFiles(run, "index.html", SearchOption.AllDirectories).OrderBy(f => f.Length).FirstOrDefault()
+                ?? throw new FileNotFoundException($"{name}: no index.html under {run}");
+            string folder = Path.GetDirectoryName(report)!;
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
             var errors = new List<string>();
             page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
@@ -69,6 +73,7 @@ public sealed class BrowserReportTests
             problems.AddRange(errors.Select(e => $"{name}: console error: {e}"));
             problems.AddRange(state.BrokenImages.Select(src => $"{name}: image not loaded: {src}"));
             if (state.Images == 0) problems.Add($"{name}: the report shows no figure");
+            if (state.Links.Length == 0) problems.Add($"{name}: the report links no file");
             foreach (var link in state.Links.Where(l => !l.Contains("://", StringComparison.Ordinal) && !l.StartsWith('#')))
                 if (!File.Exists(Path.Combine(folder, Uri.UnescapeDataString(link))) && !Directory.Exists(Path.Combine(folder, Uri.UnescapeDataString(link))))
                     problems.Add($"{name}: linked file missing: {link}");
