@@ -115,7 +115,8 @@ public static class ProgressDisplay
     private static bool IsTerminal() => !Console.IsErrorRedirected && ReferenceEquals(Errors, Console.Error);
 
     private static Spectre.Console.Progress Bars() =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
+        // Interactive: only called when standard error is a terminal (Spectre's own detection also asks whether stdout is redirected).
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes }).Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                 new ElapsedTimeColumn(), new RemainingTimeColumn());
