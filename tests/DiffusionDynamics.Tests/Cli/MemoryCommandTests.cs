@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DiffusionDynamics.Analysis;
 using DiffusionDynamics.Cli.Commands;
+using DiffusionDynamics.Cli.Terminal;
 using DiffusionDynamics.Data;
 using DiffusionDynamics.Neural;
 
@@ -122,7 +123,16 @@ public class MemoryCommandTests : CliHarness
         // Interrupt: n = 4 finishes, n = 16 is cancelled at its first training report (step 5 of 40; the trainer checkpoints on cancel).
         using var cts = new CancellationTokenSource();
         var log = new CancelOnLine(cts, "n = 16: training: 5/40");
-        Assert.ThrowsAny<OperationCanceledException>(() => MemoryCommand.Execute(Circle16, TinyOptions, resumed, TinyTraining, resume: false, [], log, cts.Token));
+        var errors = ProgressDisplay.Errors;
+        ProgressDisplay.Errors = log; // progress goes to the error writer
+        try
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => MemoryCommand.Execute(Circle16, TinyOptions, resumed, TinyTraining, resume: false, [], log, cts.Token));
+        }
+        finally
+        {
+            ProgressDisplay.Errors = errors;
+        }
         Assert.Contains("n = 4: done", log.ToString());
         Assert.False(File.Exists(Path.Combine(resumed, "memory.json")));
         Assert.Equal(5, DiffusionDynamics.Neural.Checkpoint.ReadInfo(Path.Combine(resumed, "models", "n-16")).Step);
