@@ -45,6 +45,22 @@ public sealed class CompareCommandTests : CliHarness
         Assert.Contains("results: ", stdout);
     }
 
+    [Fact]
+    public void RegimesWithAModel_OneFolder_ComparesTheModelWithTheExactScore()
+    {
+        string model = SmallRuns.Of("train");
+        string run = SmallRuns.Of("regimes-model", ["regimes", "--model", model, "--pairs", "8", "--branches", "3", "--steps", "30",
+            "--entropy-samples", "16", "--bootstrap", "10"]);
+        var result = CompareRuns.Load([run]);
+        Assert.Equal(["regimes-model", "regimes-model: exact score"], result.Runs.Select(r => r.Label));
+        Assert.Equal(["regimes.json", "regimes-exact.json"], result.Runs.Select(r => r.ResultFile));
+        double modelShare = Number(Path.Combine(run, "regimes.json"), "collapse", "memorizedFraction");
+        double exactShare = Number(Path.Combine(run, "regimes-exact.json"), "collapse", "memorizedFraction");
+        var share = result.Rows.Single(r => r.Quantity == "memorized share");
+        Assert.Equal(exactShare - modelShare, share.Differences[0].Delta!.Value, 12);
+        Assert.Contains(result.Curves, c => c.Name == "speciation" && c.Series.Select(s => s.Run).Distinct().Count() == 2);
+    }
+
     [Theory]
     [InlineData("entropy", 4, 2)]
     [InlineData("symmetry", 4, 1)]
