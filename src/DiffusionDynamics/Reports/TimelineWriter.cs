@@ -31,8 +31,10 @@ public sealed class TimelineWriter : IReportWriter<TimelineResult>
         };
         if (r.ModelClock is { } mc)
         {
+            // The error over the times the run asked for is the shared row and report section of every ONNX run (RunOutput); this is
+            // the worst case over the whole axis of the timeline.
             rows.Add(("model", mc.Description));
-            rows.Add(("model clock on the OU axis", $"t ∈ [{mc.ClockMin:G3}, {mc.ClockMax:G4}]; largest mapping error |Δt| = {mc.MaxTimeError:G3} at t = {mc.WorstTime:G3}" +
+            rows.Add(("model clock on the timeline's axis", $"t ∈ [{mc.ClockMin:G3}, {mc.ClockMax:G4}]; worst |Δt| on [t_min, T] = {mc.MaxTimeError:G3} at t = {mc.WorstTime:G3}" +
                       (mc.ClockMax < r.Run.Regimes.TMax ? $" (above t = {mc.ClockMax:G4} the model is fed its last level)" : "")));
         }
         foreach (var e in r.Events)

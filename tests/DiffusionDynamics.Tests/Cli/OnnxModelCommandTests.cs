@@ -132,6 +132,13 @@ public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
         { "required class label", ["--model", OnnxDenoiserTests.Fixture("gaussian_eps_class.onnx"), "--data", "{gauss}"], "class_labels" },
         { "data of another d", ["--model", GaussianEps, "--data", "points:-1,1"], "d = 4" },
         { "schedule file missing", ["--model", GaussianEps, "--data", "{gauss}", "--schedule", "{root}/nope.npy"], "nope.npy" },
+        // The library names its options ({SampleInput}, {Schedule}, {ExtraInputs}, {ClassLabel}, {Data}); the CLI shows the flags.
+        { "sample input, flag named", ["--model", GaussianEps, "--data", "{gauss}", "--sample-input", "x"], "Set --sample-input." },
+        { "timestep input, flag named", ["--model", GaussianEps, "--data", "{gauss}", "--timestep-input", "t"], "Set --timestep-input." },
+        { "missing clock, flag named", ["--model", OnnxDenoiserTests.Fixture("gaussian_eps_vp_float.onnx"), "--data", "{gauss}"], "Set --schedule (" },
+        { "class label, flags named", ["--model", OnnxDenoiserTests.Fixture("gaussian_eps_class.onnx"), "--data", "{gauss}"], "with --extra-input (or a class label with --class-label)" },
+        { "data of another d, flag named", ["--model", GaussianEps, "--data", "points:-1,1"], "give --data of the model's item shape" },
+        { "output name", ["--model", GaussianEps, "--data", "{gauss}", "--model-output", "nope"], "Set --model-output." },
     };
 
     [Theory]
