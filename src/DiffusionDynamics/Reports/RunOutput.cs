@@ -91,14 +91,14 @@ public sealed class RunOutput : IDisposable
                        "the OU time t_represented. |Δt| = |t_represented − t| is the time-mapping error: nearest-step rounding (at most half the " +
                        "local step of the table), or clamping where t lies outside the clock's range. Mapping by interpolation " +
                        "removes the rounding inside the range.")
-            .Table(["model", "mapping", "clock range (OU t)", "calls", "t asked", "largest |Δt| (at t)", "mean |Δt|", "largest |Δt|/t", "calls outside the range"],
+            .Table(["model", "mapping", "clock range (OU t)", "calls", "t asked", "largest |Δt| (at t)", "largest |Δt| inside the range", "mean |Δt|", "largest |Δt|/t", "calls outside the range (clamped)"],
                 models.Select(m => (IReadOnlyList<string>)[m.Model, m.Mapping, $"[{m.ClockMin:G4}, {m.ClockMax:G4}]", $"{m.Evaluations}",
-                    m.Evaluations == 0 ? "—" : $"[{m.TMin:G4}, {m.TMax:G4}]", m.Evaluations == 0 ? "—" : $"{m.MaxTimeError:G3} (t = {m.WorstTime:G3})",
+                    m.Evaluations == 0 ? "—" : $"[{m.TMin:G4}, {m.TMax:G4}]", m.Evaluations == 0 ? "—" : $"{m.MaxTimeError:G3} (t = {m.WorstTime:G3})", $"{m.MaxInRangeError:G3}",
                     $"{m.MeanTimeError:G3}", $"{m.MaxRelativeError:G3}", $"{m.OutOfRange}"]));
     }
 
     private static string ModelClockSummary(ModelClockUse m) => m.Evaluations == 0 ? $"{Path.GetFileName(m.Model.Split(':')[0])}: not evaluated"
-        : $"{m.MaxTimeError:G3} at t = {m.WorstTime:G3} ({m.Mapping}; mean {m.MeanTimeError:G3}; {m.OutOfRange} of {m.Evaluations} calls outside [{m.ClockMin:G3}, {m.ClockMax:G3}])";
+        : $"{m.MaxTimeError:G3} at t = {m.WorstTime:G3} ({m.Mapping}; {m.MaxInRangeError:G3} inside the clock's range [{m.ClockMin:G3}, {m.ClockMax:G3}], {m.OutOfRange} of {m.Evaluations} calls outside it, clamped)";
 
     /// <summary>Removes a staged folder that was not finished.</summary>
     public void Dispose() => staged?.Dispose();

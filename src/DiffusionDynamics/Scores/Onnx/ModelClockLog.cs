@@ -17,8 +17,10 @@ namespace DiffusionDynamics.Scores.Onnx;
 /// <param name="MeanTimeError">Mean |Δt| over the calls.</param>
 /// <param name="MaxRelativeError">Largest |Δt|/t over the calls (the error that matters at small t, where the steps are coarse relative to t).</param>
 /// <param name="OutOfRange">Calls whose t lay outside [ClockMin, ClockMax] (clamped: the model answered at the end of its range).</param>
+/// <param name="MaxInRangeError">Largest |Δt| over the calls inside [ClockMin, ClockMax]: the rounding of the mapping alone (at most half
+/// the local step for the nearest step, 0 for interpolation and the continuous clocks).</param>
 public sealed record ModelClockUse(string Model, string Mapping, double ClockMin, double ClockMax, long Evaluations, double TMin, double TMax,
-    double MaxTimeError, double WorstTime, double MeanTimeError, double MaxRelativeError, long OutOfRange);
+    double MaxTimeError, double WorstTime, double MeanTimeError, double MaxRelativeError, long OutOfRange, double MaxInRangeError);
 
 /// <summary>
 /// The imported models of one run and their clock use: a run (e.g. one command-line invocation) opens a log with <see cref="Begin"/>;
@@ -59,11 +61,11 @@ public sealed class ModelClockLog
         var model = list[0].Model;
         var (lo, hi) = model.Clock.Range;
         string mapping = model.Clock.Kind is OnnxScheduleKind.VpSde or OnnxScheduleKind.Edm ? "continuous clock" : model.Clock.Mapping == OnnxTimestepMapping.Nearest ? "nearest step" : "interpolation";
-        if (used.Count == 0) return new ModelClockUse(model.Describe(), mapping, lo, hi, 0, double.NaN, double.NaN, 0, double.NaN, 0, 0, 0);
+        if (used.Count == 0) return new ModelClockUse(model.Describe(), mapping, lo, hi, 0, double.NaN, double.NaN, 0, double.NaN, 0, 0, 0, 0);
         var worst = used.MaxBy(u => u.MaxError)!;
         long calls = used.Sum(u => u.Calls);
         return new ModelClockUse(model.Describe(), mapping, lo, hi, calls, used.Min(u => u.TMin), used.Max(u => u.TMax), worst.MaxError, worst.WorstTime,
-            used.Sum(u => u.ErrorSum) / calls, used.Max(u => u.MaxRelative), used.Sum(u => u.OutOfRange));
+            used.Sum(u => u.ErrorSum) / calls, used.Max(u => u.MaxRelative), used.Sum(u => u.OutOfRange), used.Max(u => u.MaxInRange));
     }
 
     /// <summary>The calls of one model: counts, range of t and the mapping error (aggregates only).</summary>
@@ -80,6 +82,7 @@ public sealed class ModelClockLog
         public double WorstTime { get; private set; } = double.NaN;
         public double ErrorSum { get; private set; }
         public double MaxRelative { get; private set; }
+        public double MaxInRange { get; private set; }
 
         /// <summary>Records one call at <paramref name="level"/>.RequestedTime.</summary>
         public void Record(OnnxNoiseLevel level)
@@ -90,6 +93,7 @@ public sealed class ModelClockLog
             {
                 Calls++;
                 if (t < lo || t > hi) OutOfRange++;
+                else MaxInRange = Math.Max(MaxInRange, error);
                 TMin = Math.Min(TMin, t);
                 TMax = Math.Max(TMax, t);
                 ErrorSum += error;
