@@ -243,6 +243,29 @@ public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
         Assert.Contains("model clock: largest |Δt|", stdout);
     }
 
+    [Fact]
+    public void Timeline_OnThe8x8ConvEpsModel_WithLabelledImages_FinishesUnderOneMinute_WithTheClassDecisionAndTheModelClock()
+    {
+        // The budget for an imported small model (< 1 min on 2 cores, default settings). With labels the timeline has the class
+        // decision, measured with the exact class posterior of the images along the model's own trajectories; the weights are random, so
+        // only that it is measured (with an error bar) is checked. The report carries the shared section of the model's clock.
+        string labels = Path.Combine(Root, "labels.npy"), outDir = Path.Combine(Root, "timeline-conv");
+        string data = ConvImages(labels);
+        var clock = Stopwatch.StartNew();
+        var (code, stdout, stderr) = Run("timeline", "--model", OnnxDenoiserTests.Fixture("conv_eps_8x8.onnx"), "--data", data, "--labels", labels, "--out", outDir);
+        clock.Stop();
+        Assert.True(code == 0, stderr);
+        output.WriteLine($"timeline on conv_eps_8x8.onnx, n = 400: {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "timeline.json")));
+        var decision = json.RootElement.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("key").GetString() == "classes.decision");
+        Assert.True(decision.GetProperty("measured").GetDouble() > 0);
+        Assert.True(decision.GetProperty("error").GetDouble() > 0);
+        Assert.Equal(0.5 * Math.Log(json.RootElement.GetProperty("data").GetProperty("lambdaMax").GetDouble()), decision.GetProperty("theory").GetDouble(), 4); // the same Λ, possibly by another eigen-solver
+        Assert.Contains("Imported model: its clock on the OU time axis", File.ReadAllText(Path.Combine(outDir, "index.html")));
+        Assert.True(clock.Elapsed.TotalSeconds < 60, $"{clock.Elapsed.TotalSeconds:F1} s");
+    }
+
     [Theory]
     [InlineData("--sizes", "2,8")]
     [InlineData("--train", null)]

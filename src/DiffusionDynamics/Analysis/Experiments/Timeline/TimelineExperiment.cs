@@ -143,7 +143,7 @@ public static class TimelineExperiment
 
     /// <summary>
     /// The class-entropy analysis behind the class-decision event, or null for data without labels or with one class: the exact class
-    /// posterior of the data (<see cref="ClassConditionalEmpirical"/>, float64) evaluated along backward trajectories of the score — the
+    /// posterior of the data (<see cref="ClassConditionalEmpirical"/>; float64 up to n·d = 10⁶, else float32) evaluated along backward trajectories of the score — the
     /// exact empirical score itself without a model, else the model's trajectories (<see cref="ExactPosteriorAlong"/>). The two-cluster
     /// generator adds its closed-form rate peak.
     /// </summary>
@@ -154,7 +154,9 @@ public static class TimelineExperiment
         ArgumentNullException.ThrowIfNull(options);
         var data = inputs.Data;
         if (data.Labels is null || data.Classes().Length < 2) return null;
-        using var exact = new ClassConditionalEmpirical(data, new EmpiricalDenoiserOptions(Precision.Float64));
+        // float64 up to n·d = 10⁶, float32 above (entropy's automatic rule: the log-space posterior keeps float32 finite).
+        var precision = (long)data.Count * data.Dimension <= 1_000_000 ? Precision.Float64 : Precision.Float32;
+        using var exact = new ClassConditionalEmpirical(data, new EmpiricalDenoiserOptions(precision));
         using var along = inputs.Model is null ? null : new ExactPosteriorAlong(inputs.Model, exact);
         TwoClassModel? model = null;
         if (inputs.Truth is TwoClusterData tc && data.Classes().Length == 2)
