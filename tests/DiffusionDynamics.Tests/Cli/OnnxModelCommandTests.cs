@@ -346,5 +346,12 @@ public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
         var file = DiffusionDynamics.Cli.Commands.OnnxModelOptionsCli.Options("m.onnx", DiffusionDynamics.Cli.CliApp.BuildRoot().Parse(["symmetry", "--model", "m.onnx", "--schedule", "sched.json"]));
         Assert.Equal(OnnxScheduleKind.Table, file.Schedule);
         Assert.Equal("sched.json", file.SchedulePath);
+        // memory's own --train-steps counts its training steps: there the table's K is --model-train-steps.
+        var memory = DiffusionDynamics.Cli.CliApp.BuildRoot().Parse(["memory", "--model", "m.onnx", "--train-steps", "300", "--model-train-steps", "500"]);
+        Assert.Empty(memory.Errors);
+        Assert.Equal(500, DiffusionDynamics.Cli.Commands.OnnxModelOptionsCli.Options("m.onnx", memory).TrainSteps);
+        var spectrum = DiffusionDynamics.Cli.CliApp.BuildRoot().Parse(["spectrum", "--model", "m.onnx", "--train-steps", "200"]);
+        Assert.Empty(spectrum.Errors);
+        Assert.Equal(200, DiffusionDynamics.Cli.Commands.OnnxModelOptionsCli.Options("m.onnx", spectrum).TrainSteps);
     }
 }
