@@ -80,13 +80,15 @@ public static class CliApp
             stderr.WriteLine($"error: {message.TrimEnd().TrimEnd('.')}. See '{help}'.");
             return UsageError;
         }
+        // Imported models built by this invocation log their clock use; the report shows the time-mapping error (RunOutput.Finish).
+        Scores.Onnx.ModelClockLog.Begin();
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (IsUsageError(e))
         {
-            stderr.WriteLine($"error: {UsageMessage(Unwrap(e), parse.CommandResult.Command)}");
+            stderr.WriteLine($"error: {UsageMessage(OptionFlags.Map(Unwrap(e)), parse.CommandResult.Command)}"); // library option names as flags, for commands whose action is not wrapped
             return UsageError;
         }
         catch (OperationCanceledException)

@@ -16,6 +16,8 @@ namespace DiffusionDynamics.Cli.Commands;
 /// <c>diffdyn memory</c>: the associative-memory view of generation (Pham, Raya, Negri, Zaki, Ambrogioni &amp; Krotov 2025,
 /// arXiv 2505.21777) on the exact empirical score: fixed points of ln P_t^e (training vs spurious) over t, generated samples
 /// labelled memorized / spurious / generalized, and basin sizes, per training-set size; on the circle with its energy landscape.
+/// With <c>--model</c> (an ONNX file or a trained folder) the model generates, its own fixed points and basins are measured, and the
+/// exact ln P_t^e of its training set (the data options) stays the baseline; the size sweep and <c>--train</c> do not apply to one model.
 /// </summary>
 public static class MemoryCommand
 {
@@ -48,10 +50,11 @@ public static class MemoryCommand
         var train = new Option<bool>("--train") { Description = "Train a small network (MLP for vectors) per size and generate with it; fixed points stay those of the exact score." };
         var trainSteps = new Option<int>("--train-steps") { Description = "Training steps per size with --train (batch 128).", DefaultValueFactory = _ => 2000 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Training steps between checkpoints of each network with --train.", DefaultValueFactory = _ => 500 };
+        var model = DenoiserChoice.ModelOption(": the network that generates and whose own fixed points and basins are measured, against the exact score of its training set (the data options; default: the folder's own). One model has one training set: the sweep is the single size n of the data (--sizes and --train do not apply).");
         var resume = new Option<bool>("--resume") { Description = "Continue the sweep in --out: finished sizes (sweep.json) are kept, a network in training resumes from its checkpoint (same options required)." };
         var command = new Command("memory", "Associative-memory view: energy minima, spurious fixed points, basins and sample labels vs training-set size (exact empirical score).");
         common.AddTo(command);
-        foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume })
+        foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume, model })
             command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
         foreach (var o in new[] { tMax, tMin, deltaM, deltaS, landscapeT, basinTMin, basinReturn }) CommonOptions.Positive(o);
@@ -60,10 +63,17 @@ public static class MemoryCommand
         times.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>()); } catch (ArgumentException e) { r.AddError(e.Message); } });
         basinLevels.Validators.Add(r => { try { CommonOptions.ParseTimes(r.GetValueOrDefault<string?>(), "--basin-levels"); } catch (ArgumentException e) { r.AddError(e.Message); } });
 
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(model) is null) return;
+            if (r.GetValue(train)) r.AddError("--train does not apply to --model (the model is already trained; drop one of them).");
+        });
+
         OptionFlags.SetAction(command, p =>
         {
-            var request = common.DataRequest(p);
-            if (p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
+            string? modelPath = p.GetValue(model);
+            var request = DenoiserChoice.Request(p, common, modelPath);
+            if (modelPath is null && p.GetResult(common.Data) is not { Implicit: false }) request = request with { Spec = DefaultData };
             var options = new MemoryOptions(
                 Sizes: ListOption.Sizes(p.GetValue(sizes)!), Times: CommonOptions.ParseTimes(p.GetValue(times)),
                 Samples: p.GetValue(samples), SamplerSteps: p.GetValue(steps), TMax: p.GetValue(tMax), TMin: p.GetValue(tMin),
@@ -78,7 +88,8 @@ public static class MemoryCommand
                 : null;
             training?.Validate();
             return Execute(request, options, common.OutputFolder(p, "memory"), training, p.GetValue(resume),
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output,
+                model: modelPath is null ? null : new MemoryModel(modelPath, SizesGiven: p.GetResult(sizes) is { Implicit: false }));
         });
         return command;
     }
@@ -91,35 +102,51 @@ public static class MemoryCommand
     /// </summary>
     /// <param name="training">When given, a network per size (<see cref="NetworkOptions.DefaultFor"/>) is trained with these options into the run folder and generates the samples.</param>
     /// <param name="resume">Continue the sweep in <paramref name="outDir"/> (same options); without it a non-empty folder is refused.</param>
+    /// <param name="model">A given model (ONNX file or trained folder) that generates instead of the exact score; its training set is the
+    /// data of <paramref name="request"/>, so the sweep has the one size n of the data.</param>
     public static int Execute(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken = default) =>
-        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken));
+        string[] args, TextWriter output, CancellationToken cancellationToken = default, MemoryModel? model = null) =>
+        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken, model));
 
     private static int Sweep(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken)
+        string[] args, TextWriter output, CancellationToken cancellationToken, MemoryModel? model)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
+        if (model is not null)
+        {
+            if (training is not null) throw new ArgumentException("--train does not apply to --model (the model is already trained; drop one of them).");
+            if (!model.SizesGiven) options = options with { Sizes = [data.Count] };
+            else if (options.Sizes is not [var only] || only != data.Count)
+                throw new ArgumentException($"--sizes does not apply to --model: one model has one training set ({data.Name}, n = {data.Count}); " +
+                                            $"drop --sizes (or give --sizes {data.Count}).");
+        }
         if (options.Sizes.Max() > data.Count)
             throw new ArgumentException($"--sizes: the largest size {options.Sizes.Max()} exceeds the data's {data.Count} points.");
         outDir = Path.GetFullPath(outDir);
         var network = training is null ? null : NetworkOptions.DefaultFor(data.ItemShape);
-        var sweep = SweepState<MemorySizeResult>.Open(outDir, new { data = request, memory = options, training, network }, resume);
+        object state = model is null ? new { data = request, memory = options, training, network } : new { data = request, memory = options, model = model.Path };
+        var sweep = SweepState<MemorySizeResult>.Open(outDir, state, resume);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
-                         $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size");
+                         $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size" +
+                         (model is null ? "" : $"; model {model.Path}"));
         bool isCircle = truth is CircleData;
         var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
         {
             var size = ProgressDisplay.RunStages(report => MemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
-                training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
+                model is not null ? subset => DenoiserChoice.Trained(model.Path, subset)!
+                : training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
             output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
             return size;
         }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
         var result = MemoryExperiment.Assemble(data, options, isCircle, sizes,
-            training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
-        var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
+            model is not null ? $"model {model.Path}" : training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
+        var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume, model = model?.Path }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, manifest, clock));
     }
 }
+
+/// <summary>The model of <c>memory --model</c>: an ONNX file or a trained folder, and whether <c>--sizes</c> was given explicitly.</summary>
+public sealed record MemoryModel(string Path, bool SizesGiven);

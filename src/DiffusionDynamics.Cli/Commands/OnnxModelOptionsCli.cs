@@ -15,6 +15,7 @@ namespace DiffusionDynamics.Cli.Commands;
 public sealed class OnnxModelOptionsCli
 {
     private static readonly AsyncLocal<ParseResult?> Current = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, OnnxModelOptionsCli> Groups = new();
 
     public Option<string?> Prediction { get; } = new("--prediction")
     {
@@ -48,7 +49,11 @@ public sealed class OnnxModelOptionsCli
         DefaultValueFactory = _ => "nearest",
     };
 
-    public Option<int> TrainSteps { get; } = new("--train-steps") { Description = "ONNX model: training steps K of ddpm-linear / ddpm-cosine.", DefaultValueFactory = _ => 1000 };
+    /// <summary>K of the DDPM tables: <c>--train-steps</c>, or <c>--model-train-steps</c> on a command whose <c>--train-steps</c> counts its own training steps (memory).</summary>
+    public Option<int> TrainSteps { get; }
+
+    private OnnxModelOptionsCli(string trainStepsName) =>
+        TrainSteps = new(trainStepsName) { Description = "ONNX model: training steps K of ddpm-linear / ddpm-cosine.", DefaultValueFactory = _ => 1000 };
 
     public Option<double> BetaStart { get; } = new("--beta-start") { Description = "ONNX model: beta_0 of ddpm-linear.", DefaultValueFactory = _ => 1e-4 };
 
@@ -68,15 +73,15 @@ public sealed class OnnxModelOptionsCli
         set => Current.Value = value;
     }
 
-    /// <summary>Adds the group to every command under <paramref name="root"/> that has a <c>--model</c> read through <see cref="DenoiserChoice"/> (all but spectrum), and notes ONNX files in its help.</summary>
+    /// <summary>Adds the group to every command under <paramref name="root"/> that has a <c>--model</c> read through <see cref="DenoiserChoice"/>, and notes ONNX files in its help.</summary>
     public static void AttachTo(Command root)
     {
         foreach (var command in root.Subcommands)
         {
-            // spectrum expands --model into several trained folders of its own; it does not read ONNX files yet.
-            if (command.Name == "spectrum" || command.Options.FirstOrDefault(o => o.Name == "--model") is not { } model) continue;
+            if (command.Options.FirstOrDefault(o => o.Name == "--model") is not { } model) continue;
             model.Description += " Or an ONNX model file PATH.onnx (see --prediction, --schedule and the other ONNX options).";
-            var group = new OnnxModelOptionsCli();
+            var group = new OnnxModelOptionsCli(command.Options.Any(o => o.Name == "--train-steps") ? "--model-train-steps" : "--train-steps");
+            Groups.AddOrUpdate(command, group);
             foreach (var o in group.All) command.Options.Add(o);
             CommonOptions.AtLeast(group.TrainSteps, 2);
             group.Prediction.AcceptOnlyFromAmong("epsilon", "v", "sample");
@@ -93,8 +98,8 @@ public sealed class OnnxModelOptionsCli
     /// <summary>The <see cref="OnnxModelOptions"/> of <paramref name="modelPath"/> from the ONNX options in <paramref name="p"/> (defaults where absent); the library parses the words.</summary>
     public static OnnxModelOptions Options(string modelPath, ParseResult? p)
     {
-        if (p is null) return new OnnxModelOptions { ModelPath = modelPath };
-        T? Get<T>(string name) => p.CommandResult.Command.Options.Any(o => o.Name == name) ? p.GetValue<T>(name) : default;
+        if (p is null || !Groups.TryGetValue(p.CommandResult.Command, out var group)) return new OnnxModelOptions { ModelPath = modelPath };
+        T? Get<T>(string name) => group.All.FirstOrDefault(o => o.Name == name) is Option<T> option ? p.GetValue(option) : default;
         return new OnnxModelRequest
         {
             Prediction = Get<string?>("--prediction"),
@@ -103,7 +108,7 @@ public sealed class OnnxModelOptionsCli
             TimestepInput = Get<string>("--timestep-input"),
             Output = Get<string?>("--model-output"),
             Mapping = Get<string>("--timestep-mapping"),
-            TrainSteps = Get<int>("--train-steps") is > 0 and var k ? k : null,
+            TrainSteps = p.GetValue(group.TrainSteps) is > 0 and var k ? k : null,
             BetaStart = Get<double>("--beta-start") is > 0 and var b0 ? b0 : null,
             BetaEnd = Get<double>("--beta-end") is > 0 and var b1 ? b1 : null,
             ItemShape = Get<string?>("--item-shape"),

@@ -30,6 +30,13 @@ public static class OptionFlags
         ["Mapping"] = "--timestep-mapping",
         ["ItemShape"] = "--item-shape",
         ["ExtraInputs"] = "--extra-input",
+        ["SampleInput"] = "--sample-input",
+        ["TimestepInput"] = "--timestep-input",
+        ["Output"] = "--model-output",
+        ["Schedule"] = "--schedule",
+        ["SchedulePath"] = "--schedule",
+        ["ClassLabel"] = "--class-label",
+        ["ModelPath"] = "--model",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>

@@ -55,11 +55,16 @@ public static class SpectrumCommand
         OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
-            var modelDirs = ListOption.ModelFolders(p.GetValue(model));
+            string? modelText = p.GetValue(model);
+            // An imported ONNX model is one network analysed on the data options (it stores no training set of its own).
+            var parts = modelText?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+            if (parts.Length > 1 && parts.Any(OnnxModelOptionsCli.IsOnnx))
+                throw new ArgumentException("--model takes one ONNX file (PATH.onnx), not a list.");
+            IReadOnlyList<string>? modelDirs = parts is [var file] && OnnxModelOptionsCli.IsOnnx(file) ? [file] : ListOption.ModelFolders(modelText);
             bool dataGiven = DenoiserChoice.DataGiven(p, common);
             if (modelDirs is { Count: > 1 } && dataGiven)
                 throw new ArgumentException("With several --model folders each network is analysed on its own training set; drop the data options.");
-            if (modelDirs is [var only] && !dataGiven) request = TrainedModel.DataRequestOf(only);
+            if (modelDirs is [var only] && !dataGiven && !OnnxModelOptionsCli.IsOnnx(only)) request = TrainedModel.DataRequestOf(only);
             var options = new JacobianSpectrumSweepOptions(
                 Points: p.GetValue(count),
                 PointKind: p.GetValue(points) switch { "generated" => SpectrumPoints.Generated, "origin" => SpectrumPoints.Origin, _ => SpectrumPoints.Data },
@@ -107,7 +112,7 @@ public static class SpectrumCommand
             using var run = RunOutput.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
-                             (modelDirs is null ? "" : $"; trained model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
+                             (modelDirs is null ? "" : $"; {(modelDirs is [var m] && OnnxModelOptionsCli.IsOnnx(m) ? "imported" : "trained")} model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
             var result = ProgressDisplay.RunStages(report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
             var manifest = CommandRun.Manifest("spectrum", args, new { data = request, sizes, spectrum = options, models = modelDirs }, options.Seed, data, new() { ["sweep"] = result.Seconds });
             return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));

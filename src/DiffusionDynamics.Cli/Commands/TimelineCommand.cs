@@ -25,13 +25,14 @@ public static class TimelineCommand
         var modes = new Option<int>("--modes") { Description = "Top modes whose emergence times are measured.", DefaultValueFactory = _ => TimelineOptions.DefaultModes.Modes };
         var times = new Option<int>("--symmetry-times") { Description = "Times of the symmetry-breaking grid (symmetry's default 40).", DefaultValueFactory = _ => TimelineOptions.DefaultSymmetry.Times };
         var evThreshold = new Option<double>("--ev-threshold") { Description = "Explained-variance share of the Gaussian score that defines the teleport hand-over.", DefaultValueFactory = _ => 0.99 };
+        var classSamples = new Option<int>("--class-samples") { Description = "Trajectories of the class-decision stage on labelled data (entropy's default 128).", DefaultValueFactory = _ => TimelineOptions.DefaultClasses.Samples };
         var evSamples = new Option<int>("--ev-samples") { Description = "Monte-Carlo samples per time of the explained variance (accelerate's default 256).", DefaultValueFactory = _ => 128 };
 
-        var command = new Command("timeline", "The regimes of one model or dataset on one OU time axis: t_S, t_C, symmetry breaking, mode emergence and the Gaussian hand-over, with error bars beside their closed forms. Reduced settings by default (each documented beside the analysis's own default).");
+        var command = new Command("timeline", "The regimes of one model or dataset on one OU time axis: t_S, t_C, symmetry breaking, mode emergence, the Gaussian hand-over and (labelled data) the class decision, with error bars beside their closed forms. Reduced settings by default (each documented beside the analysis's own default).");
         common.AddTo(command);
-        foreach (var o in new Option[] { model, pairs, branches, steps, entropySamples, trajectories, modes, times, evThreshold, evSamples }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, pairs, branches, steps, entropySamples, trajectories, modes, times, evThreshold, evSamples, classSamples }) command.Options.Add(o);
         CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(steps, 2); CommonOptions.AtLeast(entropySamples, 2);
-        CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(evSamples, 8);
+        CommonOptions.AtLeast(trajectories, 2); CommonOptions.AtLeast(modes, 1); CommonOptions.AtLeast(times, 3); CommonOptions.AtLeast(evSamples, 8); CommonOptions.AtLeast(classSamples, 2);
         evThreshold.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0 && v < 1)) r.AddError("--ev-threshold must lie in (0, 1)."); });
 
         OptionFlags.SetAction(command, p =>
@@ -43,7 +44,8 @@ public static class TimelineCommand
                 Regimes: TimelineOptions.DefaultRegimes with { Pairs = p.GetValue(pairs), BranchCount = p.GetValue(branches), Steps = p.GetValue(steps), EntropySamples = p.GetValue(entropySamples) },
                 Symmetry: TimelineOptions.DefaultSymmetry with { Times = p.GetValue(times) },
                 Modes: TimelineOptions.DefaultModes with { Trajectories = p.GetValue(trajectories), Modes = p.GetValue(modes), Steps = p.GetValue(steps) },
-                ExplainedVarianceThreshold: p.GetValue(evThreshold), ExplainedVarianceSamples: p.GetValue(evSamples), Seed: seed);
+                ExplainedVarianceThreshold: p.GetValue(evThreshold), ExplainedVarianceSamples: p.GetValue(evSamples), Seed: seed,
+                Classes: TimelineOptions.DefaultClasses with { Samples = p.GetValue(classSamples), Batch = p.GetValue(classSamples) });
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "timeline"), modelDir, CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
         });
@@ -58,13 +60,13 @@ public static class TimelineCommand
         using var model = DenoiserChoice.Trained(modelDir, data);
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; score: {(model is null ? "exact empirical score" : $"model {modelDir}")}; " +
-                         "stages: regimes, symmetry, modes, explained variance");
+                         "stages: regimes, symmetry, modes, explained variance" + (data.Labels is null ? "" : ", class decision"));
         var result = ProgressDisplay.RunStages(report =>
             TimelineExperiment.Run(new TimelineInputs(data, truth, model, modelDir is null ? null : $"model ({modelDir})"), options, new StageProgress(report)));
         var manifest = CommandRun.Manifest("timeline", args, new { data = request, timeline = options, model = modelDir }, options.Seed, data, new()
         {
             ["regimes"] = result.Run.RegimesSeconds, ["symmetry"] = result.Run.SymmetrySeconds, ["modes"] = result.Run.ModesSeconds,
-            ["explainedVariance"] = result.Run.ExplainedVarianceSeconds, ["analysis"] = result.Run.TotalSeconds,
+            ["explainedVariance"] = result.Run.ExplainedVarianceSeconds, ["classDecision"] = result.Run.ClassesSeconds, ["analysis"] = result.Run.TotalSeconds,
         });
         return RunSummaryPrinter.Print(output, run.Finish(new TimelineWriter(), result, manifest, clock));
     }

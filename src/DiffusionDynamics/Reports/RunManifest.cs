@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DiffusionDynamics.Scores.Onnx;
 
 namespace DiffusionDynamics.Reports;
 
@@ -21,6 +22,10 @@ public sealed record RunManifest
     public Dictionary<string, double> TimingsSeconds { get; init; } = new();
     public IReadOnlyDictionary<string, string> Runtime { get; init; } = RuntimeSettings();
     public IReadOnlyList<string> DataPreprocessing { get; init; } = [];
+
+    /// <summary>Imported (ONNX) models of the run and how their clocks met its OU times (<see cref="ModelClockUse"/>); absent for other runs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ModelClockUse>? ModelClocks { get; init; }
 
     /// <summary>The library's informational version (includes +commit when built from git).</summary>
     public static string ToolVersion =>

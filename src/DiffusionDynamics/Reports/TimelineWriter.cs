@@ -31,14 +31,16 @@ public sealed class TimelineWriter : IReportWriter<TimelineResult>
         };
         if (r.ModelClock is { } mc)
         {
+            // The error over the times the run asked for is the shared row and report section of every ONNX run (RunOutput); this is
+            // the worst case over the whole axis of the timeline.
             rows.Add(("model", mc.Description));
-            rows.Add(("model clock on the OU axis", $"t ∈ [{mc.ClockMin:G3}, {mc.ClockMax:G4}]; largest mapping error |Δt| = {mc.MaxTimeError:G3} at t = {mc.WorstTime:G3}" +
+            rows.Add(("model clock on the timeline's axis", $"t ∈ [{mc.ClockMin:G3}, {mc.ClockMax:G4}]; worst |Δt| on [t_min, T] = {mc.MaxTimeError:G3} at t = {mc.WorstTime:G3}" +
                       (mc.ClockMax < r.Run.Regimes.TMax ? $" (above t = {mc.ClockMax:G4} the model is fed its last level)" : "")));
         }
         foreach (var e in r.Events)
             rows.Add((e.Label, $"{WithError(e.Measured, e.Error)}  |  {e.TheoryLabel ?? "closed form"}: {F(e.Theory)}" + (e.Note is null || e.Measured is not null ? "" : $"  ({e.Note})")));
         foreach (var n in r.NotCovered) rows.Add(("not covered", n));
-        rows.Add(("time", $"{r.Run.TotalSeconds:F1} s (regimes {r.Run.RegimesSeconds:F1}, symmetry {r.Run.SymmetrySeconds:F1}, modes {r.Run.ModesSeconds:F1}, explained variance {r.Run.ExplainedVarianceSeconds:F1})"));
+        rows.Add(("time", $"{r.Run.TotalSeconds:F1} s (regimes {r.Run.RegimesSeconds:F1}, symmetry {r.Run.SymmetrySeconds:F1}, modes {r.Run.ModesSeconds:F1}, explained variance {r.Run.ExplainedVarianceSeconds:F1}, class decision {r.Run.ClassesSeconds:F1})"));
         return rows;
     }
 
@@ -64,12 +66,14 @@ public sealed class TimelineWriter : IReportWriter<TimelineResult>
                        "end in the same class (Biroli et al. 2024, arXiv 2402.18491), theory ½ ln Λ. Collapse t_C: the excess entropy f(t) crosses 0 and " +
                        "trajectories stop changing their nearest training point. Symmetry breaking: the central fixed point of the backward drift turns unstable " +
                        "(Raya & Ambrogioni 2023, arXiv 2305.19693). Mode emergence: the denoiser's coordinate on mode k settles (Wang & Vastola, arXiv 2303.02490). " +
-                       "Teleport hand-over: above it the Gaussian score explains the score. The runs use reduced settings (see timeline.json, run) " +
+                       "Teleport hand-over: above it the Gaussian score explains the score. Class decision (labelled data): the rate dH/dt of the class entropy " +
+                       "H(Y | X_t), from the exact class posterior of the data along this score's trajectories, peaks where classes are decided " +
+                       "(Handke et al., arXiv 2506.10433), near t_S. The runs use reduced settings (see timeline.json, run) " +
                        "so the whole timeline is quick; the error bars include that.")
             .Summary(rows);
         html.Figures(figures);
         html.Heading("Files").Links([
-            ("timeline.json", "every number of this page, with the full results of the analyses composed (regimes, symmetry, modes, hand-over)"),
+            ("timeline.json", "every number of this page, with the full results of the analyses composed (regimes, symmetry, modes, hand-over, class entropy)"),
             ("timeline.csv", "one row per time: key, group, measured, error, closed form"),
         ]);
     }

@@ -66,7 +66,7 @@ public class OnnxDenoiserSourceTests(ITestOutputHelper output)
     public void DimensionMismatch_NamesTheModelFileAndBothShapes()
     {
         var e = Assert.Throws<ArgumentException>(() => Denoisers.Factory.Create(DenoiserSpec.Imported(Fixture("gaussian_eps_ddpm_int64.onnx")), Flat(3)));
-        Assert.Equal("data", e.ParamName);
+        Assert.Equal("Data", e.ParamName); // the {Data} option of the template (OptionMessage), --data on the command line
         Assert.Contains("gaussian_eps_ddpm_int64.onnx", e.Message);
         Assert.Contains("d = 3", e.Message);
         Assert.Contains("d = 4", e.Message);

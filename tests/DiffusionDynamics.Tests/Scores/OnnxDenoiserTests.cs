@@ -321,6 +321,92 @@ public class OnnxDenoiserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Float16Graph_ResultsDoNotDependOnBatchSizeOrChunking_AndAcceptFloat64Input()
+    {
+        // The float16 path converts x to half, runs, and converts the output back: per item, so whole batch, chunks of 3 and single
+        // rows agree to the half kernels' batch-dependent summation order (1 half ulp ≈ 1e−3 relative, bound 2e−3). A float64 x (as the
+        // memory experiment passes) is converted the same way and gives a float64 D within half precision of the exact Gaussian.
+        using var exact = Reference();
+        using var whole = Open("gaussian_eps_fp16.onnx");
+        using var chunked = Open("gaussian_eps_fp16.onnx", o => o with { MaxChunkElements = 4 * 3 });
+        double t = DdpmLinearSchedule.Default.Time(200);
+        using var x = Points(exact, t, 11);
+        using var dWhole = whole.Denoise(x, t);
+        using var dChunked = chunked.Denoise(x, t);
+        Assert.Equal(torch.ScalarType.Float64, dWhole.dtype);
+        double scale = 1 + dWhole.abs().max().item<double>();
+        double chunkDiff = (dWhole - dChunked).abs().max().item<double>(), rowDiff = 0;
+        for (int i = 0; i < 11; i++)
+        {
+            using var row = whole.Denoise(x.narrow(0, i, 1), t);
+            rowDiff = Math.Max(rowDiff, (row - dWhole.narrow(0, i, 1)).abs().max().item<double>());
+        }
+        output.WriteLine($"float16: max |Δ| whole vs chunks of 3: {chunkDiff:E2}; whole vs single rows: {rowDiff:E2}");
+        Assert.True(chunkDiff <= 2e-3 * scale);
+        Assert.True(rowDiff <= 2e-3 * scale);
+        var (error, bound) = Compare(whole, exact, x, t, unit: 2e-3);
+        Assert.True(error <= bound, $"float64 input: {error:E3} > {bound:E3}");
+    }
+
+    [Fact]
+    public void ConvImageGraph_ResultsDoNotDependOnBatchSizeOrChunking()
+    {
+        // The [B, 1, 8, 8] path (reshaped from [B, 64]): convolutions act per item, so the batch, chunks of 7 and single rows agree up
+        // to the float32 kernels' batch-dependent summation order (1e−6 relative).
+        using var whole = Open("conv_eps_8x8.onnx");
+        using var chunked = Open("conv_eps_8x8.onnx", o => o with { MaxChunkElements = 64 * 7 });
+        Assert.Equal(7, chunked.ChunkSize);
+        double t = DdpmLinearSchedule.Default.Time(400);
+        using var x = torch.randn([23, 64], dtype: torch.ScalarType.Float64, generator: new torch.Generator(17));
+        using var dWhole = whole.Denoise(x, t);
+        using var dChunked = chunked.Denoise(x, t);
+        double scale = 1 + dWhole.abs().max().item<double>();
+        double chunkDiff = (dWhole - dChunked).abs().max().item<double>(), rowDiff = 0;
+        for (int i = 0; i < 23; i++)
+        {
+            using var row = whole.Denoise(x.narrow(0, i, 1), t);
+            rowDiff = Math.Max(rowDiff, (row - dWhole.narrow(0, i, 1)).abs().max().item<double>());
+        }
+        output.WriteLine($"conv: max |Δ| whole vs chunks of 7: {chunkDiff:E2}; whole vs single rows: {rowDiff:E2}");
+        Assert.True(chunkDiff <= 1e-6 * scale);
+        Assert.True(rowDiff <= 1e-6 * scale);
+    }
+
+    [Fact]
+    public void ModelClockLog_RecordsEveryCallsMappingError_OnlyInsideALog()
+    {
+        // Outside a log nothing is recorded; inside, each D(x, t) call adds its |Δt| = |t_k − t| (OnnxClock.Map). Times: two inside the
+        // DDPM table's range [t_0, t_999] and one above it (clamped to t_999); the summary's numbers are those of Map at the same t.
+        var log = ModelClockLog.Begin();
+        using var onnx = Open("gaussian_eps_ddpm_int64.onnx");
+        using var x = torch.zeros([3, 4], dtype: torch.ScalarType.Float32);
+        double[] times = [0.0123, 0.777, 7.5];
+        foreach (var t in times) onnx.Denoise(x, t).Dispose();
+        var use = Assert.Single(log.Summaries());
+        var errors = times.Select(t => onnx.Level(t).TimeError).ToArray();
+        Assert.Equal(3, use.Evaluations);
+        Assert.Equal(1, use.OutOfRange);
+        Assert.Equal(errors.Max(), use.MaxTimeError, 15);
+        Assert.Equal(7.5, use.WorstTime);
+        Assert.Equal(7.5 - onnx.Clock.Range.Max, use.MaxTimeError, 12);
+        Assert.Equal(Math.Max(errors[0], errors[1]), use.MaxInRangeError, 15);
+        Assert.Equal(errors.Average(), use.MeanTimeError, 15);
+        Assert.Equal(times.Zip(errors, (t, e) => e / t).Max(), use.MaxRelativeError, 15);
+        Assert.Equal((0.0123, 7.5), (use.TMin, use.TMax));
+        Assert.StartsWith("gaussian_eps_ddpm_int64.onnx", use.Model);
+
+        // Interpolation has no rounding inside the range; a model built before the log was opened is not in it.
+        var next = ModelClockLog.Begin();
+        using var interpolated = Open("gaussian_eps_ddpm_int64.onnx", o => o with { Mapping = OnnxTimestepMapping.Interpolate });
+        interpolated.Denoise(x, 0.777).Dispose();
+        onnx.Denoise(x, 0.777).Dispose();
+        var only = Assert.Single(next.Summaries());
+        Assert.Equal("interpolation", only.Mapping);
+        Assert.Equal(0, only.MaxInRangeError);
+        Assert.Equal(4, log.Summaries()[0].Evaluations); // the first model still reports to its own log
+    }
+
+    [Fact]
     public void Throughput_MlpAtBatch256()
     {
         // A quick check, not a benchmark: D(x, t) of the MLP ε-model at B = 256, one thread and the default (all cores).

@@ -52,6 +52,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private readonly string[] inputNames;
     private readonly string[] outputNames;
     private readonly double sigmaData;
+    private readonly ModelClockLog.Usage? usage;
     private bool disposed;
 
     /// <summary>Loads and checks the model; runs one probe evaluation to check the output's shape.</summary>
@@ -83,43 +84,43 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
             // Sample input: [B, ..item] float.
             if (!inputs.TryGetValue(options.SampleInput, out var sampleMeta))
-                throw new ArgumentException($"{path}: the graph has no input '{options.SampleInput}' for the sample; its inputs are {Listing()}. Set SampleInput.", nameof(OnnxModelOptions.SampleInput));
+                throw OptionMessage.Argument($"{path}: the graph has no input '{options.SampleInput}' for the sample; its inputs are {Listing()}. Set {{SampleInput}}.", nameof(OnnxModelOptions.SampleInput));
             if (!sampleMeta.IsTensor || !OnnxElement.IsFloat(sampleMeta.ElementDataType))
-                throw new ArgumentException($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} must be a float32, float16 or float64 tensor.", nameof(OnnxModelOptions.SampleInput));
+                throw OptionMessage.Argument($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} must be a float32, float16 or float64 tensor (see {{SampleInput}}).", nameof(OnnxModelOptions.SampleInput));
             sampleType = sampleMeta.ElementDataType;
             var dims = sampleMeta.Dimensions;
             if (options.ItemShape is { } given)
             {
                 if (dims.Length != given.Count + 1)
-                    throw new ArgumentException($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} has rank {dims.Length}, " +
-                        $"but the item shape [{string.Join(", ", given)}] needs [B, {string.Join(", ", given)}] (rank {given.Count + 1}).", nameof(OnnxModelOptions.ItemShape));
+                    throw OptionMessage.Argument($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} has rank {dims.Length}, " +
+                        $"but the item shape [{string.Join(", ", given)}] needs [B, {string.Join(", ", given)}] (rank {given.Count + 1}); check {{ItemShape}}.", nameof(OnnxModelOptions.ItemShape));
                 for (int i = 0; i < given.Count; i++)
                     if (dims[i + 1] > 0 && dims[i + 1] != given[i])
-                        throw new ArgumentException($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} does not match the item shape [{string.Join(", ", given)}] " +
-                            $"(dimension {i + 1} is {dims[i + 1]}, not {given[i]}).", nameof(OnnxModelOptions.ItemShape));
+                        throw OptionMessage.Argument($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} does not match the item shape [{string.Join(", ", given)}] " +
+                            $"(dimension {i + 1} is {dims[i + 1]}, not {given[i]}); check {{ItemShape}}.", nameof(OnnxModelOptions.ItemShape));
                 itemShape = given.ToArray();
             }
             else
             {
                 if (dims.Length < 2 || dims.Skip(1).Any(e => e <= 0))
-                    throw new ArgumentException($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} has no fixed item shape; set ItemShape ([d] or [C, H, W]).", nameof(OnnxModelOptions.ItemShape));
+                    throw OptionMessage.Argument($"{path}: sample input {OnnxElement.Describe(options.SampleInput, sampleMeta)} has no fixed item shape; set {{ItemShape}} (d or C,H,W).", nameof(OnnxModelOptions.ItemShape));
                 itemShape = dims.Skip(1).ToArray();
             }
-            if (dims.Length < 1) throw new ArgumentException($"{path}: sample input '{options.SampleInput}' is a scalar; it needs a batch dimension.", nameof(OnnxModelOptions.SampleInput));
+            if (dims.Length < 1) throw OptionMessage.Argument($"{path}: sample input '{options.SampleInput}' is a scalar; it needs a batch dimension (see {{SampleInput}}).", nameof(OnnxModelOptions.SampleInput));
             fixedBatch = dims[0] > 0 ? dims[0] : null;
             sampleItemDims = itemShape.Select(e => (long)e).ToArray();
             long dimension = itemShape.Aggregate(1L, (a, e) => a * e);
-            if (dimension > int.MaxValue) throw new ArgumentException($"{path}: the item shape [{string.Join(", ", itemShape)}] has too many elements.", nameof(OnnxModelOptions.ItemShape));
+            if (dimension > int.MaxValue) throw OptionMessage.Argument($"{path}: the item shape [{string.Join(", ", itemShape)}] has too many elements (see {{ItemShape}}).", nameof(OnnxModelOptions.ItemShape));
             Dimension = (int)dimension;
             chunk = fixedBatch ?? (int)Math.Clamp(options.MaxChunkElements / Dimension, 1, int.MaxValue / Math.Max(Dimension, 1));
 
             // Noise-level input: int or float, scalar, [1] or [B].
             if (options.TimestepInput == options.SampleInput)
-                throw new ArgumentException($"{path}: SampleInput and TimestepInput are both '{options.SampleInput}'.", nameof(OnnxModelOptions.TimestepInput));
+                throw OptionMessage.Argument($"{path}: {{SampleInput}} and {{TimestepInput}} are both '{options.SampleInput}'.", nameof(OnnxModelOptions.TimestepInput), nameof(OnnxModelOptions.SampleInput));
             if (!inputs.TryGetValue(options.TimestepInput, out var levelMeta))
-                throw new ArgumentException($"{path}: the graph has no input '{options.TimestepInput}' for the noise level; its inputs are {Listing()}. Set TimestepInput.", nameof(OnnxModelOptions.TimestepInput));
+                throw OptionMessage.Argument($"{path}: the graph has no input '{options.TimestepInput}' for the noise level; its inputs are {Listing()}. Set {{TimestepInput}}.", nameof(OnnxModelOptions.TimestepInput));
             if (!levelMeta.IsTensor || !OnnxElement.IsNumeric(levelMeta.ElementDataType) || levelMeta.ElementDataType == TensorElementType.Bool)
-                throw new ArgumentException($"{path}: noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} must be an int64, int32, float32, float16 or float64 tensor.", nameof(OnnxModelOptions.TimestepInput));
+                throw OptionMessage.Argument($"{path}: noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} must be an int64, int32, float32, float16 or float64 tensor (see {{TimestepInput}}).", nameof(OnnxModelOptions.TimestepInput));
             levelType = levelMeta.ElementDataType;
             var levelDims = levelMeta.Dimensions;
             levelLayout = levelDims.Length switch
@@ -127,18 +128,18 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 0 => LevelLayout.Scalar,
                 1 when levelDims[0] == 1 && fixedBatch is null or 1 => LevelLayout.One,
                 1 when levelDims[0] <= 0 || levelDims[0] == fixedBatch => LevelLayout.Batch,
-                _ => throw new ArgumentException($"{path}: noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} must be a scalar, [1] or [batch].", nameof(OnnxModelOptions.TimestepInput)),
+                _ => throw OptionMessage.Argument($"{path}: noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} must be a scalar, [1] or [batch] (see {{TimestepInput}}).", nameof(OnnxModelOptions.TimestepInput)),
             };
             levelBuffer = GC.AllocateArray<byte>(OnnxElement.Size(levelType) * (levelLayout == LevelLayout.Batch ? chunk : 1), pinned: true);
 
             // Extra inputs: every other required input must be fixed by the options, and every option must name an input.
             foreach (var name in options.ExtraInputs.Keys)
                 if (!inputs.ContainsKey(name) || name == options.SampleInput || name == options.TimestepInput)
-                    throw new ArgumentException($"{path}: extra input '{name}' is not another input of the graph; its inputs are {Listing()}.", nameof(OnnxModelOptions.ExtraInputs));
+                    throw OptionMessage.Argument($"{path}: extra input '{name}' is not another input of the graph; its inputs are {Listing()} (see {{ExtraInputs}}).", nameof(OnnxModelOptions.ExtraInputs));
             var missing = inputs.Keys.Where(n => n != options.SampleInput && n != options.TimestepInput && !options.ExtraInputs.ContainsKey(n)).ToList();
             if (missing.Count > 0)
-                throw new ArgumentException($"{path}: the graph also needs input{(missing.Count > 1 ? "s" : "")} " +
-                    $"{string.Join(", ", missing.Select(n => OnnxElement.Describe(n, inputs[n])))}; give {(missing.Count > 1 ? "their" : "its")} values in ExtraInputs (e.g. a class label).", nameof(OnnxModelOptions.ExtraInputs));
+                throw OptionMessage.Argument($"{path}: the graph also needs input{(missing.Count > 1 ? "s" : "")} " +
+                    $"{string.Join(", ", missing.Select(n => OnnxElement.Describe(n, inputs[n])))}; give {(missing.Count > 1 ? "their" : "its")} values with {{ExtraInputs}} (or a class label with {{ClassLabel}}).", nameof(OnnxModelOptions.ExtraInputs), "ClassLabel");
             extras = options.ExtraInputs.Select(kv => BuildExtra(path, kv.Key, inputs[kv.Key], kv.Value)).ToArray();
             inputNames = [options.SampleInput, options.TimestepInput, .. extras.Select(e => e.Name)];
 
@@ -146,9 +147,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             var outputs = session.OutputMetadata;
             string outputName = options.Output ?? session.OutputNames[0];
             if (!outputs.TryGetValue(outputName, out var outputMeta))
-                throw new ArgumentException($"{path}: the graph has no output '{outputName}'; its outputs are {string.Join("; ", outputs.Select(kv => OnnxElement.Describe(kv.Key, kv.Value)))}.", nameof(OnnxModelOptions.Output));
+                throw OptionMessage.Argument($"{path}: the graph has no output '{outputName}'; its outputs are {string.Join("; ", outputs.Select(kv => OnnxElement.Describe(kv.Key, kv.Value)))}. Set {{Output}}.", nameof(OnnxModelOptions.Output));
             if (!outputMeta.IsTensor || !OnnxElement.IsFloat(outputMeta.ElementDataType))
-                throw new ArgumentException($"{path}: output {OnnxElement.Describe(outputName, outputMeta)} must be a float32, float16 or float64 tensor.", nameof(OnnxModelOptions.Output));
+                throw OptionMessage.Argument($"{path}: output {OnnxElement.Describe(outputName, outputMeta)} must be a float32, float16 or float64 tensor (see {{Output}}).", nameof(OnnxModelOptions.Output));
             outputType = outputMeta.ElementDataType;
             outputNames = [outputName];
 
@@ -157,10 +158,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             OnnxPrediction? configPrediction = null;
             var kind = options.Schedule ?? (options.SchedulePath is not null ? OnnxScheduleKind.Table
                 : integerLevel ? OnnxScheduleKind.DdpmLinear
-                : throw new ArgumentException($"{path}: missing clock option: the noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} is not an integer step, " +
-                    "so the model's clock is unknown. Set Schedule (DdpmLinear, DdpmCosine, Table with SchedulePath, VpSde or Edm).", nameof(OnnxModelOptions.Schedule)));
+                : throw OptionMessage.Argument($"{path}: missing clock option: the noise-level input {OnnxElement.Describe(options.TimestepInput, levelMeta)} is not an integer step, " +
+                    "so the model's clock is unknown. Set {Schedule} (ddpm-linear, ddpm-cosine, vp, edm, or a β/ᾱ table or scheduler_config.json file).", nameof(OnnxModelOptions.Schedule)));
             if (integerLevel && kind is OnnxScheduleKind.VpSde or OnnxScheduleKind.Edm)
-                throw new ArgumentException($"{path}: schedule {kind} feeds a continuous noise level, but input {OnnxElement.Describe(options.TimestepInput, levelMeta)} is an integer.", nameof(OnnxModelOptions.Schedule));
+                throw OptionMessage.Argument($"{path}: {{Schedule}} {kind} feeds a continuous noise level, but input {OnnxElement.Describe(options.TimestepInput, levelMeta)} is an integer.", nameof(OnnxModelOptions.Schedule));
             Clock = kind switch
             {
                 OnnxScheduleKind.DdpmLinear => OnnxClock.Discrete(kind, DdpmLinearSchedule.Create(options.TrainSteps, options.BetaStart, options.BetaEnd), options.Mapping, integerLevel),
@@ -171,13 +172,16 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             };
             Prediction = options.Prediction ?? configPrediction ?? (kind == OnnxScheduleKind.Edm ? OnnxPrediction.Sample : OnnxPrediction.Epsilon);
             if (kind == OnnxScheduleKind.Edm && Prediction == OnnxPrediction.V)
-                throw new ArgumentException($"{path}: v-prediction is not defined on the EDM σ clock.", nameof(OnnxModelOptions.Prediction));
+                throw OptionMessage.Argument($"{path}: v-prediction is not defined on the EDM σ clock; set {{Prediction}} to epsilon or sample.", nameof(OnnxModelOptions.Prediction));
             if (kind == OnnxScheduleKind.Edm && options.EdmPreconditioning == EdmPreconditioning.RawNetwork && Prediction != OnnxPrediction.Sample)
-                throw new ArgumentException($"{path}: the raw EDM network F gives D = c_skip x + c_out F; its prediction is Sample (got {Prediction}).", nameof(OnnxModelOptions.Prediction));
+                throw OptionMessage.Argument($"{path}: the raw EDM network F gives D = c_skip x + c_out F; its {{Prediction}} is sample (got {Prediction}).", nameof(OnnxModelOptions.Prediction));
             sigmaData = options.SigmaData;
 
             // Probe: one chunk at a mid-range level checks that the output holds d values per item.
             outputItemDims = Probe(path, outputName);
+
+            // The run's log of clock use (the time-mapping error every report shows), when one is open.
+            usage = ModelClockLog.Current?.Join(this);
         }
         catch
         {
@@ -239,6 +243,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         DenoiserChecks.Require(x, Dimension, t);
         var level = Clock.Map(t);
+        usage?.Record(level);
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0];
         var dtype = x.dtype;
@@ -361,15 +366,15 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private ExtraInput BuildExtra(string path, string name, NodeMetadata meta, double[] values)
     {
         if (!meta.IsTensor || !OnnxElement.IsNumeric(meta.ElementDataType))
-            throw new ArgumentException($"{path}: extra input {OnnxElement.Describe(name, meta)} is not a numeric tensor this adapter can fill.", nameof(OnnxModelOptions.ExtraInputs));
+            throw OptionMessage.Argument($"{path}: extra input {OnnxElement.Describe(name, meta)} is not a numeric tensor this adapter can fill (see {{ExtraInputs}}).", nameof(OnnxModelOptions.ExtraInputs));
         var dims = meta.Dimensions;
         bool batched = dims.Length > 0 && (dims[0] <= 0 || (fixedBatch is > 1 && dims[0] == fixedBatch));
         long[] itemDims = (batched ? dims[1..] : dims).Select(e => (long)e).ToArray();
         if (itemDims.Any(e => e <= 0))
-            throw new ArgumentException($"{path}: extra input {OnnxElement.Describe(name, meta)} has a free dimension besides the batch; it cannot be filled from fixed values.", nameof(OnnxModelOptions.ExtraInputs));
+            throw OptionMessage.Argument($"{path}: extra input {OnnxElement.Describe(name, meta)} has a free dimension besides the batch; it cannot be filled from fixed values (see {{ExtraInputs}}).", nameof(OnnxModelOptions.ExtraInputs));
         int itemCount = (int)itemDims.Aggregate(1L, (a, e) => a * e);
         if (values.Length != 1 && values.Length != itemCount)
-            throw new ArgumentException($"{path}: extra input {OnnxElement.Describe(name, meta)} needs 1 or {itemCount} values{(batched ? " per item" : "")}, got {values.Length}.", nameof(OnnxModelOptions.ExtraInputs));
+            throw OptionMessage.Argument($"{path}: extra input {OnnxElement.Describe(name, meta)} needs 1 or {itemCount} values{(batched ? " per item" : "")} in {{ExtraInputs}}, got {values.Length}.", nameof(OnnxModelOptions.ExtraInputs));
         int copies = batched ? chunk : 1;
         var buffer = GC.AllocateArray<byte>(Math.Max(1, copies * itemCount * OnnxElement.Size(meta.ElementDataType)), pinned: true);
         for (int c = 0; c < copies; c++)
@@ -398,14 +403,14 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             var shape = results[0].GetTensorTypeAndShape().Shape;
             long perItem = shape.Length < 1 || shape[0] != probe ? -1 : shape.Skip(1).Aggregate(1L, (a, e) => a * e);
             if (perItem != Dimension)
-                throw new ArgumentException($"{path}: output '{outputName}' has shape [{string.Join(", ", shape)}] for a batch of {probe}, " +
-                    $"but the sample's item shape [{string.Join(", ", itemShape)}] has d = {Dimension} values per item; the output must have as many.", nameof(OnnxModelOptions.Output));
+                throw OptionMessage.Argument($"{path}: output '{outputName}' has shape [{string.Join(", ", shape)}] for a batch of {probe}, " +
+                    $"but the sample's item shape [{string.Join(", ", itemShape)}] has d = {Dimension} values per item; the output must have as many (see {{Output}}, {{ItemShape}}).", nameof(OnnxModelOptions.Output), nameof(OnnxModelOptions.ItemShape));
             return shape[1..];
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ArgumentException($"{path}: the graph does not run on a sample of item shape [{string.Join(", ", itemShape)}] " +
-                $"with the given inputs: {FirstLine(e.Message)}", nameof(OnnxModelOptions.ItemShape), e);
+            throw OptionMessage.Argument($"{path}: the graph does not run on a sample of item shape [{string.Join(", ", itemShape)}] " +
+                $"with the given inputs (see {{ItemShape}}): {FirstLine(e.Message)}", nameof(OnnxModelOptions.ItemShape));
         }
         finally
         {

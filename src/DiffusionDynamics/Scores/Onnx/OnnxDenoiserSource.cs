@@ -26,8 +26,8 @@ public sealed class OnnxDenoiserSource : IDenoiserSource
         {
             string shape = string.Join(", ", denoiser.ItemShape);
             denoiser.Dispose();
-            throw new ArgumentException($"{options.ModelPath}: the model takes items of shape [{shape}] (d = {denoiser.Dimension}), " +
-                $"but the data {data.Name} have d = {data.Dimension} (item shape [{string.Join(", ", data.ItemShape)}]); give data of the model's item shape.", nameof(data));
+            throw OptionMessage.Argument($"{options.ModelPath}: the model takes items of shape [{shape}] (d = {denoiser.Dimension}), " +
+                $"but the data {data.Name} have d = {data.Dimension} (item shape [{string.Join(", ", data.ItemShape)}]); give {{Data}} of the model's item shape.", "Data");
         }
         return denoiser;
     }

@@ -1,3 +1,4 @@
+using DiffusionDynamics.Data;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -47,7 +48,7 @@ public sealed record OnnxModelOptions
     public required string ModelPath
     {
         get => modelPath;
-        init => modelPath = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("ModelPath must name an .onnx file.", nameof(ModelPath));
+        init => modelPath = !string.IsNullOrWhiteSpace(value) ? value : throw OptionMessage.Argument("{ModelPath} must name an .onnx file.", nameof(ModelPath));
     }
 
     /// <summary>Name of the graph input that takes the noisy sample, [B, d] or [B, C, H, W]. Default "sample".</summary>
@@ -233,15 +234,15 @@ public sealed record OnnxModelOptions
     public OnnxModelOptions Validate()
     {
         if (Schedule == OnnxScheduleKind.Table && SchedulePath is null)
-            throw new ArgumentException($"{ModelPath}: missing clock option: schedule Table needs SchedulePath (a .npy/.json β or ᾱ table or a diffusers scheduler_config.json).", nameof(SchedulePath));
+            throw OptionMessage.Argument($"{ModelPath}: missing clock option: a table {{Schedule}} needs its file (a .npy/.json β or ᾱ table or a diffusers scheduler_config.json).", nameof(SchedulePath), nameof(Schedule));
         if (SchedulePath is not null && Schedule is not (null or OnnxScheduleKind.Table))
-            throw new ArgumentException($"{ModelPath}: SchedulePath '{SchedulePath}' is only read by schedule Table, but the schedule is {Schedule}.", nameof(SchedulePath));
+            throw OptionMessage.Argument($"{ModelPath}: the {{Schedule}} file '{SchedulePath}' is only read by a table schedule, but the schedule is {Schedule}.", nameof(SchedulePath), nameof(Schedule));
         if (VpBetaMax < VpBetaMin)
             throw new ArgumentException($"{ModelPath}: VP-SDE β_max = {VpBetaMax} must be ≥ β_min = {VpBetaMin}.", nameof(VpBetaMax));
         if (Schedule == OnnxScheduleKind.Edm && Prediction == OnnxPrediction.V)
-            throw new ArgumentException($"{ModelPath}: v-prediction is not defined on the EDM σ clock; use Epsilon (D = x_σ − σ ε̂) or Sample.", nameof(Prediction));
+            throw OptionMessage.Argument($"{ModelPath}: v-prediction is not defined on the EDM σ clock; set {{Prediction}} to epsilon (D = x_σ − σ ε̂) or sample.", nameof(Prediction));
         if (Schedule == OnnxScheduleKind.Edm && EdmPreconditioning == EdmPreconditioning.RawNetwork && Prediction is not (null or OnnxPrediction.Sample))
-            throw new ArgumentException($"{ModelPath}: the raw EDM network F gives D = c_skip x + c_out F; its prediction is Sample (got {Prediction}).", nameof(Prediction));
+            throw OptionMessage.Argument($"{ModelPath}: the raw EDM network F gives D = c_skip x + c_out F; its {{Prediction}} is sample (got {Prediction}).", nameof(Prediction));
         return this;
     }
 

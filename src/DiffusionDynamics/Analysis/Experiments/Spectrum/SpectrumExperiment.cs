@@ -6,7 +6,8 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>One training-set size of a spectrum sweep: its training set and, optionally, the trained model of it.</summary>
 /// <param name="N">Training-set size N.</param>
 /// <param name="Data">The training set.</param>
-/// <param name="Model">A trained model of this training set (analysed with autograd VJPs; not disposed here), else null: the exact empirical score (float64).</param>
+/// <param name="Model">A model of this training set (a trained network, analysed with autograd VJPs; an imported model, with central finite
+/// differences; not disposed here), else null: the exact empirical score (float64).</param>
 public sealed record SpectrumTraining(int N, Dataset Data, IDenoiser? Model = null);
 
 /// <summary>What a spectrum sweep runs on.</summary>
@@ -82,7 +83,8 @@ public static class SpectrumExperiment
             var subjects = inputs.Trainings.Select(tr =>
             {
                 IDenoiser denoiser = tr.Model ?? Own(new EmpiricalDenoiser(tr.Data, new EmpiricalDenoiserOptions(Precision.Float64)));
-                return new SpectrumSubject(tr.N, denoiser, tr.Data, tr.Model is null ? "exact empirical score" : "trained network, autograd VJP");
+                return new SpectrumSubject(tr.N, denoiser, tr.Data, tr.Model is null ? "exact empirical score"
+                    : tr.Model.Has<IJacobianTransposeProduct>() ? "trained network, autograd VJP" : "model, central finite differences");
             }).ToList();
             int d = inputs.Trainings[^1].Data.Dimension;
             var manifold = inputs.Manifold is { } m && m.Spec.D == d ? m : null;

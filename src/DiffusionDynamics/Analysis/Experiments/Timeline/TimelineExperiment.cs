@@ -24,18 +24,19 @@ public sealed record TimelineInputs(Dataset Data, SyntheticData? Truth = null, I
 /// (two points/two-cluster) or ½ ln(Λ − 1) of the Gaussian top mode;</item>
 /// <item>per-mode emergence times of the top modes (variance rule; Wang &amp; Vastola, arXiv 2303.02490) against the Gaussian closed form;</item>
 /// <item>the teleport hand-over: the smallest t above which the Gaussian score explains the given share of the score's variance,
-/// against ½ ln(1 + λ_max).</item>
+/// against ½ ln(1 + λ_max);</item>
+/// <item>on labelled data, the class decision: the peak of the rate dH(Y | X_t)/dt of the class entropy along the score's backward
+/// trajectories, H from the exact class posterior of the data (Handke et al., arXiv 2506.10433; docs/theory.md §7.3–7.6), against
+/// t_S = ½ ln Λ (and the two-cluster closed form of the peak where it applies).</item>
 /// </list>
 /// The stages are the analyses themselves (<see cref="RegimesExperiment"/>, <see cref="SymmetryExperiment"/>,
-/// <see cref="TrajectoriesExperiment"/>, <see cref="AccelerationStarts.ExplainedVarianceRule"/>); this class adds no measurement of its own.
+/// <see cref="TrajectoriesExperiment"/>, <see cref="AccelerationStarts.ExplainedVarianceRule"/>, <see cref="ClassEntropyAnalysis"/>);
+/// this class adds no measurement of its own beyond the error bar of the entropy-rate peak (<see cref="PeakError"/>).
 /// </summary>
 public static class TimelineExperiment
 {
     /// <summary>Features of the issue's timeline not measured here, with the reason.</summary>
-    public static IReadOnlyList<string> NotCovered { get; } =
-    [
-        "class-decision peak (information-and-guidance issue): not in this build",
-    ];
+    public static IReadOnlyList<string> NotCovered { get; } = [];
 
     /// <summary>Runs every stage and assembles the timeline. Progress stages are prefixed with the stage name.</summary>
     public static TimelineResult Run(TimelineInputs inputs, TimelineOptions? options = null, IProgress<AnalysisProgress>? progress = null,
@@ -97,6 +98,12 @@ public static class TimelineExperiment
             (ownScore as IDisposable)?.Dispose();
         }
 
+        // 5. The class decision, on labelled data: the class-entropy rate along the score's own trajectories.
+        cancellationToken.ThrowIfCancellationRequested();
+        clock.Restart();
+        var classes = ClassDecision(inputs, options, Stage("class decision"), cancellationToken);
+        double classesSeconds = clock.Elapsed.TotalSeconds;
+
         var events = new List<TimelineEvent>();
         var s = regimes.Speciation;
         events.Add(new TimelineEvent("speciation.cloning", "t_S (cloning)", "speciation", s.Measured, s.Stderr,
@@ -125,11 +132,105 @@ public static class TimelineExperiment
             "smallest t where the explained variance of the Gaussian score stays above the threshold; error from the EV standard error and the local slope",
             emergence, "top-mode emergence ½ ln(1 + λ_max)", handOver.Value >= options.ResolvedRegimes.TMax ? "EV(T) is already below the threshold: no hand-over." : null));
 
+        events.Add(ClassDecisionEvent(classes, data, options));
+
         var run = new TimelineRun(options.Seed, options.ResolvedRegimes, options.ResolvedSymmetry, options.ResolvedModes,
             options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, options.ExplainedVariancePoints,
-            regimesSeconds, symmetrySeconds, modesSeconds, evSeconds, total.Elapsed.TotalSeconds);
+            regimesSeconds, symmetrySeconds, modesSeconds, evSeconds, total.Elapsed.TotalSeconds, options.ResolvedClasses, classesSeconds);
         return new TimelineResult("OU time t", new TimelineData(data.Name, data.Count, data.Dimension, regimes.Data.LambdaMax, data.Labels is not null, data.Preprocessing),
-            scoreName, events, regimes, symmetry, handOver, modes, ModelClockOf(inputs.Model, options.ResolvedRegimes.TMin, options.ResolvedRegimes.TMax), NotCovered, run);
+            scoreName, events, regimes, symmetry, handOver, modes, ModelClockOf(inputs.Model, options.ResolvedRegimes.TMin, options.ResolvedRegimes.TMax), NotCovered, run, classes);
+    }
+
+    /// <summary>
+    /// The class-entropy analysis behind the class-decision event, or null for data without labels or with one class: the exact class
+    /// posterior of the data (<see cref="ClassConditionalEmpirical"/>; float64 up to n·d = 10⁶, else float32) evaluated along backward trajectories of the score — the
+    /// exact empirical score itself without a model, else the model's trajectories (<see cref="ExactPosteriorAlong"/>). The two-cluster
+    /// generator adds its closed-form rate peak.
+    /// </summary>
+    public static ClassEntropyResult? ClassDecision(TimelineInputs inputs, TimelineOptions options, IProgress<AnalysisProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(options);
+        var data = inputs.Data;
+        if (data.Labels is null || data.Classes().Length < 2) return null;
+        // float64 up to n·d = 10⁶, float32 above (entropy's automatic rule: the log-space posterior keeps float32 finite).
+        var precision = (long)data.Count * data.Dimension <= 1_000_000 ? Precision.Float64 : Precision.Float32;
+        using var exact = new ClassConditionalEmpirical(data, new EmpiricalDenoiserOptions(precision));
+        using var along = inputs.Model is null ? null : new ExactPosteriorAlong(inputs.Model, exact);
+        TwoClassModel? model = null;
+        if (inputs.Truth is TwoClusterData tc && data.Classes().Length == 2)
+        {
+            double norm = Math.Sqrt(tc.M.Sum(v => v * v));
+            model = new TwoClassModel(norm, tc.Spec.Sigma, $"two-cluster |m| = {norm:G4}, σ = {tc.Spec.Sigma:G4}");
+        }
+        return ClassEntropyAnalysis.Run(new ClassEntropyInputs((IDenoiser?)along ?? exact, data, model), options.ResolvedClasses, progress, cancellationToken);
+    }
+
+    /// <summary>The class-decision event: the peak of dH(Y | X_t)/dt with <see cref="PeakError"/>, beside t_S = ½ ln Λ (or the two-cluster peak).</summary>
+    private static TimelineEvent ClassDecisionEvent(ClassEntropyResult? classes, Dataset data, TimelineOptions options)
+    {
+        const string label = "class decision (peak of dH(Y|X_t)/dt)";
+        if (classes is null)
+            return new TimelineEvent("classes.decision", label, "classes", null, null, "exact class posterior along the trajectories", null, null,
+                data.Labels is null ? "the data have no labels: no class posterior." : "the data have one class only: no class decision.");
+        var o = options.ResolvedClasses;
+        var err = PeakError(classes.Curve, options.Seed);
+        bool closedForm = classes.Peak.Theory is not null;
+        return new TimelineEvent("classes.decision", label, "classes", classes.Peak.T, err,
+            $"argmax over the grid of the mean pathwise rate of H(Y | X_t) = −Σ p ln p, p the exact class posterior of the data, along {o.Samples} " +
+            $"{classes.Sampler} trajectories of the score; error: spread of the argmax under the rates' standard errors (200 normal draws), at least the grid's Δt/√12",
+            closedForm ? classes.Peak.Theory : classes.SpeciationTheory,
+            closedForm ? $"two-cluster closed form of the peak ({classes.Model})" : "t_S = ½ ln Λ (the decision peaks near speciation)");
+    }
+
+    /// <summary>
+    /// Error bar of the time of the rate peak: the standard deviation of argmax_k (r_k + s_k z_k) over 200 draws z ~ N(0, I) (seed
+    /// <paramref name="seed"/>), r_k and s_k the rate and its standard error at grid time k — how far the peak moves under the
+    /// sampling noise of the curve (adjacent rates share trajectories, so treating them as independent overstates the wander of a sharp
+    /// peak slightly) — and at least Δt/√12, the resolution of a peak located on a grid of local spacing Δt.
+    /// Range: at least one point; standard errors ≥ 0.
+    /// </summary>
+    public static double PeakError(IReadOnlyList<EntropyPoint> curve, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        if (curve.Count == 0) throw new ArgumentException("The curve has no points.", nameof(curve));
+        int peak = 0;
+        for (int k = 1; k < curve.Count; k++) if (curve[k].Rate > curve[peak].Rate) peak = k;
+        double spacing = curve.Count == 1 ? 0
+            : 0.5 * (Math.Abs(curve[Math.Max(peak - 1, 0)].T - curve[peak].T) + Math.Abs(curve[Math.Min(peak + 1, curve.Count - 1)].T - curve[peak].T))
+              * (peak == 0 || peak == curve.Count - 1 ? 2 : 1);
+        var rng = new System.Random(unchecked((int)(seed ^ 0x5EED)));
+        const int draws = 200;
+        double sum = 0, sumSq = 0;
+        for (int b = 0; b < draws; b++)
+        {
+            int best = 0;
+            double bestRate = double.NegativeInfinity;
+            for (int k = 0; k < curve.Count; k++)
+            {
+                double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+                double r = curve[k].Rate + curve[k].RateStderr * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                if (r > bestRate) (best, bestRate) = (k, r);
+            }
+            sum += curve[best].T;
+            sumSq += curve[best].T * curve[best].T;
+        }
+        double mean = sum / draws, spread = Math.Sqrt(Math.Max(0, sumSq / draws - mean * mean));
+        return Math.Max(spread, spacing / Math.Sqrt(12));
+    }
+
+    /// <summary>
+    /// A model's trajectories with the exact class posterior of its data: <see cref="IClassPosterior"/> answers from
+    /// <paramref name="posterior"/>, while D(x, t) is the model's; the class-conditional scores of the data are not offered (the online
+    /// and I-MMSE estimators would compare them with a model that does not have them).
+    /// </summary>
+    private sealed class ExactPosteriorAlong(IDenoiser model, ClassConditionalEmpirical posterior) : DenoiserDecorator(model), IDisposable
+    {
+        public override T? Capability<T>() where T : class =>
+            typeof(T) == typeof(IClassPosterior) ? posterior as T : typeof(T) == typeof(IClassConditional) ? null : base.Capability<T>();
+
+        public void Dispose() { } // the model and the posterior belong to the caller
     }
 
     /// <summary>The clock mapping of an imported model (asked as a capability through any decorator), or null for other scores.</summary>

@@ -17,9 +17,19 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="ExplainedVarianceSamples">Monte-Carlo samples per time of the explained variance. Default 128 (accelerate's: 256). Range: ≥ 8.</param>
 /// <param name="ExplainedVariancePoints">Log-spaced times of the explained-variance curve. Default 12 (accelerate's: 24). Range: ≥ 2.</param>
 /// <param name="Seed">Run seed of every stage. Default 0.</param>
+/// <param name="Classes">The class-decision stage on labelled data (<see cref="ClassEntropyAnalysis"/>). Default: 48 Euler–Maruyama
+/// trajectories on 80 uniform steps plus a 20-step log tail to t_min = 0.01, exact posterior only (entropy's own: 256, 150 + 20, with the
+/// online and I-MMSE estimators).</param>
 public sealed record TimelineOptions(RegimesOptions? Regimes = null, SymmetryBreakingOptions? Symmetry = null, TrajectoriesOptions? Modes = null,
-    double ExplainedVarianceThreshold = 0.99, int ExplainedVarianceSamples = 128, int ExplainedVariancePoints = 12, long Seed = 0)
+    double ExplainedVarianceThreshold = 0.99, int ExplainedVarianceSamples = 128, int ExplainedVariancePoints = 12, long Seed = 0,
+    ClassEntropyOptions? Classes = null)
 {
+    /// <summary>The reduced class-entropy settings of the default timeline (exact posterior only).</summary>
+    public static ClassEntropyOptions DefaultClasses { get; } = new(Samples: 48, Batch: 48, Steps: 80, TailSteps: 20, Online: false, Immse: false);
+
+    /// <summary>The class-entropy settings in force, with the run seed.</summary>
+    public ClassEntropyOptions ResolvedClasses => (Classes ?? DefaultClasses) with { Seed = Seed };
+
     /// <summary>The reduced regimes settings of the default timeline.</summary>
     public static RegimesOptions DefaultRegimes { get; } = new(Pairs: 48, Steps: 100, BranchCount: 8, EntropySamples: 512, EntropyTimes: 12, Bootstrap: 100);
 
@@ -44,6 +54,7 @@ public sealed record TimelineOptions(RegimesOptions? Regimes = null, SymmetryBre
         ResolvedRegimes.Validate();
         ResolvedSymmetry.Validate();
         ResolvedModes.Validate();
+        ResolvedClasses.Validate();
         if (!(ExplainedVarianceThreshold > 0 && ExplainedVarianceThreshold < 1))
             throw new ArgumentOutOfRangeException(nameof(ExplainedVarianceThreshold), ExplainedVarianceThreshold, "The explained-variance threshold must lie in (0, 1).");
         if (ExplainedVarianceSamples < 8) throw new ArgumentOutOfRangeException(nameof(ExplainedVarianceSamples), ExplainedVarianceSamples, "ExplainedVarianceSamples must be ≥ 8.");

@@ -3,7 +3,7 @@ namespace DiffusionDynamics.Analysis;
 /// <summary>One time on the timeline: a measurement with its error bar, beside its closed form.</summary>
 /// <param name="Key">Stable identifier, e.g. "speciation.cloning", "mode.1".</param>
 /// <param name="Label">What it is, e.g. "t_S (cloning)".</param>
-/// <param name="Group">The regime or feature it belongs to: speciation, collapse, symmetry, modes, gaussian.</param>
+/// <param name="Group">The regime or feature it belongs to: speciation, collapse, symmetry, modes, gaussian, classes.</param>
 /// <param name="Measured">The measured OU time; null when it could not be measured (see <paramref name="Note"/>).</param>
 /// <param name="Error">Its error bar (one standard error unless <paramref name="Method"/> says otherwise); null when none applies.</param>
 /// <param name="Method">How it was measured and what the error bar is.</param>
@@ -27,7 +27,8 @@ public sealed record TimelineData(string Name, int N, int D, double LambdaMax, b
 /// <summary>Settings and per-stage timings of a timeline run.</summary>
 public sealed record TimelineRun(long Seed, RegimesOptions Regimes, SymmetryBreakingOptions Symmetry, TrajectoriesOptions Modes,
     double ExplainedVarianceThreshold, int ExplainedVarianceSamples, int ExplainedVariancePoints,
-    double RegimesSeconds, double SymmetrySeconds, double ModesSeconds, double ExplainedVarianceSeconds, double TotalSeconds);
+    double RegimesSeconds, double SymmetrySeconds, double ModesSeconds, double ExplainedVarianceSeconds, double TotalSeconds,
+    ClassEntropyOptions? Classes = null, double ClassesSeconds = 0);
 
 /// <summary>
 /// The regimes of one model or dataset on one OU time axis (<see cref="TimelineExperiment"/>): speciation, collapse, symmetry breaking,
@@ -43,8 +44,10 @@ public sealed record TimelineRun(long Seed, RegimesOptions Regimes, SymmetryBrea
 /// <param name="HandOver">The explained-variance rule's hand-over time and EV curve.</param>
 /// <param name="ModeEmergence">Per-mode emergence result.</param>
 /// <param name="ModelClock">For an imported (ONNX) model: how its clock maps the OU axis and the mapping error; else null.</param>
+/// <param name="ClassDecision">On labelled data with ≥ 2 classes: the class-entropy curve H(Y | X_t) along the score's trajectories (exact
+/// class posterior of the data) whose rate peak is the "class decision" event; else null.</param>
 /// <param name="NotCovered">Features of the timeline that this build does not measure, with the reason.</param>
 /// <param name="Run">Settings and timings.</param>
 public sealed record TimelineResult(string Clock, TimelineData Data, string Score, IReadOnlyList<TimelineEvent> Events,
     RegimesResult Regimes, SymmetryResult Symmetry, SkipTime HandOver, ModeEmergenceResult ModeEmergence,
-    TimelineModelClock? ModelClock, IReadOnlyList<string> NotCovered, TimelineRun Run);
+    TimelineModelClock? ModelClock, IReadOnlyList<string> NotCovered, TimelineRun Run, ClassEntropyResult? ClassDecision = null);

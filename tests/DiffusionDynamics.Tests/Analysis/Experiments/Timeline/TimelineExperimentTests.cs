@@ -32,10 +32,10 @@ public class TimelineExperimentTests(ITestOutputHelper output)
         // of its closed form (0.1 for the symmetry-breaking time, which has no sampling error).
         var r = RunTwoCluster();
         foreach (var e in r.Events) output.WriteLine($"{e.Key}: {TimelineWriter.WithError(e.Measured, e.Error)} vs {e.TheoryLabel} {e.Theory:F4}");
-        string[] keys = ["speciation.cloning", "collapse.entropy", "collapse.last-change", "symmetry.critical", "mode.1", "mode.2", "gaussian.hand-over"];
+        string[] keys = ["speciation.cloning", "collapse.entropy", "collapse.last-change", "symmetry.critical", "mode.1", "mode.2", "gaussian.hand-over", "classes.decision"];
         Assert.Equal(keys, r.Events.Select(e => e.Key));
         Assert.All(r.Events, e => Assert.True(e.Measured is > 0, $"{e.Key} not measured: {e.Note}"));
-        foreach (var key in new[] { "speciation.cloning", "collapse.entropy", "collapse.last-change" })
+        foreach (var key in new[] { "speciation.cloning", "collapse.entropy", "collapse.last-change", "classes.decision" })
         {
             var e = r.Events.Single(x => x.Key == key);
             Assert.True(Math.Abs(e.Measured!.Value - e.Theory!.Value) <= 3 * (e.Error ?? 0) + 0.3, $"{key}: {e.Measured} vs {e.Theory}");
@@ -45,7 +45,13 @@ public class TimelineExperimentTests(ITestOutputHelper output)
         // Regimes are ordered as the theory says: speciation before (larger t than) collapse.
         Assert.True(r.Events.Single(x => x.Key == "speciation.cloning").Measured > r.Events.Single(x => x.Key == "collapse.entropy").Measured);
         Assert.Equal("OU time t", r.Clock);
-        Assert.NotEmpty(r.NotCovered);
+        Assert.Empty(r.NotCovered);
+        // The class decision on the labelled two-cluster data: the composed entropy analysis, its peak beside the closed-form peak.
+        var decision = r.Events.Single(x => x.Key == "classes.decision");
+        Assert.NotNull(r.ClassDecision);
+        Assert.Equal(r.ClassDecision!.Peak.T, decision.Measured);
+        Assert.Equal(r.ClassDecision.Peak.Theory, decision.Theory);
+        Assert.StartsWith("two-cluster closed form", decision.TheoryLabel);
     }
 
     [Fact]
@@ -73,6 +79,34 @@ public class TimelineExperimentTests(ITestOutputHelper output)
         Assert.Equal("ExplainedVarianceThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new TimelineOptions(ExplainedVarianceThreshold: 1).Validate()).ParamName);
         Assert.Equal("ExplainedVarianceSamples", Assert.Throws<ArgumentOutOfRangeException>(() => new TimelineOptions(ExplainedVarianceSamples: 2).Validate()).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TimelineOptions(Regimes: TimelineOptions.DefaultRegimes with { Pairs = 1 }).Validate());
+    }
+
+    [Fact]
+    public void UnlabelledData_HaveNoClassDecision_AndSayWhy()
+    {
+        var (data, _) = new DataRequest("two-cluster:d=20,n=200,mu=0.4,sigma=1,seed=2").LoadWithTruth();
+        var unlabelled = new Dataset(data.Values.ToArray(), data.Count, data.Dimension, name: "unlabelled");
+        Assert.Null(TimelineExperiment.ClassDecision(new TimelineInputs(unlabelled), Small()));
+        var r = TimelineExperiment.Run(new TimelineInputs(unlabelled), Small());
+        var decision = r.Events.Single(x => x.Key == "classes.decision");
+        Assert.Null(decision.Measured);
+        Assert.Contains("no labels", decision.Note);
+        Assert.Null(r.ClassDecision);
+    }
+
+    [Fact]
+    public void PeakError_IsTheGridResolution_WithoutNoise_AndGrowsWithTheRatesStandardErrors()
+    {
+        // Exact rates: the argmax never moves, the error is the resolution Δt/√12 of a peak located on the grid (local spacing 0.1).
+        EntropyPoint P(double t, double rate, double se) => new(t, 0, 0, rate, se, null, null, null);
+        EntropyPoint[] exact = [P(0.5, 1, 0), P(0.4, 3, 0), P(0.3, 2, 0), P(0.2, 1, 0)];
+        Assert.Equal(0.1 / Math.Sqrt(12), TimelineExperiment.PeakError(exact, 0), 12);
+        // Two equal rates 0.1 apart with large errors: the argmax is either, each about half the time: spread ≈ 0.05.
+        EntropyPoint[] flat = [P(0.5, 0, 0), P(0.4, 3, 1), P(0.3, 3, 1), P(0.2, 0, 0)];
+        double spread = TimelineExperiment.PeakError(flat, 0);
+        Assert.InRange(spread, 0.045, 0.05); // a Bernoulli(½) of 0.1: sd 0.05; 200 draws: sample sd within ~0.005 of it
+        Assert.Equal(spread, TimelineExperiment.PeakError(flat, 0)); // seeded
+        Assert.Throws<ArgumentException>(() => TimelineExperiment.PeakError([], 0));
     }
 
     [Fact]
