@@ -32,6 +32,8 @@ public static class CliApp
         root.Subcommands.Add(TimelineCommand.Build());
         root.Subcommands.Add(EntropyCommand.Build());
         root.Subcommands.Add(GuideCommand.Build());
+        root.Subcommands.Add(PhaseCommand.Build());
+        root.Subcommands.Add(MergeCommand.Build());
         OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);
         return root;

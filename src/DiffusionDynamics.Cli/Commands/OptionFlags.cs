@@ -30,6 +30,11 @@ public static class OptionFlags
         ["Mapping"] = "--timestep-mapping",
         ["ItemShape"] = "--item-shape",
         ["ExtraInputs"] = "--extra-input",
+        ["Shard"] = "--shard",
+        ["ShardCount"] = "--shard-count",
+        ["Family"] = "--family",
+        ["PhaseDimensions"] = "--d",
+        ["PhaseSizes"] = "--n",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>
