@@ -50,6 +50,7 @@ public static class PhaseFigures
             lc.Color = color;
             lc.MarkerShape = MarkerShape.OpenCircle;
             lc.MarkerSize = 7;
+            if (i == 1) lc.LegendText = "last change of the nearest point (open)";
         }
         Figure.LogAxis(plot.Axes.Bottom);
         plot.ShowLegend(Alignment.UpperRight);
