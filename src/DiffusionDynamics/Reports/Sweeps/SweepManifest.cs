@@ -57,8 +57,8 @@ public sealed record SweepManifest(string Command, JsonNode? Options, string Dat
     {
         if (Command != other.Command) return $"command: {left} {Command}, {right} {other.Command}";
         if (Version != other.Version) return $"version: {left} {Version}, {right} {other.Version}";
-        if (DataFingerprint != other.DataFingerprint) return $"data fingerprint: {left} {DataFingerprint}, {right} {other.DataFingerprint}";
         if (JsonDifference.First(Options, other.Options, "options", left, right) is string d) return d;
+        if (DataFingerprint != other.DataFingerprint) return $"data fingerprint: {left} {DataFingerprint}, {right} {other.DataFingerprint}";
         if (!Points.SequenceEqual(other.Points)) return $"points: {left} {string.Join(",", Points)}, {right} {string.Join(",", other.Points)}";
         return null;
     }
