@@ -25,6 +25,7 @@ public static class MergeCommand
         var command = new Command("merge", "Merge the shard folders of a sweep (phase, memorization) into the result one unsharded run writes.");
         command.Arguments.Add(folders);
         command.Options.Add(outOption);
+        outOption.Validators.Add(r => { if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value)) r.AddError("--out expects a folder path, got ''."); });
         OptionFlags.SetAction(command, p =>
         {
             var dirs = p.GetValue(folders) ?? [];

@@ -36,6 +36,7 @@ public static class PhaseCommand
         dims.Validators.Add(r => { try { ListOption.Sizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError($"--d: {e.Message}"); } });
         sizes.Validators.Add(r => { try { ListOption.Sizes(r.GetValueOrDefault<string>() ?? ""); } catch (ArgumentException e) { r.AddError($"--n: {e.Message}"); } });
 
+        outOption.Validators.Add(r => { if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value)) r.AddError("--out expects a folder path, got ''."); });
         OptionFlags.SetAction(command, p =>
         {
             var defaults = new PhaseOptions().RegimesOrDefault;

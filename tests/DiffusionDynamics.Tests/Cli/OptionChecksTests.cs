@@ -21,7 +21,8 @@ public class OptionChecksTests : CliHarness
     public void TheTable_CoversEveryCommand()
     {
         var commands = NumericOptions().Select(p => p.Command.Name).Distinct().ToArray();
-        Assert.Equal(CliApp.BuildRoot().Subcommands.Count, commands.Length);
+        // merge takes only folders (its numbers come from the shards' manifests).
+        Assert.Equal(CliApp.BuildRoot().Subcommands.Count(c => c.Name != "merge"), commands.Length);
         Assert.True(NumericOptions().Count() > 60, $"only {NumericOptions().Count()} numeric options found");
     }
 

@@ -109,14 +109,14 @@ public sealed record Shard
             {
                 int id = Int(SlurmId, 0);
                 if (Get(SlurmMin) is null)
-                    throw OptionMessage.Argument($"{SlurmId} is set without {SlurmMin}: not a SLURM job array (submit with sbatch --array=a-b), or pass {{Shard}} i/N.", "Shard");
+                    throw OptionMessage.Argument($"{SlurmId} is set without {SlurmMin}: not a SLURM job array (an sbatch array a-b), or pass {{Shard}} i/N.", "Shard");
                 int min = Int(SlurmMin, 0), step = Get(SlurmStep) is null ? 1 : Int(SlurmStep, 1);
                 int n = Get(SlurmCount) is not null ? Int(SlurmCount, 1)
                     : Get(SlurmMax) is not null ? (Int(SlurmMax, min) - min) / step + 1
                     : throw OptionMessage.Argument($"{SlurmId} is set without {SlurmCount} or {SlurmMax}; pass {{Shard}} i/N.", "Shard");
                 if (id < min || (id - min) % step != 0)
                     throw OptionMessage.Argument($"{SlurmId} = {id} is not on the array's grid {min}, {min + step}, … ({SlurmMin} = {min}, {SlurmStep} = {step}); " +
-                                                "shards need an evenly stepped array (--array=a-b[:s]), not a list.", "Shard");
+                                                "shards need an evenly stepped array (a-b or a-b:s), not a list.", "Shard");
                 return Checked((id - min) / step, n, $"SLURM ({SlurmId}={id}, {SlurmMin}={min}, {SlurmStep}={step}, count {n})");
             }
             case "Kubernetes":
