@@ -119,7 +119,7 @@ public static class MemorizationCommand
         foreach (var p in points)
         {
             string from = folders.Select(Path.GetFullPath).First(f => Directory.Exists(Path.Combine(f, $"n-{p.N}")) && File.Exists(ShardStore<MemorizationPoint>.PointFile(f, Array.IndexOf(sizes, p.N))));
-            CopyFolder(Path.Combine(from, $"n-{p.N}"), run.File($"n-{p.N}"));
+            ShardFolders.Copy(Path.Combine(from, $"n-{p.N}"), run.File($"n-{p.N}"));
             var moved = p.Training is null ? p : p with { Training = p.Training with { Checkpoint = Path.Combine(run.Target, Path.GetRelativePath(from, p.Training.Checkpoint)) } };
             sweep.Add(p.N, moved);
             merged.Add(moved);
@@ -128,16 +128,5 @@ public static class MemorizationCommand
         var runManifest = CommandRun.Manifest("memorization", manifest.Arguments.ToArray(),
             new { data = options["data"], sizes, training = options["training"], evaluation = options["evaluation"], mergedFrom = folders.Select(Path.GetFullPath).ToList() }, training.Seed);
         return RunSummaryPrinter.Print(output, run.Finish(new MemorizationWriter(), MemorizationExperiment.Assemble(first, merged), runManifest, clock));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -102,6 +102,18 @@ public class ShardMergeCommandTests : CliHarness
             Assert.Equal(File.ReadAllBytes(Path.Combine(whole, $"n-{n}", "checkpoint.weights.bin")), File.ReadAllBytes(Path.Combine(merged, $"n-{n}", "checkpoint.weights.bin")));
     }
 
+    private static readonly string[] MemoryTrain = ["memory", "--data", "circle:n=16", "--sizes", "4,8,16", "--times", "0.01,0.5", "--samples", "8",
+        "--steps", "20", "--starts", "8", "--basin-points", "2", "--basin-trials", "2", "--train", "--train-steps", "15"];
+
+    [Fact]
+    public void MemoryTrain_InThreeShardsMerged_EqualsTheWholeRun()
+    {
+        var (whole, merged) = WholeAndMerged(MemoryTrain, "memory");
+        AssertSameResults(whole, merged, "memory.json", "sweep.json");
+        foreach (var n in new[] { 4, 8, 16 })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "models", $"n-{n}", "checkpoint.weights.bin")), File.ReadAllBytes(Path.Combine(merged, "models", $"n-{n}", "checkpoint.weights.bin")));
+    }
+
     [Fact]
     public void DryRun_ListsThePointsAndTheirShard_AndWritesNothing()
     {
