@@ -17,13 +17,14 @@ public static class MergeCommand
             [PhaseCommand.Name] = PhaseCommand.Merge,
             ["memorization"] = MemorizationCommand.Merge,
             ["memory"] = MemoryCommand.Merge,
+            ["spectrum"] = SpectrumCommand.Merge,
         };
 
     public static Command Build()
     {
         var folders = new Argument<string[]>("SHARD_DIR") { Description = "The shard folders (each written by one --shard i/N run of the same sweep).", Arity = ArgumentArity.OneOrMore };
         var outOption = new Option<string>("--out") { Description = "Output folder of the merged result; must not exist or be empty.", Required = true };
-        var command = new Command("merge", "Merge the shard folders of a sweep (phase, memorization, memory) into the result one unsharded run writes.");
+        var command = new Command("merge", "Merge the shard folders of a sweep (phase, memorization, memory, spectrum --sizes, accelerate) into the result one unsharded run writes.");
         command.Arguments.Add(folders);
         command.Options.Add(outOption);
         outOption.Validators.Add(r => { if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value)) r.AddError("--out expects a folder path, got ''."); });

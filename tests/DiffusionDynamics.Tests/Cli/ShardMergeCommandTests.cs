@@ -114,6 +114,16 @@ public class ShardMergeCommandTests : CliHarness
             Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "models", $"n-{n}", "checkpoint.weights.bin")), File.ReadAllBytes(Path.Combine(merged, "models", $"n-{n}", "checkpoint.weights.bin")));
     }
 
+    private static readonly string[] SpectrumSizes = ["spectrum", "--data", "manifold:d=12,n=60,stds=2x1;3x0.3;rest0.01", "--sizes", "20,40,60",
+        "--point-count", "3", "--times", "6", "--seed", "3"];
+
+    [Fact]
+    public void SpectrumSizes_InThreeShardsMerged_EqualsTheWholeRun()
+    {
+        var (whole, merged) = WholeAndMerged(SpectrumSizes, "spectrum");
+        AssertSameResults(whole, merged, "spectrum.json", "spectrum.csv");
+    }
+
     [Fact]
     public void DryRun_ListsThePointsAndTheirShard_AndWritesNothing()
     {
