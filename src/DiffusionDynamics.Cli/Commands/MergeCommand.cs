@@ -18,6 +18,7 @@ public static class MergeCommand
             ["memorization"] = MemorizationCommand.Merge,
             ["memory"] = MemoryCommand.Merge,
             ["spectrum"] = SpectrumCommand.Merge,
+            ["accelerate"] = AccelerateCommand.Merge,
         };
 
     public static Command Build()

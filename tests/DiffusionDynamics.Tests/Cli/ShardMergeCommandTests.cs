@@ -124,6 +124,21 @@ public class ShardMergeCommandTests : CliHarness
         AssertSameResults(whole, merged, "spectrum.json", "spectrum.csv");
     }
 
+    private static readonly string[] Accelerate = ["accelerate", "--data", "two-cluster:d=4,n=300,seed=1", "--samples", "32", "--nfe", "5,11",
+        "--samplers", "sde,ode-heun", "--bootstrap", "10", "--features", "identity", "--seed", "3"];
+
+    [Fact]
+    public void Accelerate_InThreeShardsMerged_EqualsTheWholeRun()
+    {
+        // 2 samplers × (baseline, teleport, late start) × 2 budgets = 12 cells; every shard computes the shared t_skip, features and floor itself.
+        var (whole, merged) = WholeAndMerged(Accelerate, "accelerate");
+        AssertSameResults(whole, merged, "accelerate.json");
+        // The CSV's last column is the wall time of the cell; every other column is equal.
+        string[] Csv(string dir) => File.ReadAllLines(Path.Combine(dir, "accelerate.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+        Assert.Equal(13, Csv(whole).Length);
+        Assert.Equal(Csv(whole), Csv(merged));
+    }
+
     [Fact]
     public void DryRun_ListsThePointsAndTheirShard_AndWritesNothing()
     {
