@@ -26,18 +26,32 @@ public sealed class ShardOptions
         command.Options.Add(DryRun);
     }
 
-    /// <summary>The shard of this process, or null for the whole sweep.</summary>
-    public Analysis.Shard? Resolve(ParseResult p) => Analysis.Shard.Resolve(p.GetValue(Shard), p.GetValue(ShardCount), Environment());
+    /// <summary>Source of the split that <c>--dry-run --shard-count N</c> shows without choosing a shard.</summary>
+    private const string SplitOnly = "--shard-count";
+
+    /// <summary>
+    /// The shard of this process, or null for the whole sweep. <c>--dry-run --shard-count N</c> without a shard index (option or scheduler
+    /// variable) only shows the split into N shards.
+    /// </summary>
+    public Analysis.Shard? Resolve(ParseResult p)
+    {
+        string? option = p.GetValue(Shard);
+        int? count = p.GetValue(ShardCount);
+        var environment = Environment();
+        if (p.GetValue(DryRun) && string.IsNullOrWhiteSpace(option) && count is int n && n >= 1 && Analysis.Shard.Resolve(null, null, environment) is null)
+            return new Analysis.Shard(0, n, SplitOnly);
+        return Analysis.Shard.Resolve(option, count, environment);
+    }
 
     /// <summary>Prints the points and their shard (<paramref name="shard"/>'s count, or 1); returns exit code 0.</summary>
     public static int PrintDryRun(TextWriter output, string command, IReadOnlyList<string> points, Analysis.Shard? shard)
     {
         int n = shard?.Count ?? 1;
         output.WriteLine($"diffdyn {command}: {points.Count} points in {n} shard{(n == 1 ? "" : "s")} (point k runs on shard k mod {n})" +
-                         (shard is null ? "" : $"; this process is shard {shard} ({shard.Source})"));
+                         (shard is null || shard.Source == SplitOnly ? "" : $"; this process is shard {shard} ({shard.Source})"));
         output.WriteLine("point\tshard\tparameters");
         for (int k = 0; k < points.Count; k++)
-            output.WriteLine($"{k}\t{k % n}{(shard is not null && shard.Owns(k) ? "*" : "")}\t{points[k]}");
+            output.WriteLine($"{k}\t{k % n}{(shard is not null && shard.Source != SplitOnly && shard.Owns(k) ? "*" : "")}\t{points[k]}");
         return 0;
     }
 

@@ -149,6 +149,12 @@ public class ShardMergeCommandTests : CliHarness
         Assert.Contains("1\t1*\td=3,n=48", output);
         Assert.Contains("3\t0\td=6,n=48", output);
         Assert.False(Directory.Exists(dir));
+        // --shard-count alone shows the split without choosing a shard.
+        var (code2, split, _) = Run([.. Phase, "--shard-count", "2", "--dry-run"]);
+        Assert.Equal(0, code2);
+        Assert.Contains("4 points in 2 shards", split);
+        Assert.Contains("3\t1\td=6,n=48", split);
+        Assert.DoesNotContain("*", split);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public static class PhaseExperiment
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown data family."),
     };
 
-    /// <summary>Population eigenvalues of the manifold family: ⌈d/4⌉ of 1, the rest 0.01.</summary>
+    /// <summary>Standard deviations of the manifold family's directions: ⌈d/4⌉ of 1, the rest <see cref="ManifoldSmallStd"/> (eigenvalues 1 and 0.01).</summary>
     public static double[] ManifoldStds(int d) => Enumerable.Range(0, d).Select(i => i < (d + 3) / 4 ? 1.0 : ManifoldSmallStd).ToArray();
 
     /// <summary>t_S = ½ ln Λ of the family's population (0 when Λ ≤ 1).</summary>
