@@ -34,6 +34,8 @@ public static class CliApp
         root.Subcommands.Add(EntropyCommand.Build());
         root.Subcommands.Add(GuideCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
+        root.Subcommands.Add(PhaseCommand.Build());
+        root.Subcommands.Add(MergeCommand.Build());
         OnnxModelOptionsCli.AttachTo(root);
         OptionChecks.Apply(root);
         return root;

@@ -47,6 +47,8 @@ public static class AccelerateCommand
 
         var command = new Command("accelerate", "Sample quality (Fréchet distance to held-out data) against denoiser evaluations, with and without Gaussian teleportation / late start, and the steps they save.");
         common.AddTo(command);
+        var shard = new ShardOptions();
+        shard.AddTo(command);
         dynamics.AddTo(command);
         foreach (var o in new Option[] { samplers, nfe, accelerations, tSkip, skipRule, evThreshold, sampleCount, features, grid, score, model, reference, bootstrap, batch })
             command.Options.Add(o);
@@ -86,14 +88,18 @@ public static class AccelerateCommand
             };
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "accelerate"), p.GetValue(reference), p.GetValue(score) == "analytic", modelDir,
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, shard.Resolve(p), p.GetValue(shard.DryRun));
         });
         return command;
     }
 
-    /// <summary>Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>.</summary>
+    /// <summary>
+    /// Runs the sweep and writes the results folder; exceptions propagate to <see cref="CliApp"/>. With <paramref name="shard"/>, runs only that
+    /// shard's cells (sampler × start × budget, <see cref="AccelerateExperiment.Cells"/>) into the shard folder <paramref name="outDir"/> for
+    /// <c>diffdyn merge</c>; every shard computes the shared setup (t_skip, features, FD floor) itself, deterministically.
+    /// </summary>
     public static int Execute(DataRequest request, AccelerateOptions options, string outDir, string? referenceSpec, bool analytic,
-        string? modelDir, string[] args, TextWriter output)
+        string? modelDir, string[] args, TextWriter output, Shard? shard = null, bool dryRun = false)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
@@ -106,6 +112,29 @@ public static class AccelerateCommand
         using var exact = analytic ? DenoiserChoice.Analytic(truth, data) : null;
         IDenoiser? score = trained ?? exact as IDenoiser;
         string scoreName = trained is not null ? $"trained model {modelDir}" : analytic ? $"exact analytic score of the {DenoiserChoice.TruthName(truth)} population" : "exact empirical score";
+        var cells = AccelerateExperiment.Cells(options);
+        var labels = cells.Select(c => $"{SamplerRegistry.Get(c.Sampler).Token},{c.Start},nfe={c.Nfe}").ToList();
+        if (dryRun) return ShardOptions.PrintDryRun(output, "accelerate", labels, shard);
+        if (shard is not null)
+        {
+            var sweepManifest = SweepManifest.Of("accelerate", new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options },
+                SweepManifest.Fingerprint([data, reference]), labels) with { Arguments = args };
+            AccelerateSetup? setup = null;
+            try
+            {
+                return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k =>
+                {
+                    setup ??= ProgressDisplay.RunStages(output, report => AccelerateExperiment.Prepare(data, reference, options, score, new StageProgress(report)));
+                    var cell = ProgressDisplay.Run(output, labels[k], (long)AccelerateExperiment.NfeOf(cells[k].Sampler, AccelerateExperiment.StepsFor(cells[k].Sampler, cells[k].Nfe)) * options.Samples,
+                        progress => AccelerateExperiment.RunCell(setup, k, progress));
+                    return new AcceleratePoint(cell, cell.Preview, setup.Shared);
+                });
+            }
+            finally
+            {
+                setup?.Dispose();
+            }
+        }
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
                          $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
@@ -115,4 +144,28 @@ public static class AccelerateCommand
         var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
         return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, manifest, clock));
     }
+
+    /// <summary>Merges shard folders of an accelerate sweep into the folder one whole run writes (accelerate.json/.csv, figures, report).</summary>
+    public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var (manifest, points) = SweepMerge.Read<AcceleratePoint>(folders);
+        var stored = manifest.Options!.AsObject();
+        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
+        var options = stored["accelerate"].Deserialize<AccelerateOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no accelerate options.");
+        string referenceText = stored["reference"]!.GetValue<string>(), scoreName = stored["score"]!.GetValue<string>();
+        string? referenceSpec = referenceText == "auto" ? null : referenceText;
+        var (data, _) = request.LoadWithTruth();
+        var reference = AccelerationReference.Resolve(request, referenceSpec, Math.Max(1000, options.Samples));
+        using var run = RunOutput.Create(outDir);
+        output.WriteLine($"merge: {points.Count} cells of diffdyn accelerate from {folders.Count} shard folders");
+        var runs = points.Select(p => p.Run with { Preview = p.Preview }).ToList();
+        var result = AccelerateExperiment.Assemble(data, reference, options, scoreName, points[0].Shared, runs, runs.Sum(r => r.WallSeconds), clock.Elapsed.TotalSeconds);
+        var runManifest = CommandRun.Manifest("accelerate", manifest.Arguments.ToArray(), new { data = request, reference = referenceText, score = scoreName, accelerate = options,
+            mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
+        return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, runManifest, clock));
+    }
 }
+
+/// <summary>One cell of a sharded accelerate sweep on disk: its run, its sample preview (not in the run's JSON) and the shared setup it ran with.</summary>
+public sealed record AcceleratePoint(AccelerationRun Run, float[] Preview, AccelerateShared Shared);

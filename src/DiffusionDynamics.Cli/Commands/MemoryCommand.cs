@@ -54,6 +54,8 @@ public static class MemoryCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the sweep in --out: finished sizes (sweep.json) are kept, a network in training resumes from its checkpoint (same options required)." };
         var command = new Command("memory", "Associative-memory view: energy minima, spurious fixed points, basins and sample labels vs training-set size (exact empirical score).");
         common.AddTo(command);
+        var shard = new ShardOptions();
+        shard.AddTo(command);
         foreach (var o in new Option[] { sizes, times, samples, steps, tMax, tMin, deltaM, deltaS, starts, basinPoints, basinTrials, basinTMin, basinLevels, basinReturn, landscapeT, landscapeN, train, trainSteps, checkpointEvery, resume, model })
             command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(starts, 1); CommonOptions.AtLeast(basinPoints, 0); CommonOptions.AtLeast(basinTrials, 1); CommonOptions.AtLeast(landscapeN, 2); CommonOptions.AtLeast(trainSteps, 1); CommonOptions.AtLeast(checkpointEvery, 1);
@@ -89,7 +91,8 @@ public static class MemoryCommand
             training?.Validate();
             return Execute(request, options, common.OutputFolder(p, "memory"), training, p.GetValue(resume),
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output,
-                model: modelPath is null ? null : new MemoryModel(modelPath, SizesGiven: p.GetResult(sizes) is { Implicit: false }));
+                model: modelPath is null ? null : new MemoryModel(modelPath, SizesGiven: p.GetResult(sizes) is { Implicit: false }),
+                shard: shard.Resolve(p), dryRun: p.GetValue(shard.DryRun));
         });
         return command;
     }
@@ -104,12 +107,15 @@ public static class MemoryCommand
     /// <param name="resume">Continue the sweep in <paramref name="outDir"/> (same options); without it a non-empty folder is refused.</param>
     /// <param name="model">A given model (ONNX file or trained folder) that generates instead of the exact score; its training set is the
     /// data of <paramref name="request"/>, so the sweep has the one size n of the data.</param>
+    /// <param name="shard">Run only this shard's sizes into the shard folder <paramref name="outDir"/> (one point file per size, for
+    /// <c>diffdyn merge</c>); null: the whole sweep.</param>
+    /// <param name="dryRun">List the sizes and their shard, and stop.</param>
     public static int Execute(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken = default, MemoryModel? model = null) =>
-        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken, model));
+        string[] args, TextWriter output, CancellationToken cancellationToken = default, MemoryModel? model = null, Shard? shard = null, bool dryRun = false) =>
+        OptionFlags.Translate(() => Sweep(request, options, outDir, training, resume, args, output, cancellationToken, model, shard, dryRun));
 
     private static int Sweep(DataRequest request, MemoryOptions options, string outDir, TrainingOptions? training, bool resume,
-        string[] args, TextWriter output, CancellationToken cancellationToken, MemoryModel? model)
+        string[] args, TextWriter output, CancellationToken cancellationToken, MemoryModel? model, Shard? shard, bool dryRun)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
@@ -125,26 +131,65 @@ public static class MemoryCommand
             throw new ArgumentException($"--sizes: the largest size {options.Sizes.Max()} exceeds the data's {data.Count} points.");
         outDir = Path.GetFullPath(outDir);
         var network = training is null ? null : NetworkOptions.DefaultFor(data.ItemShape);
-        object state = model is null ? new { data = request, memory = options, training, network } : new { data = request, memory = options, model = model.Path };
-        var sweep = SweepState<MemorySizeResult>.Open(outDir, state, resume);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
-                         $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size" +
-                         (model is null ? "" : $"; model {model.Path}"));
+        object sweepOptions = model is null ? new { data = request, memory = options, training, network } : new { data = request, memory = options, model = model.Path };
+        var labels = options.Sizes.Select(n => $"n={n}").ToList();
+        if (dryRun) return ShardOptions.PrintDryRun(output, "memory", labels, shard);
         bool isCircle = truth is CircleData;
-        var sizes = SizeSweep.Run(options.Sizes, sweep, n =>
+        MemorySizeResult RunSize(int n)
         {
             var size = ProgressDisplay.RunStages(report => MemoryExperiment.RunSize(data, options, n, isCircle, new StageProgress(report), cancellationToken,
                 model is not null ? subset => DenoiserChoice.Trained(model.Path, subset)!
                 : training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
-            output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s), kept in {SweepState<MemorySizeResult>.FileName}");
+            output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s)");
             return size;
-        }, n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
+        }
+        if (shard is not null)
+        {
+            if (resume) throw OptionMessage.Argument("{Resume} does not apply to a shard: a shard always resumes the points in its folder.", "Resume", "Shard");
+            var sweepManifest = SweepManifest.Of("memory", sweepOptions, SweepManifest.Fingerprint([data]), labels) with { Arguments = args };
+            return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k => RunSize(options.Sizes[k]), cancellationToken);
+        }
+        var sweep = SweepState<MemorySizeResult>.Open(outDir, sweepOptions, resume);
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
+                         $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size" +
+                         (model is null ? "" : $"; model {model.Path}"));
+        var sizes = SizeSweep.Run(options.Sizes, sweep, RunSize,
+            n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
         var result = MemoryExperiment.Assemble(data, options, isCircle, sizes,
             model is not null ? $"model {model.Path}" : training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
         var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume, model = model?.Path }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
         using var run = RunOutput.InPlace(outDir);
         return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, manifest, clock));
+    }
+
+    /// <summary>
+    /// Merges shard folders of a memory sweep into the folder one whole run writes: sweep.json, memory.json/.csv, figures, report, and with
+    /// --train the networks (models/n-N, copied).
+    /// </summary>
+    public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var (manifest, sizes) = SweepMerge.Read<MemorySizeResult>(folders);
+        var stored = manifest.Options!.AsObject();
+        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
+        var options = stored["memory"].Deserialize<MemoryOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no memory options.");
+        var training = stored["training"].Deserialize<TrainingOptions?>(RunManifest.JsonOptions);
+        var network = stored["network"].Deserialize<NetworkOptions?>(RunManifest.JsonOptions);
+        var (data, truth) = request.LoadWithTruth();
+        using var run = RunOutput.Create(outDir);
+        var sweep = SweepState<MemorySizeResult>.Open(run.Folder, manifest.Options!, resume: false);
+        foreach (var s in sizes) sweep.Add(s.Point.N, s);
+        if (training is not null)
+            foreach (var folder in folders.Select(Path.GetFullPath))
+                if (Directory.Exists(Path.Combine(folder, "models"))) ShardFolders.Copy(Path.Combine(folder, "models"), run.File("models"));
+        output.WriteLine($"merge: {sizes.Count} sizes of diffdyn memory from {folders.Count} shard folders");
+        var result = MemoryExperiment.Assemble(data, options, truth is CircleData, sizes,
+            training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sizes.Sum(r => r.Point.Seconds));
+        var runManifest = CommandRun.Manifest("memory", manifest.Arguments.ToArray(),
+            new { data = request, memory = options, training, network, resume = false, mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data,
+            new() { ["analysis"] = result.TotalSeconds });
+        return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, runManifest, clock));
     }
 }
 

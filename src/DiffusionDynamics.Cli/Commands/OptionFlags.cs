@@ -37,6 +37,11 @@ public static class OptionFlags
         ["SchedulePath"] = "--schedule",
         ["ClassLabel"] = "--class-label",
         ["ModelPath"] = "--model",
+        ["Shard"] = "--shard",
+        ["ShardCount"] = "--shard-count",
+        ["Family"] = "--family",
+        ["PhaseDimensions"] = "--d",
+        ["PhaseSizes"] = "--n",
     };
 
     /// <summary>The flag of a library option name (the name itself when the CLI has no flag for it).</summary>

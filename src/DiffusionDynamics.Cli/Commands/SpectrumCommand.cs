@@ -40,6 +40,8 @@ public static class SpectrumCommand
 
         var command = new Command("spectrum", "Jacobian spectra of the score vs t and training-set size: tangent dimension and the loss of dimensions (Achilli et al. 2024).");
         common.AddTo(command);
+        var shard = new ShardOptions();
+        shard.AddTo(command);
         foreach (var o in new Option[] { sizes, points, count, times, tMin, tMax, gap, solver, denseLimit, topK, samplerSteps, model }) command.Options.Add(o);
         CommonOptions.AtLeast(count, 1); CommonOptions.AtLeast(times, 2); CommonOptions.AtLeast(denseLimit, 1); CommonOptions.AtLeast(topK, 1); CommonOptions.AtLeast(samplerSteps, 1);
         tMin.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--t-min must be > 0."); });
@@ -74,8 +76,12 @@ public static class SpectrumCommand
                     Solver: p.GetValue(solver) switch { "dense" => JacobianSolver.Dense, "subspace" => JacobianSolver.Subspace, _ => JacobianSolver.Auto },
                     DenseLimit: p.GetValue(denseLimit), TopK: p.GetValue(topK), Seed: p.GetValue(common.Seed)));
             options.Validate();
+            var part = shard.Resolve(p);
+            bool dryRun = p.GetValue(shard.DryRun);
+            if ((part is not null || dryRun) && modelDirs is not null)
+                throw OptionMessage.Argument("{Shard} and --dry-run shard the --sizes sweep of the exact score; with --model, run one command per model folder.", "Shard");
             return Execute(request, ListOption.SizesOrNull(p.GetValue(sizes)), options, common.OutputFolder(p, "spectrum"), modelDirs,
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, part, dryRun);
         });
         return command;
     }
@@ -86,8 +92,11 @@ public static class SpectrumCommand
     /// one network per size: a single folder is analysed on <paramref name="request"/> (its own training set unless data options were given),
     /// several folders each on the training set stored beside it.
     /// </summary>
+    /// <param name="shard">Run only this shard's sizes into the shard folder <paramref name="outDir"/> (one point file per size, for
+    /// <c>diffdyn merge</c>; exact score only); null: the whole sweep.</param>
+    /// <param name="dryRun">List the sizes and their shard, and stop.</param>
     public static int Execute(DataRequest request, int[]? sizes, JacobianSpectrumSweepOptions options, string outDir, IReadOnlyList<string>? modelDirs,
-        string[] args, TextWriter output)
+        string[] args, TextWriter output, Shard? shard = null, bool dryRun = false)
     {
         var clock = Stopwatch.StartNew();
         var models = new List<IDisposable>();
@@ -109,6 +118,15 @@ public static class SpectrumCommand
             }
             var inputs = new SpectrumInputs(trainings, manifold, SpectrumExperiment.DataName(data, trainings.Count));
             SpectrumExperiment.Check(inputs, options);
+            var labels = trainings.Select(t => $"N={t.N}").ToList();
+            if (dryRun) return ShardOptions.PrintDryRun(output, "spectrum", labels, shard);
+            if (shard is not null)
+            {
+                var sweepManifest = SweepManifest.Of("spectrum", new { data = request, sizes, spectrum = options },
+                    SweepManifest.Fingerprint(trainings.Select(t => t.Data)), labels) with { Arguments = args };
+                return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k => ProgressDisplay.RunStages(output, report =>
+                    SpectrumExperiment.RunSize(inputs, k, options, new StageProgress(report))));
+            }
             using var run = RunOutput.Create(outDir);
             output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
                              $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
@@ -123,5 +141,25 @@ public static class SpectrumCommand
         }
 
         T Own<T>(T value) where T : IDisposable { models.Add(value); return value; }
+    }
+
+    /// <summary>Merges shard folders of a spectrum --sizes sweep into the folder one whole run writes (spectrum.json/.csv, figures, report).</summary>
+    public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var (manifest, sizeResults) = SweepMerge.Read<SpectrumSizeResult>(folders);
+        var stored = manifest.Options!.AsObject();
+        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
+        var sizes = stored["sizes"].Deserialize<int[]?>(RunManifest.JsonOptions);
+        var options = stored["spectrum"].Deserialize<JacobianSpectrumSweepOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no spectrum options.");
+        var (data, truth) = request.LoadWithTruth();
+        var trainings = SpectrumExperiment.TrainingSets(data, truth, sizes, request.Count is not null, request.Seed);
+        var inputs = new SpectrumInputs(trainings, truth as LinearManifoldData, SpectrumExperiment.DataName(data, trainings.Count));
+        using var run = RunOutput.Create(outDir);
+        output.WriteLine($"merge: {sizeResults.Count} sizes of diffdyn spectrum from {folders.Count} shard folders");
+        var result = SpectrumExperiment.Assemble(inputs, options, sizeResults, clock.Elapsed.TotalSeconds);
+        var runManifest = CommandRun.Manifest("spectrum", manifest.Arguments.ToArray(), new { data = request, sizes, spectrum = options, models = (string[]?)null,
+            mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data, new() { ["sweep"] = result.Seconds });
+        return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, runManifest, clock));
     }
 }

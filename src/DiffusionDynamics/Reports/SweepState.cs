@@ -69,7 +69,7 @@ public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
             {
                 throw OptionMessage.IO($"Cannot resume: {file} is not a sweep state of this version ({e.Message}); start again with another {{Out}}.", e, "Out");
             }
-            if (FirstDifference(stored.Options, given, "options") is string diff)
+            if (JsonDifference.First(stored.Options, given, "options") is string diff)
                 throw OptionMessage.Argument($"Cannot resume the sweep in {dir}: it was started with other options ({diff}); " +
                                             "resume with the same options, or choose another {Out}.", "Out");
             foreach (var (k, v) in stored.Points ?? []) points[k] = v;
@@ -100,25 +100,6 @@ public sealed class SweepState<TPoint> : Analysis.ISweepStore<TPoint>
         File.WriteAllText(temp, JsonSerializer.Serialize(new StateFile(options, new Dictionary<int, TPoint>(points)), RunManifest.JsonOptions));
         File.Move(temp, path, overwrite: true);
     }
-
-    /// <summary>Path and values of the first difference between two JSON trees, or null when equal.</summary>
-    private static string? FirstDifference(JsonNode? a, JsonNode? b, string at)
-    {
-        if (JsonNode.DeepEquals(a, b)) return null;
-        if (a is JsonObject oa && b is JsonObject ob)
-        {
-            foreach (var key in oa.Select(p => p.Key).Union(ob.Select(p => p.Key)))
-                if (FirstDifference(oa[key], ob[key], $"{at}.{key}") is string d) return d;
-        }
-        else if (a is JsonArray xa && b is JsonArray xb && xa.Count == xb.Count)
-        {
-            for (int i = 0; i < xa.Count; i++)
-                if (FirstDifference(xa[i], xb[i], $"{at}[{i}]") is string d) return d;
-        }
-        return $"{at}: stored {Show(a)}, given {Show(b)}";
-    }
-
-    private static string Show(JsonNode? n) => n is null ? "null" : n.ToJsonString(new JsonSerializerOptions { Encoder = RunManifest.JsonOptions.Encoder });
 
     private sealed record StateFile(JsonNode? Options, Dictionary<int, TPoint>? Points);
 }

@@ -35,13 +35,50 @@ public static class AccelerateExperiment
         _ => TimeGrid.LogSnr(start, tMin, steps),
     };
 
-    /// <summary>Runs the sweep.</summary>
+    /// <summary>Runs the sweep: <see cref="Prepare"/>, every cell of <see cref="Cells"/> (<see cref="RunCell"/>), <see cref="Assemble"/>.</summary>
     /// <param name="training">The training set (the empirical score's, the Gaussian fit's, the memorization test's).</param>
     /// <param name="reference">Held-out data of the same distribution (the FD reference and, for PCA, the feature fit).</param>
     /// <param name="score">The sampling denoiser; null: the exact empirical score of <paramref name="training"/>.</param>
     /// <param name="scoreName">How the report names the denoiser.</param>
     public static AccelerateResult Run(Dataset training, Dataset reference, AccelerateOptions options, IDenoiser? score = null,
         string scoreName = "exact empirical score", IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        using var setup = Prepare(training, reference, options, score, progress, cancellationToken);
+        var cells = Cells(options);
+        long work = cells.Sum(c => (long)NfeOf(c.Sampler, StepsFor(c.Sampler, c.Nfe)) * options.Samples);
+        long done = 0;
+        var runs = new List<AccelerationRun>();
+        var sw = Stopwatch.StartNew();
+        for (int k = 0; k < cells.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long before = done;
+            var run = RunCell(setup, k, new InlineProgress<long>(units => progress?.Report(new AnalysisProgress("sampling", before + units, work))), cancellationToken);
+            done += (long)run.Nfe * options.Samples;
+            runs.Add(run);
+        }
+        return Assemble(training, reference, options, scoreName, setup.Shared, runs, sw.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The cells of the sweep in their fixed order — sampler (as given, distinct), start (baseline, then the accelerations), budget
+    /// (ascending) — the points of a sharded run.
+    /// </summary>
+    public static IReadOnlyList<(SamplerKind Sampler, AccelerationStart Start, int Nfe)> Cells(AccelerateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var starts = new[] { AccelerationStart.Baseline }.Concat(options.Accelerations.Distinct()).ToArray();
+        var budgets = options.Nfe.Distinct().Order().ToArray();
+        return options.Samplers.Distinct().SelectMany(kind => starts.SelectMany(start => budgets.Select(nfe => (kind, start, nfe)))).ToList();
+    }
+
+    /// <summary>
+    /// What every cell shares, computed deterministically from the data and the options (so each shard of a sharded run computes the
+    /// same): t_skip (given, emergence time, or the explained-variance rule), the feature space, the reference moments and the FD floor.
+    /// </summary>
+    public static AccelerateSetup Prepare(Dataset training, Dataset reference, AccelerateOptions options, IDenoiser? score = null,
+        IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(reference);
@@ -54,65 +91,73 @@ public static class AccelerateExperiment
         if (score is not null && score.Dimension != training.Dimension)
             throw new ArgumentException($"The denoiser works in d = {score.Dimension}, the data have d = {training.Dimension}.", nameof(score));
         Backend.TorchRuntime.EnsureInitialized();
-        var total = Stopwatch.StartNew();
-        int d = training.Dimension;
-        using var trainingSet = training.ToTensor();
-        using var empirical = score is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
-        IDenoiser denoiser = score ?? empirical!;
-        using var gaussian = GaussianDenoiser.FromData(training);
-
-        // t_skip: given, the emergence time of the top mode, or the explained-variance rule; EV(t) is measured for the report
-        // unless t_skip is given.
-        var sw = Stopwatch.StartNew();
-        SkipTime skip;
-        if (options.TSkip is double given)
-            skip = new SkipTime(given, "given (t_skip set in the options)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), []);
-        else
+        var setup = new AccelerateSetup(options, training.ToTensor());
+        try
         {
-            skip = AccelerationStarts.ExplainedVarianceRule(denoiser, gaussian, trainingSet, options.TMax, options.TMin,
-                options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, seed: options.Seed,
-                progress: AnalysisProgress.Relay(progress, "t_skip (explained variance)", 24));
-            if (options.SkipRule == SkipRule.Emergence)
+            setup.Empirical = score is null ? new EmpiricalDenoiser(setup.TrainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+            setup.Denoiser = score ?? setup.Empirical!;
+            setup.Gaussian = GaussianDenoiser.FromData(training);
+
+            // t_skip: given, the emergence time of the top mode, or the explained-variance rule; EV(t) is measured for the report
+            // unless t_skip is given.
+            var sw = Stopwatch.StartNew();
+            SkipTime skip;
+            if (options.TSkip is double given)
+                skip = new SkipTime(given, "given (t_skip set in the options)", null, AccelerationStarts.LogSnrFraction(given, options.TMax, options.TMin), []);
+            else
             {
-                double t = AccelerationStarts.EmergenceTime(gaussian, options.TMax, options.TMin);
-                skip = new SkipTime(t, $"emergence time of the top mode, ½ ln(1 + λ_max), λ_max = {gaussian.Eigenvalues[0]:G4}", null,
-                    AccelerationStarts.LogSnrFraction(t, options.TMax, options.TMin), skip.Curve);
-            }
-        }
-        double skipSeconds = sw.Elapsed.TotalSeconds;
-
-        // Features, reference moments, floor.
-        sw.Restart();
-        progress?.Report(new AnalysisProgress("features and FD floor", 0, 1));
-        using var features = FeatureSpace.Create(options.Features, training, reference);
-        using var refFeatures = FeatureSpace.MapAll(features, reference);
-        using var refMoments = FeatureMoments.Of(refFeatures);
-        var floor = Floor(features, trainingSet, refMoments, options);
-        double featureSeconds = sw.Elapsed.TotalSeconds;
-        progress?.Report(new AnalysisProgress("features and FD floor", 1, 1));
-
-        // The sweep.
-        var starts = new[] { AccelerationStart.Baseline }.Concat(options.Accelerations.Distinct()).ToArray();
-        var budgets = options.Nfe.Distinct().Order().ToArray();
-        long work = 0;
-        foreach (var kind in options.Samplers)
-            foreach (var nfe in budgets)
-                work += (long)starts.Length * NfeOf(kind, StepsFor(kind, nfe)) * options.Samples;
-        long done = 0;
-        var runs = new List<AccelerationRun>();
-        sw.Restart();
-        foreach (var kind in options.Samplers.Distinct())
-            foreach (var start in starts)
-                foreach (var nfe in budgets)
+                skip = AccelerationStarts.ExplainedVarianceRule(setup.Denoiser, setup.Gaussian, setup.TrainingSet, options.TMax, options.TMin,
+                    options.ExplainedVarianceThreshold, options.ExplainedVarianceSamples, seed: options.Seed,
+                    progress: AnalysisProgress.Relay(progress, "t_skip (explained variance)", 24));
+                if (options.SkipRule == SkipRule.Emergence)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var run = RunOne(denoiser, gaussian, trainingSet, features, refMoments, kind, start, nfe, skip.Value, options,
-                        units => progress?.Report(new AnalysisProgress("sampling", done + units, work)), cancellationToken);
-                    done += (long)run.Nfe * options.Samples;
-                    runs.Add(run);
+                    double t = AccelerationStarts.EmergenceTime(setup.Gaussian, options.TMax, options.TMin);
+                    skip = new SkipTime(t, $"emergence time of the top mode, ½ ln(1 + λ_max), λ_max = {setup.Gaussian.Eigenvalues[0]:G4}", null,
+                        AccelerationStarts.LogSnrFraction(t, options.TMax, options.TMin), skip.Curve);
                 }
-        double samplingSeconds = sw.Elapsed.TotalSeconds;
+            }
+            double skipSeconds = sw.Elapsed.TotalSeconds;
+            cancellationToken.ThrowIfCancellationRequested();
 
+            // Features, reference moments, floor.
+            sw.Restart();
+            progress?.Report(new AnalysisProgress("features and FD floor", 0, 1));
+            setup.Features = FeatureSpace.Create(options.Features, training, reference);
+            using (var refFeatures = FeatureSpace.MapAll(setup.Features, reference))
+                setup.ReferenceMoments = FeatureMoments.Of(refFeatures);
+            var floor = Floor(setup.Features, setup.TrainingSet, setup.ReferenceMoments, options);
+            progress?.Report(new AnalysisProgress("features and FD floor", 1, 1));
+            setup.Shared = new AccelerateShared(skip, floor, setup.Features.Description, setup.Features.Dimension, skipSeconds, sw.Elapsed.TotalSeconds);
+            return setup;
+        }
+        catch
+        {
+            setup.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Cell <paramref name="index"/> of <see cref="Cells"/>: S samples generated and measured (progress in denoiser evaluations).</summary>
+    public static AccelerationRun RunCell(AccelerateSetup setup, int index, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var cells = Cells(setup.Options);
+        if (index < 0 || index >= cells.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The sweep has {cells.Count} cells.");
+        var (kind, start, nfe) = cells[index];
+        return RunOne(setup.Denoiser, setup.Gaussian, setup.TrainingSet, setup.Features, setup.ReferenceMoments, kind, start, nfe, setup.Shared.Skip.Value,
+            setup.Options, units => progress?.Report(units), cancellationToken);
+    }
+
+    /// <summary>The result from the shared setup and the cells' runs (in the order of <see cref="Cells"/>): the steps saved at equal FD per sampler and shortcut.</summary>
+    public static AccelerateResult Assemble(Dataset training, Dataset reference, AccelerateOptions options, string scoreName, AccelerateShared shared,
+        IReadOnlyList<AccelerationRun> runs, double samplingSeconds, double totalSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        ArgumentNullException.ThrowIfNull(runs);
+        var cells = Cells(options);
+        if (runs.Count != cells.Count || runs.Where((r, k) => (r.Sampler, r.Start, r.NominalNfe) != cells[k]).Any())
+            throw new ArgumentException($"Expected the {cells.Count} cells of the sweep in order.", nameof(runs));
+        var starts = new[] { AccelerationStart.Baseline }.Concat(options.Accelerations.Distinct()).ToArray();
         var saved = new List<StepsSaved>();
         foreach (var kind in options.Samplers.Distinct())
         {
@@ -120,15 +165,14 @@ public static class AccelerateExperiment
             foreach (var start in starts.Skip(1))
             {
                 var accelerated = runs.Where(r => r.Sampler == kind && r.Start == start).Select(r => ((double)r.Nfe, r.Fd)).ToArray();
-                saved.Add(AccelerationStepsSaved.Compute(kind, start, baseline, accelerated, floor.Fd + 2 * floor.Sd));
+                saved.Add(AccelerationStepsSaved.Compute(kind, start, baseline, accelerated, shared.Floor.Fd + 2 * shared.Floor.Sd));
             }
         }
-
         return new AccelerateResult("OU time t",
-            new AccelerationData(training.Name, training.Count, d, reference.Name, reference.Count, training.Preprocessing),
-            scoreName, features.Description, features.Dimension, skip, floor, runs, saved,
+            new AccelerationData(training.Name, training.Count, training.Dimension, reference.Name, reference.Count, training.Preprocessing),
+            scoreName, shared.Features, shared.FeatureDimension, shared.Skip, shared.Floor, runs, saved,
             new AccelerationRunInfo(options.Samples, options.Bootstrap, options.Seed, options.Grid.ToString(), options.TMax, options.TMin,
-                options.BaseStart.ToString(), skipSeconds, featureSeconds, samplingSeconds, total.Elapsed.TotalSeconds))
+                options.BaseStart.ToString(), shared.SkipSeconds, shared.FeatureSeconds, samplingSeconds, totalSeconds))
         { ItemShape = training.ItemShape };
     }
 

@@ -97,4 +97,26 @@ public static class SpectrumExperiment
 
         T Own<T>(T value) where T : IDisposable { owned.Add(value); return value; }
     }
+
+    /// <summary>
+    /// Size <paramref name="index"/> of the sweep on its own (a point of a sharded sweep): the same curve the whole sweep computes for it,
+    /// since each size's points and random directions come from the options' seed only.
+    /// </summary>
+    public static SpectrumSizeResult RunSize(SpectrumInputs inputs, int index, JacobianSpectrumSweepOptions options, IProgress<AnalysisProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Run(inputs with { Trainings = [inputs.Trainings[index]] }, options, progress).Sizes[0];
+    }
+
+    /// <summary>The sweep's result from its per-size results (in the order of <paramref name="inputs"/>), as <see cref="Run"/> returns it.</summary>
+    public static SpectrumResult Assemble(SpectrumInputs inputs, JacobianSpectrumSweepOptions options, IReadOnlyList<SpectrumSizeResult> sizes, double seconds)
+    {
+        Check(inputs, options);
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (!sizes.Select(s => s.N).SequenceEqual(inputs.Trainings.Select(t => t.N)))
+            throw new ArgumentException($"The per-size results [{string.Join(", ", sizes.Select(s => s.N))}] do not match the sizes [{string.Join(", ", inputs.Trainings.Select(t => t.N))}].", nameof(sizes));
+        int d = inputs.Trainings[^1].Data.Dimension;
+        var manifold = inputs.Manifold is { } m && m.Spec.D == d ? m : null;
+        return new SpectrumResult("OU time t", inputs.DataName, d, manifold?.Spec.Stds, options, sizes, seconds);
+    }
 }
