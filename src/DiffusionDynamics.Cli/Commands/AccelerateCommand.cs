@@ -124,8 +124,8 @@ public static class AccelerateCommand
             {
                 return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k =>
                 {
-                    setup ??= ProgressDisplay.RunStages(output, report => AccelerateExperiment.Prepare(data, reference, options, score, new StageProgress(report)));
-                    var cell = ProgressDisplay.Run(output, labels[k], (long)AccelerateExperiment.NfeOf(cells[k].Sampler, AccelerateExperiment.StepsFor(cells[k].Sampler, cells[k].Nfe)) * options.Samples,
+                    setup ??= ProgressDisplay.RunStages(report => AccelerateExperiment.Prepare(data, reference, options, score, new StageProgress(report)));
+                    var cell = ProgressDisplay.Run(labels[k], (long)AccelerateExperiment.NfeOf(cells[k].Sampler, AccelerateExperiment.StepsFor(cells[k].Sampler, cells[k].Nfe)) * options.Samples,
                         progress => AccelerateExperiment.RunCell(setup, k, progress));
                     return new AcceleratePoint(cell, cell.Preview, setup.Shared);
                 });

@@ -67,11 +67,11 @@ public static class PhaseCommand
         if (dryRun) return ShardOptions.PrintDryRun(output, Name, manifest.Points, shard);
         var points = options.Points();
         if (shard is not null)
-            return ShardOptions.RunShard(output, outDir, manifest, shard, k => ProgressDisplay.RunStages(output, report =>
+            return ShardOptions.RunShard(output, outDir, manifest, shard, k => ProgressDisplay.RunStages(report =>
                 PhaseExperiment.RunPoint(options, k, new StageProgress(report, $"d = {points[k].D}, n = {points[k].N}: "))));
         using var run = RunOutput.Create(outDir);
         output.WriteLine($"phase: {options.Family} data, d = {string.Join(",", options.DimensionsOrDefault)}, n = {string.Join(",", options.SizesOrDefault)} ({points.Count} points)");
-        var result = ProgressDisplay.RunStages(output, report => PhaseExperiment.Run(options, new StageProgress(report)));
+        var result = ProgressDisplay.RunStages(report => PhaseExperiment.Run(options, new StageProgress(report)));
         return Finish(run, result, options, args, clock, output);
     }
 

@@ -124,7 +124,7 @@ public static class SpectrumCommand
             {
                 var sweepManifest = SweepManifest.Of("spectrum", new { data = request, sizes, spectrum = options },
                     SweepManifest.Fingerprint(trainings.Select(t => t.Data)), labels) with { Arguments = args };
-                return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k => ProgressDisplay.RunStages(output, report =>
+                return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k => ProgressDisplay.RunStages(report =>
                     SpectrumExperiment.RunSize(inputs, k, options, new StageProgress(report))));
             }
             using var run = RunOutput.Create(outDir);
