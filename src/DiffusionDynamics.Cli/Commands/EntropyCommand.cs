@@ -32,17 +32,23 @@ public static class EntropyCommand
         var noOnline = new Option<bool>("--no-online") { Description = "Skip the online Bayes classifier." };
         var noImmse = new Option<bool>("--no-immse") { Description = "Skip the I-MMSE estimator." };
         var immseSamples = new Option<int>("--immse-samples") { Description = "Data items per grid time for I-MMSE.", DefaultValueFactory = _ => 128 };
+        var noState = new Option<bool>("--no-state") { Description = "Skip the information dynamics of the state (rate of H(X₀ | X_t) from the divergence of the score)." };
+        var probes = new Option<int>("--probes") { Description = "Hutchinson probes per point for the divergence of scores without a closed form (trained networks).", DefaultValueFactory = _ => 4 };
+        var noSymmetry = new Option<bool>("--no-symmetry") { Description = "Skip the symmetry-breaking time of the backward drift." };
+        var strip = new Option<int>("--strip") { Description = "Trajectories in the strip of x̂₀ images at the peak times (image data; 0: none).", DefaultValueFactory = _ => 6 };
 
         var command = new Command("entropy", "When classes are decided: the class entropy H(Y | X_t) along generation and its rate (exact posterior, online Bayes, I-MMSE).");
         common.AddTo(command);
-        foreach (var o in new Option[] { score, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples }) command.Options.Add(o);
+        foreach (var o in new Option[] { score, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples, noState, probes, noSymmetry, strip }) command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(steps, 4); CommonOptions.AtLeast(tail, 1); CommonOptions.AtLeast(immseSamples, 2);
+        CommonOptions.AtLeast(probes, 1); CommonOptions.AtLeast(strip, 0);
         CommonOptions.Positive(tMin);
 
         command.SetAction(p =>
         {
             var options = new ClassEntropyOptions(SamplerRegistry.KindOf(p.GetValue(sampler)!), p.GetValue(samples), p.GetValue(batch), p.GetValue(steps),
-                p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed));
+                p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed),
+                StateInformation: !p.GetValue(noState), Probes: p.GetValue(probes), Symmetry: !p.GetValue(noSymmetry), StripTrajectories: Math.Min(p.GetValue(strip), 32));
             try { options.Validate(); }
             catch (ArgumentException e) when (e.ParamName == nameof(ClassEntropyOptions.Online))
             {

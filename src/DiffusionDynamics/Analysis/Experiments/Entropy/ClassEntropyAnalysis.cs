@@ -44,14 +44,18 @@ public static class ClassEntropyAnalysis
         options.Validate();
         var clock = Stopwatch.StartNew();
         var (denoiser, data) = (inputs.Denoiser, inputs.Data);
-        var posterior = denoiser.As<IClassPosterior>()
-            ?? throw new ArgumentException("The class entropy needs a denoiser with an exact class posterior (class-conditional exact scores).", nameof(inputs));
-        int K = posterior.Classes.Count;
-        if (K < 2) throw new ArgumentException($"The class entropy needs ≥ 2 classes (the data have {K}).", nameof(inputs));
+        var posterior = denoiser.As<IClassPosterior>();
         var conditional = denoiser.As<IClassConditional>();
+        if (posterior is null && conditional is null)
+            throw new ArgumentException("The class entropy needs a denoiser with an exact class posterior (class-conditional exact scores) or class-conditional denoisers D_c.", nameof(inputs));
+        if (posterior is null && !options.Online)
+            throw new ArgumentException("Without an exact class posterior (trained or imported D and D_c) the class entropy comes from the online Bayes classifier: it cannot be switched off.", nameof(inputs));
+        var classes = posterior?.Classes ?? conditional!.Classes;
+        int K = classes.Count;
+        if (K < 2) throw new ArgumentException($"The class entropy needs ≥ 2 classes (the data have {K}).", nameof(inputs));
         if ((options.Online || options.Immse) && conditional is null)
             throw new ArgumentException("The online and I-MMSE estimators need class-conditional denoisers D_c.", nameof(inputs));
-        var priors = inputs.Priors?.ToArray() ?? posterior.Classes.Select(c => data.CountOf(c) / (double)data.Count).ToArray();
+        var priors = inputs.Priors?.ToArray() ?? classes.Select(c => data.CountOf(c) / (double)data.Count).ToArray();
         if (priors.Length != K) throw new ArgumentException($"{priors.Length} priors for {K} classes.", nameof(inputs));
         if (priors.Any(p => !(p > 0))) throw new ArgumentException("Every class of the posterior must occur in the data.", nameof(inputs));
         double priorEntropy = ClassEntropy.Shannon(priors);
@@ -82,17 +86,41 @@ public static class ClassEntropyAnalysis
                 OnlineClassPosterior? tracker = null;
                 if (options.Online)
                 {
-                    tracker = new OnlineClassPosterior(denoiser, posterior.Classes.Select(c => conditional!.ForClass(c)).ToArray(), priors, options.Sampler,
+                    tracker = new OnlineClassPosterior(denoiser, classes.Select(c => conditional!.ForClass(c)).ToArray(), priors, options.Sampler,
                         normalize: true, options.DdimEta);
                     trackers.Add(tracker);
                 }
                 return new Observer(step =>
                 {
                     using var scope = NewDisposeScope();
-                    var logP = posterior.LogClassPosterior(step.X, step.T).to_type(ScalarType.Float64);
+                    Tensor? logOnline = null;
+                    if (tracker is not null)
+                    {
+                        var dcs = classes.Select(c => conditional!.ForClass(c).Denoise(step.X, step.T)).ToArray();
+                        logOnline = tracker.Update(step.X, step.T, step.Denoised, dcs);
+                    }
+                    // The exact posterior where it exists, else the online one (trained or imported D, D_c).
+                    var logP = posterior is not null ? posterior.LogClassPosterior(step.X, step.T).to_type(ScalarType.Float64) : logOnline!;
                     var p = logP.exp();
                     var entropy = Entropy(p, logP).data<double>().ToArray();
                     for (int b = 0; b < batch.Count; b++) h[step.Index][batch.FirstId + b] = entropy[b];
+                    if (step.IsFinal)
+                    {
+                        var arg = p.argmax(1).data<long>().ToArray();
+                        for (int b = 0; b < batch.Count; b++) finalClass[batch.FirstId + b] = (int)arg[b];
+                    }
+                    if (logOnline is not null)
+                    {
+                        var pOnline = logOnline.exp();
+                        var online = Entropy(pOnline, logOnline).data<double>().ToArray();
+                        for (int b = 0; b < batch.Count; b++) hOnline![step.Index][batch.FirstId + b] = online[b];
+                        if (posterior is not null)
+                        {
+                            var err = (pOnline - p).abs().amax(1).data<double>().ToArray();
+                            foreach (var e in err) { maxErr = Math.Max(maxErr, e); sumErr += e; errCount++; }
+                            if (step.IsFinal) finalErr += err.Sum();
+                        }
+                    }
                     if (divergence is not null)
                     {
                         var div = ScoreDivergence.Evaluate(denoiser, step.X, step.T, options.Probes, options.Seed ^ (0x5D1EL + 7919L * step.Index), batch.FirstId)
@@ -101,20 +129,6 @@ public static class ClassEntropyAnalysis
                     }
                     for (int b = 0; stripImages is not null && b < batch.Count && batch.FirstId + b < stripRows; b++)
                         stripImages[step.Index][batch.FirstId + b] = step.Denoised[b].to_type(ScalarType.Float32).data<float>().ToArray();
-                    if (step.IsFinal)
-                    {
-                        var arg = p.argmax(1).data<long>().ToArray();
-                        for (int b = 0; b < batch.Count; b++) finalClass[batch.FirstId + b] = (int)arg[b];
-                    }
-                    if (tracker is null) return;
-                    var dcs = posterior.Classes.Select(c => conditional!.ForClass(c).Denoise(step.X, step.T)).ToArray();
-                    var logOnline = tracker.Update(step.X, step.T, step.Denoised, dcs);
-                    var pOnline = logOnline.exp();
-                    var online = Entropy(pOnline, logOnline).data<double>().ToArray();
-                    for (int b = 0; b < batch.Count; b++) hOnline![step.Index][batch.FirstId + b] = online[b];
-                    var err = (pOnline - p).abs().amax(1).data<double>().ToArray();
-                    foreach (var e in err) { maxErr = Math.Max(maxErr, e); sumErr += e; errCount++; }
-                    if (step.IsFinal) finalErr += err.Sum();
                 });
             },
         };
@@ -127,7 +141,7 @@ public static class ClassEntropyAnalysis
             foreach (var t in trackers) t.Dispose();
         }
 
-        double[]? immse = options.Immse ? Immse(denoiser, conditional!, data, posterior.Classes, times, priorEntropy, options, progress, ct) : null;
+        double[]? immse = options.Immse ? Immse(denoiser, conditional!, data, classes, times, priorEntropy, options, progress, ct) : null;
 
         // Curve: means, standard errors and per-trajectory central differences dH/dt.
         var curve = new EntropyPoint[N];
@@ -167,7 +181,7 @@ public static class ClassEntropyAnalysis
             var hc = h.Select(row => members.Average(s => row[s])).ToArray();
             var rc = rates.Select(row => members.Average(s => row[s])).ToArray();
             int pc = ArgMax(rc);
-            int label = posterior.Classes[c];
+            int label = classes[c];
             string? name = inputs.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : null;
             perClass.Add(new ClassEntropyProfile(label, name, members.Length, hc, rc, times[pc], rc[pc]));
         }
@@ -181,7 +195,7 @@ public static class ClassEntropyAnalysis
             var twoCluster = inputs.Model is { } m3 ? new TwoClusterModel(m3.MeanNorm * m3.MeanNorm, m3.Sigma, m3.Label) : null;
             var sym = SymmetryBreakingAnalysis.Run(denoiser, data, new SymmetryBreakingOptions(TMin: Math.Max(options.TMin, 0.02), TMax: T, Times: 40, Directions: 1,
                 Eigenvalues: 2, BracketPoints: 40, PotentialTimes: 0, Centre: twoCluster is null ? CentreChoice.DataMean : CentreChoice.Origin), twoCluster, "class-entropy denoiser", progress);
-            symmetry = new SymmetryBreakingTime(sym.CriticalTime, sym.CriticalTimeClosedForm, sym.Method.ToString(), sym.Note);
+            symmetry = new SymmetryBreakingTime(sym.CriticalTime, sym.CriticalTimeClosedForm, sym.Method.ToString(), sym.Note, sym.CriticalTimeAtCentre);
         }
         EntropyStrip? strip = null;
         if (stripImages is not null)
@@ -198,6 +212,7 @@ public static class ClassEntropyAnalysis
             perClass, tS, times[varPeak], priorEntropy, new EntropyExtras(rateLogSnr, rateLogSnrErr, theoryRate, variance, onlineErr), tracking,
             data.Name, data.Count, data.Dimension, K, SamplerRegistry.DisplayName(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds)
         {
+            Estimator = posterior is null ? "online Bayes" : "exact posterior",
             StateInformation = state,
             SymmetryBreaking = symmetry,
             Strip = strip,

@@ -33,6 +33,9 @@ public sealed record ClassEntropyResult(string Clock, IReadOnlyList<EntropyPoint
     double SpeciationTheory, double VariancePeakT, double PriorEntropy, EntropyExtras Extras, OnlineTracking? Tracking,
     string Data, int Count, int Dimension, int Classes, string Sampler, int Samples, int Steps, string? Model, double Seconds)
 {
+    /// <summary>Which posterior gives the curve's H: "exact posterior", or "online Bayes" for denoisers without one (trained or imported D and D_c).</summary>
+    public string Estimator { get; init; } = "exact posterior";
+
     /// <summary>The rate of H(X₀ | X_t) from the divergence of the score along the same trajectories (null when not run).</summary>
     public StateInformationCurve? StateInformation { get; init; }
 
@@ -64,7 +67,8 @@ public sealed record StateInformationCurve(string Method, int Probes, IReadOnlyL
 /// <param name="ClosedForm">The two-cluster / two-point closed form (null without a model).</param>
 /// <param name="Method">Dense or projected Jacobian.</param>
 /// <param name="Note">Why no critical time was found, when none was.</param>
-public sealed record SymmetryBreakingTime(double? CriticalTime, double? ClosedForm, string Method, string? Note);
+/// <param name="AtCentre">Where the largest eigenvalue at the centre c(t) itself (not at the tracked fixed point) crosses 0 (null: none on the grid).</param>
+public sealed record SymmetryBreakingTime(double? CriticalTime, double? ClosedForm, string Method, string? Note, double? AtCentre);
 
 /// <summary>
 /// Denoised estimates x̂₀ = D(x_t, t) of the first trajectories at chosen times (the peak of the rate, each class's peak, the end) for image data.
