@@ -19,6 +19,9 @@ public static class EntropyCommand
         var common = new CommonOptions();
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
         var score = ClassScores.ScoreOption();
+        var model = DenoiserChoice.ModelOption("for the unconditional D; with --class-models the class entropy comes from models instead of exact scores (online Bayes and I-MMSE).");
+        var classModels = ClassScores.ClassModelsOption();
+        var nullLabel = ClassScores.NullLabelOption();
         var precision = ClassScores.PrecisionOption();
         var sampler = new Option<string>("--sampler") { Description = $"Sampler of the trajectories: {string.Join(" | ", SamplerRegistry.Tokens)} (the online estimator needs sde, ddpm or ddim with --eta > 0).", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
@@ -39,7 +42,7 @@ public static class EntropyCommand
 
         var command = new Command("entropy", "When classes are decided: the class entropy H(Y | X_t) along generation and its rate (exact posterior, online Bayes, I-MMSE).");
         common.AddTo(command);
-        foreach (var o in new Option[] { score, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples, noState, probes, noSymmetry, strip }) command.Options.Add(o);
+        foreach (var o in new Option[] { score, model, classModels, nullLabel, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples, noState, probes, noSymmetry, strip }) command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(steps, 4); CommonOptions.AtLeast(tail, 1); CommonOptions.AtLeast(immseSamples, 2);
         CommonOptions.AtLeast(probes, 1); CommonOptions.AtLeast(strip, 0);
         CommonOptions.Positive(tMin);
@@ -54,19 +57,20 @@ public static class EntropyCommand
             {
                 throw new ArgumentException($"--sampler {p.GetValue(sampler)} is deterministic: the online estimator needs sde, ddpm or ddim with --eta > 0 (or give --no-online).");
             }
+            var models = new ClassModelRequest(p.GetValue(model), p.GetValue(classModels), p.GetValue(nullLabel));
             return Execute(common.DataRequest(p), options, p.GetValue(score)!, p.GetValue(precision)!, common.OutputFolder(p, "entropy"),
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, models);
         });
         return command;
     }
 
     /// <summary>Runs the analysis and writes the results folder (progress on <paramref name="progressOutput"/>); exceptions propagate to <see cref="CliApp"/>.</summary>
     public static int Execute(DataRequest request, ClassEntropyOptions options, string score, string precision, string outDir, string[] args,
-        TextWriter output, TextWriter progressOutput)
+        TextWriter output, TextWriter progressOutput, ClassModelRequest? models = null)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
-        using var scores = ClassScores.Create(score, precision, data, truth);
+        using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
                                  $"{options.Samples} {SamplerRegistry.DisplayName(options.Sampler)} trajectories");
@@ -76,7 +80,7 @@ public static class EntropyCommand
         {
             Command = "entropy",
             Arguments = args,
-            Options = new { data = request, entropy = options, score = scores.Name },
+            Options = new { data = request, entropy = options, score = scores.Name, models },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["analysis"] = result.Seconds },
