@@ -58,7 +58,7 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
             rows.Add(("grid times off the closed form by > 4 SE", $"{outside} of {r.Curve.Count}"));
         }
         if (r.Tracking is { } tr) rows.Add(("online vs exact |Δp|: mean / max / at t_min", $"{F(tr.MeanAbsError)} / {F(tr.MaxAbsError)} / {F(tr.FinalMeanAbsError)}"));
-        if (r.Curve[0].Immse is not null) rows.Add(("I-MMSE vs exact: max |ΔH|", F(r.Curve.Max(c => Math.Abs(c.Immse!.Value - c.H)))));
+        if (r.Curve[0].Immse is not null) rows.Add(($"I-MMSE vs {r.Estimator}: max |ΔH|", F(r.Curve.Max(c => Math.Abs(c.Immse!.Value - c.H)))));
         foreach (var c in r.PerClass.OrderBy(c => c.PeakT).Take(12))
             rows.Add(($"class {c.Name ?? c.Label.ToString(Inv)}: decided at (peak rate)", $"t = {F(c.PeakT, "F3")} ({c.Trajectories} trajectories)"));
         rows.Add(("time", $"{r.Seconds:F1} s"));
