@@ -67,7 +67,7 @@ public class EntropyModelsCommandTests : CliHarness
 public class EntropyTrainedModelsCommandTests : CliHarness
 {
     [Fact]
-    public void Entropy_WithTrainedNetworks_RunsEndToEnd()
+    public void EntropyAndGuide_WithTrainedNetworks_RunEndToEnd()
     {
         const string data = "two-cluster:d=2,n=120,mu=1.5,sigma=0.3,seed=2";
         string Train(string name, params string[] extra)
@@ -87,6 +87,13 @@ public class EntropyTrainedModelsCommandTests : CliHarness
         var curve = json.RootElement.GetProperty("curve");
         foreach (var p in curve.EnumerateArray()) Assert.InRange(p.GetProperty("H").GetDouble(), 0, Math.Log(2) + 1e-9);
         Assert.Equal(JsonValueKind.Number, curve[0].GetProperty("immse").ValueKind);
+        // guide with the same networks: D_1 is the forbidden class's model; every mode is written.
+        string guideDir = Path.Combine(Root, "guide");
+        var (gc, _, gerr) = Run("guide", "--avoid", "1", "--data", data, "--model", all, "--class-models", $"0={c0},1={c1}", "--samples", "24", "--steps", "16",
+            "--sweep", "2", "--out", guideDir);
+        Assert.True(gc == 0, gerr);
+        using (var guide = JsonDocument.Parse(File.ReadAllText(Path.Combine(guideDir, "guide.json"))))
+            Assert.Equal(5, guide.RootElement.GetProperty("modes").GetArrayLength());
         // A class whose D_c is missing is a usage error naming it.
         var (bad, _, badErr) = Run("entropy", "--data", data, "--model", all, "--class-models", $"0={c0}", "--samples", "4", "--steps", "4", "--out", Path.Combine(Root, "bad"));
         Assert.Equal(2, bad);
