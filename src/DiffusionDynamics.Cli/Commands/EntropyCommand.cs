@@ -51,7 +51,7 @@ public static class EntropyCommand
         {
             var options = new ClassEntropyOptions(SamplerRegistry.KindOf(p.GetValue(sampler)!), p.GetValue(samples), p.GetValue(batch), p.GetValue(steps),
                 p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed),
-                StateInformation: !p.GetValue(noState), Probes: p.GetValue(probes), Symmetry: !p.GetValue(noSymmetry), StripTrajectories: Math.Min(p.GetValue(strip), 32));
+                StateInformation: !p.GetValue(noState), Probes: p.GetValue(probes), Symmetry: !p.GetValue(noSymmetry), StripTrajectories: p.GetValue(strip) <= 32 ? p.GetValue(strip) : throw new ArgumentException($"--strip keeps at most 32 trajectories, got {p.GetValue(strip)}."));
             try { options.Validate(); }
             catch (ArgumentException e) when (e.ParamName == nameof(ClassEntropyOptions.Online))
             {

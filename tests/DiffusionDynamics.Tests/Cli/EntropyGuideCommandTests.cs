@@ -72,6 +72,8 @@ public class EntropyGuideCommandTests : CliHarness
     [InlineData("entropy", "--classes", "1")]
     [InlineData("guide", "--lambda", "1")]
     [InlineData("entropy", "--sampler", "ddim")]
+    [InlineData("entropy", "--strip", "40")]
+    [InlineData("entropy", "--probes", "0")]
     public void InvalidInputs_ExitCode2_WithOneErrorLine(params string[] args) =>
         AssertUsageErrorWroteNothing([.. args, "--data", TwoCluster, "--samples", "4", "--steps", "4"]);
 }

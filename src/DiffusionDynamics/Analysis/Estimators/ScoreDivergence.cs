@@ -68,12 +68,18 @@ public static class ScoreDivergence
         }
         if (denoiser.Has<IClosedFormJacobian>() && denoiser.Dimension <= DenseTraceMaxDimension)
         {
-            double delta = OuTime.Delta(t), decay = OuTime.Decay(t);
-            var rows = x.to_type(ScalarType.Float64);
-            var traces = new double[rows.shape[0]];
+            // One dense closed-form Jacobian per point; each point's tensors are released at once (a batch makes thousands).
+            double delta = OuTime.Delta(t), decay = OuTime.Decay(t), scale = delta * delta / (decay * decay);
+            int d = denoiser.Dimension;
+            var rows = x.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+            var traces = new double[rows.Length / d];
             for (int b = 0; b < traces.Length; b++)
-                traces[b] = ScoreJacobian.Dense(denoiser, rows[b], t).trace().item<double>();
-            return (torch.tensor(traces) + denoiser.Dimension / delta).mul_(delta * delta / (decay * decay)).MoveToOuterDisposeScope();
+            {
+                using var row = NewDisposeScope();
+                var point = torch.tensor(rows.AsSpan(b * d, d).ToArray());
+                traces[b] = (ScoreJacobian.Dense(denoiser, point, t).trace().item<double>() + d / delta) * scale;
+            }
+            return torch.tensor(traces).MoveToOuterDisposeScope();
         }
         var posterior = denoiser.As<IClassPosterior>()!;
         var conditional = denoiser.As<IClassConditional>()!;

@@ -10,7 +10,7 @@ namespace DiffusionDynamics.Tests.Analysis;
 
 public class ClassEntropyAnalysisTests
 {
-    private static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000)
+    internal static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000)
     {
         var synthetic = DataSource.Generate($"two-cluster:d={d},n={n},mu={mu},sigma={sigma},seed=3");
         var centre = ((TwoClusterData)synthetic).M;
@@ -65,12 +65,35 @@ public class ClassEntropyAnalysisTests
     }
 
     [Fact]
+    public void InvalidInputs_GiveClearErrors()
+    {
+        var (model, data, theory) = TwoCluster(d: 2, mu: 1.0, sigma: 0.5, n: 100);
+        using var _ = model;
+        Assert.Equal("Online", Assert.Throws<ArgumentException>(() =>
+            new ClassEntropyOptions(Sampler: SamplerKind.OdeHeun).Validate()).ParamName);
+        Assert.Equal("Samples", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassEntropyOptions(Samples: 1).Validate()).ParamName);
+        using var oneClass = new ClassConditionalEmpirical(data.FilterClasses(1));
+        var e = Assert.Throws<ArgumentException>(() => ClassEntropyAnalysis.Run(new ClassEntropyInputs(oneClass, data.FilterClasses(1)), new ClassEntropyOptions(Samples: 4)));
+        Assert.Contains("≥ 2 classes", e.Message);
+        using var plain = new TwoClusterDenoiser(torch.tensor(new double[] { 1, 0 }), 0.5);
+        Assert.Contains("class posterior", Assert.Throws<ArgumentException>(() => ClassEntropyAnalysis.Run(new ClassEntropyInputs(plain, data), new ClassEntropyOptions(Samples: 4))).Message);
+    }
+}
+
+/// <summary>Information dynamics of the state (docs/theory.md §7.7) through the analysis: heavy (thousands of closed-form Jacobians), so run alone.</summary>
+[Collection(RunAloneCollection.Name)]
+public class ClassEntropyStateInformationTests
+{
+    private static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000) =>
+        ClassEntropyAnalysisTests.TwoCluster(d, mu, sigma, n);
+
+    [Fact]
     public void TwoCluster_StateInformationRate_MatchesClosedForm_AndSymmetryTimeIsReported()
     {
         var (model, data, theory) = TwoCluster(d: 2, mu: 1.0, sigma: 0.5);
         using var _ = model;
         var result = ClassEntropyAnalysis.Run(new ClassEntropyInputs(model, data, theory, Priors: [0.5, 0.5]),
-            new ClassEntropyOptions(Samples: 600, Batch: 300, Steps: 100, Online: false, Immse: false, TMax: 3));
+            new ClassEntropyOptions(Samples: 600, Batch: 300, Steps: 100, Online: false, Immse: false, TMax: 3, StateInformation: true, Symmetry: true));
         var state = result.StateInformation!;
         Assert.Equal(0, state.Probes);                                   // exact: the per-class Gaussian Jacobians, total variance over classes
         int outside = state.Curve.Count(p => Math.Abs(p.Rate - p.Theory!.Value) > 4 * p.RateStderr + 0.02 * p.Theory.Value);
@@ -97,7 +120,7 @@ public class ClassEntropyAnalysisTests
         var data = DataSource.Parse("two-cluster:d=3,n=200,mu=1,sigma=0.5,seed=8");
         using var model = new ClassConditionalDensities([0, 1], [0.5, 0.5], [new GaussianDenoiser(mean, cov), new GaussianDenoiser(mean, cov)]);
         var result = ClassEntropyAnalysis.Run(new ClassEntropyInputs(model, data, Priors: [0.5, 0.5], GaussianEigenvalues: lambdas),
-            new ClassEntropyOptions(Samples: 16, Batch: 16, Steps: 100, TailSteps: 40, Online: false, Immse: false, TMax: 4, Symmetry: false));
+            new ClassEntropyOptions(Samples: 16, Batch: 16, Steps: 100, TailSteps: 40, Online: false, Immse: false, TMax: 4, StateInformation: true));
         var curve = result.StateInformation!.Curve;
         double bound = 1e-6;
         for (int k = 0; k < curve.Count; k++)
@@ -113,20 +136,5 @@ public class ClassEntropyAnalysisTests
             Assert.True(Math.Abs(p.Information - p.TheoryInformation!.Value) < bound, $"t = {p.T}: I = {p.Information} vs {p.TheoryInformation} (bound {bound})");
         }
         Assert.All(result.Curve, p => Assert.Equal(Math.Log(2), p.H, 9));
-    }
-
-    [Fact]
-    public void InvalidInputs_GiveClearErrors()
-    {
-        var (model, data, theory) = TwoCluster(d: 2, mu: 1.0, sigma: 0.5, n: 100);
-        using var _ = model;
-        Assert.Equal("Online", Assert.Throws<ArgumentException>(() =>
-            new ClassEntropyOptions(Sampler: SamplerKind.OdeHeun).Validate()).ParamName);
-        Assert.Equal("Samples", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassEntropyOptions(Samples: 1).Validate()).ParamName);
-        using var oneClass = new ClassConditionalEmpirical(data.FilterClasses(1));
-        var e = Assert.Throws<ArgumentException>(() => ClassEntropyAnalysis.Run(new ClassEntropyInputs(oneClass, data.FilterClasses(1)), new ClassEntropyOptions(Samples: 4)));
-        Assert.Contains("≥ 2 classes", e.Message);
-        using var plain = new TwoClusterDenoiser(torch.tensor(new double[] { 1, 0 }), 0.5);
-        Assert.Contains("class posterior", Assert.Throws<ArgumentException>(() => ClassEntropyAnalysis.Run(new ClassEntropyInputs(plain, data), new ClassEntropyOptions(Samples: 4))).Message);
     }
 }
