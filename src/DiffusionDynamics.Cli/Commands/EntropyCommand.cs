@@ -19,6 +19,9 @@ public static class EntropyCommand
         var common = new CommonOptions();
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
         var score = ClassScores.ScoreOption();
+        var model = DenoiserChoice.ModelOption("for the unconditional D; with --class-models the class entropy comes from models instead of exact scores (online Bayes and I-MMSE).");
+        var classModels = ClassScores.ClassModelsOption();
+        var nullLabel = ClassScores.NullLabelOption();
         var precision = ClassScores.PrecisionOption();
         var sampler = new Option<string>("--sampler") { Description = $"Sampler of the trajectories: {string.Join(" | ", SamplerRegistry.Tokens)} (the online estimator needs sde, ddpm or ddim with --eta > 0).", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
@@ -32,35 +35,42 @@ public static class EntropyCommand
         var noOnline = new Option<bool>("--no-online") { Description = "Skip the online Bayes classifier." };
         var noImmse = new Option<bool>("--no-immse") { Description = "Skip the I-MMSE estimator." };
         var immseSamples = new Option<int>("--immse-samples") { Description = "Data items per grid time for I-MMSE.", DefaultValueFactory = _ => 128 };
+        var noState = new Option<bool>("--no-state") { Description = "Skip the information dynamics of the state (rate of H(X₀ | X_t) from the divergence of the score)." };
+        var probes = new Option<int>("--probes") { Description = "Hutchinson probes per point for the divergence of scores without a closed form (trained networks).", DefaultValueFactory = _ => 4 };
+        var noSymmetry = new Option<bool>("--no-symmetry") { Description = "Skip the symmetry-breaking time of the backward drift." };
+        var strip = new Option<int>("--strip") { Description = "Trajectories in the strip of x̂₀ images at the peak times (image data; 0: none).", DefaultValueFactory = _ => 6 };
 
         var command = new Command("entropy", "When classes are decided: the class entropy H(Y | X_t) along generation and its rate (exact posterior, online Bayes, I-MMSE).");
         common.AddTo(command);
-        foreach (var o in new Option[] { score, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples }) command.Options.Add(o);
+        foreach (var o in new Option[] { score, model, classModels, nullLabel, precision, sampler, eta, samples, batch, steps, tail, tMin, tMax, noOnline, noImmse, immseSamples, noState, probes, noSymmetry, strip }) command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(steps, 4); CommonOptions.AtLeast(tail, 1); CommonOptions.AtLeast(immseSamples, 2);
+        CommonOptions.AtLeast(probes, 1); CommonOptions.AtLeast(strip, 0);
         CommonOptions.Positive(tMin);
 
         command.SetAction(p =>
         {
             var options = new ClassEntropyOptions(SamplerRegistry.KindOf(p.GetValue(sampler)!), p.GetValue(samples), p.GetValue(batch), p.GetValue(steps),
-                p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed));
+                p.GetValue(tail), p.GetValue(tMin), p.GetValue(tMax), !p.GetValue(noOnline), !p.GetValue(noImmse), p.GetValue(immseSamples), p.GetValue(eta), p.GetValue(common.Seed),
+                StateInformation: !p.GetValue(noState), Probes: p.GetValue(probes), Symmetry: !p.GetValue(noSymmetry), StripTrajectories: p.GetValue(strip) <= 32 ? p.GetValue(strip) : throw new ArgumentException($"--strip keeps at most 32 trajectories, got {p.GetValue(strip)}."));
             try { options.Validate(); }
             catch (ArgumentException e) when (e.ParamName == nameof(ClassEntropyOptions.Online))
             {
                 throw new ArgumentException($"--sampler {p.GetValue(sampler)} is deterministic: the online estimator needs sde, ddpm or ddim with --eta > 0 (or give --no-online).");
             }
+            var models = new ClassModelRequest(p.GetValue(model), p.GetValue(classModels), p.GetValue(nullLabel));
             return Execute(common.DataRequest(p), options, p.GetValue(score)!, p.GetValue(precision)!, common.OutputFolder(p, "entropy"),
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, models);
         });
         return command;
     }
 
     /// <summary>Runs the analysis and writes the results folder (progress on <paramref name="progressOutput"/>); exceptions propagate to <see cref="CliApp"/>.</summary>
     public static int Execute(DataRequest request, ClassEntropyOptions options, string score, string precision, string outDir, string[] args,
-        TextWriter output, TextWriter progressOutput)
+        TextWriter output, TextWriter progressOutput, ClassModelRequest? models = null)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
-        using var scores = ClassScores.Create(score, precision, data, truth);
+        using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
                                  $"{options.Samples} {SamplerRegistry.DisplayName(options.Sampler)} trajectories");
@@ -70,7 +80,7 @@ public static class EntropyCommand
         {
             Command = "entropy",
             Arguments = args,
-            Options = new { data = request, entropy = options, score = scores.Name },
+            Options = new { data = request, entropy = options, score = scores.Name, models },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["analysis"] = result.Seconds },

@@ -18,6 +18,9 @@ public static class GuideCommand
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
         var avoid = new Option<int?>("--avoid") { Description = "The class (label) to remove from generation (required)." };
         var score = ClassScores.ScoreOption();
+        var model = DenoiserChoice.ModelOption("for the unconditional D; with --class-models, guidance uses models instead of exact scores.");
+        var classModels = ClassScores.ClassModelsOption();
+        var nullLabel = ClassScores.NullLabelOption();
         var precision = ClassScores.PrecisionOption();
         var heldOut = new Option<string?>("--held-out") { Description = "Held-out labelled data (a --data spec) for the classifier and the Fréchet reference; default: the test split of built-in data, a fresh draw (seed + 1000) of synthetic data." };
         var lambda = new Option<double>("--lambda") { Description = "Guidance scale λ of the main comparison (≥ 0).", DefaultValueFactory = _ => 1.0 };
@@ -36,7 +39,7 @@ public static class GuideCommand
 
         var command = new Command("guide", "Remove a class from generation: dynamic negative guidance vs static negative prompting, each sample paired with its unguided twin.");
         common.AddTo(command);
-        foreach (var o in new Option[] { avoid, score, precision, heldOut, lambda, sweep, temperature, offset, prior, pMin, pMax, sampler, eta, samples, batch, steps }) command.Options.Add(o);
+        foreach (var o in new Option[] { avoid, score, model, classModels, nullLabel, precision, heldOut, lambda, sweep, temperature, offset, prior, pMin, pMax, sampler, eta, samples, batch, steps }) command.Options.Add(o);
         CommonOptions.AtLeast(samples, 2); CommonOptions.AtLeast(batch, 1); CommonOptions.AtLeast(steps, 4);
 
         command.SetAction(p =>
@@ -58,8 +61,9 @@ public static class GuideCommand
                 throw new ArgumentException($"{flag}: {e.Message}", e);
             }
             var request = common.DataRequest(p);
+            var models = new ClassModelRequest(p.GetValue(model), p.GetValue(classModels), p.GetValue(nullLabel));
             return Execute(request, HeldOut(request, p.GetValue(heldOut)), options, p.GetValue(score)!, p.GetValue(precision)!, common.OutputFolder(p, "guide"),
-                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error);
+                CommonOptions.Arguments(p), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, models);
         });
         return command;
     }
@@ -86,14 +90,14 @@ public static class GuideCommand
 
     /// <summary>Runs the experiment and writes the results folder (progress on <paramref name="progressOutput"/>).</summary>
     public static int Execute(DataRequest request, DataRequest heldOutRequest, NegativeGuidanceOptions options, string score, string precision, string outDir,
-        string[] args, TextWriter output, TextWriter progressOutput)
+        string[] args, TextWriter output, TextWriter progressOutput, ClassModelRequest? models = null)
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         var heldOut = heldOutRequest.Load();
         if (data.Labels is not null && !data.Classes().Contains(options.Forbidden))
             throw new ArgumentException($"--avoid {options.Forbidden}: the class is absent from {data.Name} (classes present: {string.Join(", ", data.Classes())}).");
-        using var scores = ClassScores.Create(score, precision, data, truth);
+        using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; scores: {scores.Name}; avoid class {options.Forbidden}; held-out: {heldOut.Name} (n = {heldOut.Count})");
         var result = ProgressDisplay.RunStages(report => NegativeGuidanceExperiment.Run(
@@ -102,7 +106,7 @@ public static class GuideCommand
         {
             Command = "guide",
             Arguments = args,
-            Options = new { data = request, heldOut = heldOutRequest, guide = options, score = scores.Name },
+            Options = new { data = request, heldOut = heldOutRequest, guide = options, score = scores.Name, models },
             Seed = options.Seed,
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["experiment"] = result.Seconds },

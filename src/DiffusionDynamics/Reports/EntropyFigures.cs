@@ -1,4 +1,5 @@
 using DiffusionDynamics.Analysis;
+using DiffusionDynamics.Theory;
 using ScottPlot;
 
 namespace DiffusionDynamics.Reports;
@@ -7,15 +8,34 @@ namespace DiffusionDynamics.Reports;
 public static class EntropyFigures
 {
     /// <summary>Writes every figure into <paramref name="directory"/>; returns (file, caption) pairs for the report.</summary>
-    public static IReadOnlyList<(string File, string Caption)> WriteAll(ClassEntropyResult r, string directory) =>
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(ClassEntropyResult r, string directory)
+    {
+        var figures = Core(r, directory).ToList();
+        if (r.StateInformation is { } state)
+            figures.Add((StateRate(r, directory), $"Information dynamics (arXiv 2508.19897): the rate dH(X₀ | X_t)/dt = d/Δ_t + E ∇·s of the conditional entropy of the state " +
+                $"along the same trajectories, per e-fold of SNR (× Δ_t/2, bounded by d/2; the rate per unit t is in entropy.json) (divergence: {state.Method}; mean ± 1 SE)" + (state.TheoryLabel is null ? "." : $", and the closed form ({state.TheoryLabel}).") +
+                " Vertical lines: t_S (dashed), peak of the class-entropy rate (dotted), symmetry-breaking time (dash-dot)."));
+        if (r.Strip is { } strip)
+        {
+            const string file = "denoised-strip.png";
+            ImageGrid.WritePng(Path.Combine(directory, file), strip.Images, strip.ItemShape, columns: strip.Times.Length, scale: Math.Max(2, 56 / strip.ItemShape[1]), padding: 3);
+            string cols = string.Join(", ", strip.Labels.Select((l, i) => $"{l} (t = {strip.Times[i].ToString("F2", System.Globalization.CultureInfo.InvariantCulture)})"));
+            figures.Add((file, $"Denoised estimates x̂₀ = D(x_t, t) of {strip.Trajectories} trajectories (rows) at the peak of the class-entropy rate, at each class's peak " +
+                $"(latest first) and at the end; columns: {cols}."));
+        }
+        return figures;
+    }
+
+    private static IReadOnlyList<(string File, string Caption)> Core(ClassEntropyResult r, string directory) =>
     [
-        (Entropy(r, directory), "Class entropy H(Y | X_t) (nats) along the backward trajectories: exact posterior (mean ± 1 SE over trajectories)" +
+        (Entropy(r, directory), $"Class entropy H(Y | X_t) (nats) along the backward trajectories: {r.Estimator} (mean ± 1 SE over trajectories)" +
             (r.Curve[0].Online is null ? "" : ", online Bayes classifier on the same chains") + (r.Curve[0].Immse is null ? "" : ", I-MMSE on forward-noised data") +
             (r.Curve[0].Theory is null ? "." : ", and the closed form (binary Gaussian channel).") + " Vertical line: t_S = ½ ln Λ."),
         (Rate(r, directory), "Entropy rate dH/dt (nats per unit OU time; information produced per unit generation time) with ± 1 SE; vertical lines: " +
-            "t_S = ½ ln Λ (dashed) and the measured peak (dotted)."),
+            "t_S = ½ ln Λ (dashed), the measured peak (dotted)" + ((r.SymmetryBreaking?.CriticalTime ?? r.SymmetryBreaking?.AtCentre) is null ? "." : " and the symmetry-breaking time of the backward drift (dash-dot; at the centre itself when the tracked fixed point never turns unstable).")),
         (PerClass(r, directory), "Per-class rates: trajectories grouped by the class the exact posterior assigns at t_min; the peak marks when that class is decided."),
-        (Variance(r, directory), "Variance over trajectories of the pathwise class entropy H(p(· | x_t)); its peak is compared with t_S."),
+        (Variance(r, directory), "Variance over trajectories of the pathwise class entropy H(p(· | x_t)); its peak (dotted) is compared with t_S (dashed)" +
+            ((r.SymmetryBreaking?.CriticalTime ?? r.SymmetryBreaking?.AtCentre) is null ? "." : " and the symmetry-breaking time (dash-dot).")),
     ];
 
     private static double[] Ts(ClassEntropyResult r) => r.Curve.Select(c => c.T).ToArray();
@@ -25,7 +45,7 @@ public static class EntropyFigures
     {
         var plot = Figure.Create("Class entropy along generation", "OU time t", "H(Y | X_t) (nats)");
         var ts = Ts(r);
-        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.H).ToArray(), r.Curve.Select(c => c.Stderr).ToArray(), "exact posterior", connect: true);
+        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.H).ToArray(), r.Curve.Select(c => c.Stderr).ToArray(), r.Estimator, connect: true);
         Line(plot, ts, r.Curve.Select(c => c.Online).ToArray(), "online Bayes", Colors.Orange, LinePattern.Dashed);
         Line(plot, ts, r.Curve.Select(c => c.Immse).ToArray(), "I-MMSE", Colors.Green, LinePattern.DenselyDashed);
         Line(plot, ts, r.Curve.Select(c => c.Theory).ToArray(), "closed form", Colors.Black, LinePattern.Dotted);
@@ -39,10 +59,11 @@ public static class EntropyFigures
     {
         var plot = Figure.Create("Entropy rate", "OU time t", "dH/dt (nats per unit t)");
         var ts = Ts(r);
-        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.Rate).ToArray(), r.Curve.Select(c => c.RateStderr).ToArray(), "measured (exact posterior)", connect: true);
+        Figure.PointsWithErrors(plot, ts, r.Curve.Select(c => c.Rate).ToArray(), r.Curve.Select(c => c.RateStderr).ToArray(), $"measured ({r.Estimator})", connect: true);
         Line(plot, ts, r.Extras.TheoryRate, "closed form", Colors.Black, LinePattern.Dotted);
         Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
         Mark(plot, r.Peak.T, Colors.Red, LinePattern.Dotted);
+        if ((r.SymmetryBreaking?.CriticalTime ?? r.SymmetryBreaking?.AtCentre) is double tc) Mark(plot, tc, Colors.Purple, LinePattern.DenselyDashed, "symmetry breaking");
         plot.ShowLegend();
         return Figure.Save(plot, directory, "rate");
     }
@@ -62,6 +83,23 @@ public static class EntropyFigures
         return Figure.Save(plot, directory, "per-class-rates");
     }
 
+    /// <summary>The rate of H(X₀ | X_t) from the divergence of the score, with its closed form and the marked times.</summary>
+    public static string StateRate(ClassEntropyResult r, string directory)
+    {
+        var state = r.StateInformation!;
+        var plot = Figure.Create("Information dynamics of the state", "OU time t", "−dH(X₀ | X_t)/d ln SNR (nats per e-fold)");
+        var ts = state.Curve.Select(p => p.T).ToArray();
+        double PerFold(double rate, double t) => ClassEntropy.ToPerLogSnr(rate, t);
+        Figure.PointsWithErrors(plot, ts, state.Curve.Select(p => PerFold(p.Rate, p.T)).ToArray(), state.Curve.Select(p => PerFold(p.RateStderr, p.T)).ToArray(),
+            "(d/Δ + E ∇·s) Δ/2 (measured)", connect: true);
+        Line(plot, ts, state.Curve.Select(p => p.Theory is double th ? PerFold(th, p.T) : (double?)null).ToArray(), "closed form", Colors.Black, LinePattern.Dotted);
+        Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
+        Mark(plot, r.Peak.T, Colors.Red, LinePattern.Dotted);
+        if ((r.SymmetryBreaking?.CriticalTime ?? r.SymmetryBreaking?.AtCentre) is double tc) Mark(plot, tc, Colors.Purple, LinePattern.DenselyDashed, "symmetry breaking");
+        plot.ShowLegend();
+        return Figure.Save(plot, directory, "state-information");
+    }
+
     /// <summary>Variance of the pathwise entropy.</summary>
     public static string Variance(ClassEntropyResult r, string directory)
     {
@@ -70,6 +108,7 @@ public static class EntropyFigures
         line.LegendText = "measured";
         Mark(plot, r.SpeciationTheory, Colors.Gray, LinePattern.Dashed);
         Mark(plot, r.VariancePeakT, Colors.Red, LinePattern.Dotted);
+        if ((r.SymmetryBreaking?.CriticalTime ?? r.SymmetryBreaking?.AtCentre) is double tc) Mark(plot, tc, Colors.Purple, LinePattern.DenselyDashed, "symmetry breaking");
         plot.ShowLegend();
         return Figure.Save(plot, directory, "entropy-variance");
     }
@@ -85,11 +124,12 @@ public static class EntropyFigures
         line.LineWidth = 2;
     }
 
-    private static void Mark(Plot plot, double t, Color color, LinePattern pattern)
+    private static void Mark(Plot plot, double t, Color color, LinePattern pattern, string? label = null)
     {
         if (!double.IsFinite(t)) return;
         var v = plot.Add.VerticalLine(t);
         v.Color = color;
         v.LinePattern = pattern;
+        if (label is not null) v.LegendText = label;
     }
 }

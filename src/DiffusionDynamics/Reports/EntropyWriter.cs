@@ -30,8 +30,25 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
         if (r.Peak.Theory is double tp) rows.Add(("peak of the closed-form rate", F(tp, "F3")));
         rows.Add(("t_S = ½ ln Λ (speciation)", F(r.SpeciationTheory, "F3")));
         rows.Add(("peak of Var H(p(·|x_t)) over trajectories", F(r.VariancePeakT, "F3")));
+        if (r.SymmetryBreaking is { } sb)
+        {
+            rows.Add(("symmetry-breaking time (backward SDE drift)", sb.CriticalTime is double tc ? F(tc, "F3") : $"none ({sb.Note})"));
+            if (sb.ClosedForm is double cf) rows.Add(("  closed form", F(cf, "F3")));
+            if (sb.AtCentre is double ac) rows.Add(("  at the centre c(t) itself", F(ac, "F3")));
+        }
+        if (r.StateInformation is { } st)
+        {
+            var at = st.Curve[ArgClosest(r, r.SpeciationTheory)];
+            rows.Add(($"dH(X₀|X_t)/dt at t ≈ t_S ({st.Method})", $"{F(at.Rate)} ± {F(at.RateStderr)}" + (at.Theory is double thr ? $" (closed form {F(thr)})" : "")));
+            rows.Add(("I(X₀; X_t) at t_min (nats)", F(st.Curve[^1].Information, "F3") + (st.Curve[^1].TheoryInformation is double ti ? $" (closed form {F(ti, "F3")})" : "")));
+            if (st.Curve[0].Theory is not null)
+            {
+                int off = st.Curve.Count(p => Math.Abs(p.Rate - p.Theory!.Value) > 4 * p.RateStderr + 0.02 * p.Theory.Value);
+                rows.Add(("state rate off the closed form by > 4 SE + 2%", $"{off} of {st.Curve.Count}"));
+            }
+        }
         var mid = r.Curve[ArgClosest(r, r.SpeciationTheory)];
-        rows.Add(($"H at t ≈ t_S ({F(mid.T, "F3")}): exact ± SE", $"{F(mid.H)} ± {F(mid.Stderr)}"));
+        rows.Add(($"H at t ≈ t_S ({F(mid.T, "F3")}): {r.Estimator} ± SE", $"{F(mid.H)} ± {F(mid.Stderr)}"));
         if (mid.Theory is double th) rows.Add(("  closed form", F(th)));
         if (mid.Online is double on) rows.Add(("  online Bayes", F(on)));
         if (mid.Immse is double im) rows.Add(("  I-MMSE", F(im)));
@@ -41,7 +58,7 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
             rows.Add(("grid times off the closed form by > 4 SE", $"{outside} of {r.Curve.Count}"));
         }
         if (r.Tracking is { } tr) rows.Add(("online vs exact |Δp|: mean / max / at t_min", $"{F(tr.MeanAbsError)} / {F(tr.MaxAbsError)} / {F(tr.FinalMeanAbsError)}"));
-        if (r.Curve[0].Immse is not null) rows.Add(("I-MMSE vs exact: max |ΔH|", F(r.Curve.Max(c => Math.Abs(c.Immse!.Value - c.H)))));
+        if (r.Curve[0].Immse is not null) rows.Add(($"I-MMSE vs {r.Estimator}: max |ΔH|", F(r.Curve.Max(c => Math.Abs(c.Immse!.Value - c.H)))));
         foreach (var c in r.PerClass.OrderBy(c => c.PeakT).Take(12))
             rows.Add(($"class {c.Name ?? c.Label.ToString(Inv)}: decided at (peak rate)", $"t = {F(c.PeakT, "F3")} ({c.Trajectories} trajectories)"));
         rows.Add(("time", $"{r.Seconds:F1} s"));
@@ -62,6 +79,9 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
         Csv.WriteTable(output.File("entropy.csv"), ["t", "H", "stderr", "rate", "rateStderr", "theory", "online", "immse", "ratePerLogSnr", "pathwiseVariance"],
             r.Curve.Select((c, k) => new[] { c.T, c.H, c.Stderr, c.Rate, c.RateStderr, c.Theory ?? double.NaN, c.Online ?? double.NaN, c.Immse ?? double.NaN,
                 r.Extras.RatePerLogSnr[k], r.Extras.PathwiseVariance[k] }));
+        if (r.StateInformation is { } st)
+            Csv.WriteTable(output.File("state-information.csv"), ["t", "divergence", "divergenceStderr", "rate", "rateStderr", "theory", "information", "theoryInformation"],
+                st.Curve.Select(p => new[] { p.T, p.Divergence, p.DivergenceStderr, p.Rate, p.RateStderr, p.Theory ?? double.NaN, p.Information, p.TheoryInformation ?? double.NaN }));
         Csv.WriteTable(output.File("per-class.csv"), ["t", .. r.PerClass.SelectMany(c => new[] { $"H_{c.Label}", $"rate_{c.Label}" })],
             r.Curve.Select((c, k) => new[] { c.T }.Concat(r.PerClass.SelectMany(p => new[] { p.H[k], p.Rate[k] })).ToArray()));
     }
@@ -77,13 +97,17 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
                        "exact scores, from an online Bayes classifier that multiplies the sampler's own Gaussian transition kernels under D_y and D along each chain " +
                        "(Koulischer et al., arXiv 2410.14398), and from the I-MMSE integral I(Y; X_t) = ½ ∫ E‖ε̂(x, y) − ε̂(x)‖² d ln SNR on forward-noised data. " +
                        "The rate dH/dt is the information produced per unit of generation time; its peak is compared with the speciation time t_S = ½ ln Λ " +
-                       "(Biroli et al. 2024, arXiv 2402.18491). OU time t: x(t) = e^{-t} a + sqrt(1 − e^{-2t}) z.")
+                       "(Biroli et al. 2024, arXiv 2402.18491) and with the symmetry-breaking time of the backward drift of the same denoiser (Raya & Ambrogioni, arXiv 2305.19693). " +
+                       "Information dynamics (arXiv 2508.19897): the conditional entropy of the state H(X₀ | X_t) grows at the rate d/Δ_t + E ∇·s (the expected divergence " +
+                       "of the score, docs/theory.md §7.7), measured along the same trajectories. OU time t: x(t) = e^{-t} a + sqrt(1 − e^{-2t}) z.")
             .Summary(rows);
         html.Figures(figures);
         html.Heading("Files").Links([
-            ("entropy.json", "the result record: curve {t, H, stderr, rate, rateStderr, theory, online, immse}, peak, perClass, speciationTheory, extras"),
+            ("entropy.json", "the result record: curve {t, H, stderr, rate, rateStderr, theory, online, immse}, peak, perClass, speciationTheory, extras, " +
+                             "stateInformation, symmetryBreaking"),
             ("entropy.csv", "per grid time: the curve, rate per e-fold of SNR, variance of the pathwise entropy"),
             ("per-class.csv", "per grid time: H and dH/dt of the trajectories ending in each class"),
+            ("state-information.csv", "per grid time: E ∇·s, the rate dH(X₀ | X_t)/dt = d/Δ_t + E ∇·s, I(X₀; X_t), closed forms (docs/theory.md §7.7)"),
             ("manifest.json", "command line, options, seed, timings"),
         ]);
     }

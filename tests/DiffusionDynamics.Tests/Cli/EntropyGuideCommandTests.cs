@@ -21,7 +21,14 @@ public class EntropyGuideCommandTests : CliHarness
         foreach (var key in new[] { "t", "H", "stderr", "rate", "rateStderr", "theory", "online", "immse" }) Assert.True(point.TryGetProperty(key, out _), key);
         Assert.Equal(JsonValueKind.Number, point.GetProperty("theory").ValueKind);
         foreach (var key in new[] { "t", "rate", "theory" }) Assert.True(root.GetProperty("peak").TryGetProperty(key, out _), key);
-        foreach (var f in new[] { "entropy.png", "rate.png", "per-class-rates.png", "index.html", "manifest.json", "entropy.csv" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        foreach (var f in new[] { "entropy.png", "rate.png", "per-class-rates.png", "state-information.png", "index.html", "manifest.json", "entropy.csv",
+                     "state-information.csv" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        var state = root.GetProperty("stateInformation");
+        Assert.Equal(0, state.GetProperty("probes").GetInt32());
+        foreach (var key in new[] { "t", "divergence", "rate", "rateStderr", "theory", "information" }) Assert.True(state.GetProperty("curve")[0].TryGetProperty(key, out _), key);
+        var symmetry = root.GetProperty("symmetryBreaking");
+        Assert.Equal(symmetry.GetProperty("closedForm").GetDouble(), symmetry.GetProperty("criticalTime").GetDouble(), 3);
+        Assert.Contains("symmetry-breaking time", stdout);
     }
 
     [Fact]
@@ -65,6 +72,8 @@ public class EntropyGuideCommandTests : CliHarness
     [InlineData("entropy", "--classes", "1")]
     [InlineData("guide", "--lambda", "1")]
     [InlineData("entropy", "--sampler", "ddim")]
+    [InlineData("entropy", "--strip", "40")]
+    [InlineData("entropy", "--probes", "0")]
     public void InvalidInputs_ExitCode2_WithOneErrorLine(params string[] args) =>
         AssertUsageErrorWroteNothing([.. args, "--data", TwoCluster, "--samples", "4", "--steps", "4"]);
 }

@@ -23,8 +23,9 @@ public sealed record TwoClassModel(double MeanNorm, double Sigma, string Label);
 /// <param name="ClassNames">Names of the labels (index = label), or null.</param>
 /// <param name="Priors">Class priors π_c of the denoiser's model in the posterior's class order (null: the data's n_c/n). The online classifier
 /// starts from them, so they must be the priors of the exact posterior it is compared with (e.g. ½, ½ for the two-cluster model).</param>
+/// <param name="GaussianEigenvalues">Covariance eigenvalues when the data distribution is Gaussian (closed-form state information, §7.7), else null.</param>
 public sealed record ClassEntropyInputs(IDenoiser Denoiser, Dataset Data, TwoClassModel? Model = null, IReadOnlyList<string>? ClassNames = null,
-    IReadOnlyList<double>? Priors = null);
+    IReadOnlyList<double>? Priors = null, IReadOnlyList<double>? GaussianEigenvalues = null);
 
 /// <summary>
 /// When classes are decided along generation (Handke, Koulischer, Raya &amp; Ambrogioni, arXiv 2506.10433; docs/theory.md §7.3–7.6): the
@@ -43,14 +44,18 @@ public static class ClassEntropyAnalysis
         options.Validate();
         var clock = Stopwatch.StartNew();
         var (denoiser, data) = (inputs.Denoiser, inputs.Data);
-        var posterior = denoiser.As<IClassPosterior>()
-            ?? throw new ArgumentException("The class entropy needs a denoiser with an exact class posterior (class-conditional exact scores).", nameof(inputs));
-        int K = posterior.Classes.Count;
-        if (K < 2) throw new ArgumentException($"The class entropy needs ≥ 2 classes (the data have {K}).", nameof(inputs));
+        var posterior = denoiser.As<IClassPosterior>();
         var conditional = denoiser.As<IClassConditional>();
+        if (posterior is null && conditional is null)
+            throw new ArgumentException("The class entropy needs a denoiser with an exact class posterior (class-conditional exact scores) or class-conditional denoisers D_c.", nameof(inputs));
+        if (posterior is null && !options.Online)
+            throw new ArgumentException("Without an exact class posterior (trained or imported D and D_c) the class entropy comes from the online Bayes classifier: it cannot be switched off.", nameof(inputs));
+        var classes = posterior?.Classes ?? conditional!.Classes;
+        int K = classes.Count;
+        if (K < 2) throw new ArgumentException($"The class entropy needs ≥ 2 classes (the data have {K}).", nameof(inputs));
         if ((options.Online || options.Immse) && conditional is null)
             throw new ArgumentException("The online and I-MMSE estimators need class-conditional denoisers D_c.", nameof(inputs));
-        var priors = inputs.Priors?.ToArray() ?? posterior.Classes.Select(c => data.CountOf(c) / (double)data.Count).ToArray();
+        var priors = inputs.Priors?.ToArray() ?? classes.Select(c => data.CountOf(c) / (double)data.Count).ToArray();
         if (priors.Length != K) throw new ArgumentException($"{priors.Length} priors for {K} classes.", nameof(inputs));
         if (priors.Any(p => !(p > 0))) throw new ArgumentException("Every class of the posterior must occur in the data.", nameof(inputs));
         double priorEntropy = ClassEntropy.Shannon(priors);
@@ -67,6 +72,10 @@ public static class ClassEntropyAnalysis
         double maxErr = 0, sumErr = 0, finalErr = 0;
         long errCount = 0;
         var trackers = new List<OnlineClassPosterior>();
+        var divergence = options.StateInformation ? NewTable(N, S) : null;
+        bool exactDivergence = ScoreDivergence.IsExact(denoiser);
+        int stripRows = data.IsImage ? Math.Min(options.StripTrajectories, S) : 0;
+        var stripImages = stripRows > 0 ? Enumerable.Range(0, N).Select(_ => new float[stripRows][]).ToArray() : null;
         var request = new TrajectoryRequest(options.Sampler) { DdimEta = options.DdimEta, FinalDenoise = false };
         var samples = new SampleBatches(S, options.Batch, options.Seed);
         long total = TrajectoryRunner.TotalSteps(grid, request, samples);
@@ -77,14 +86,21 @@ public static class ClassEntropyAnalysis
                 OnlineClassPosterior? tracker = null;
                 if (options.Online)
                 {
-                    tracker = new OnlineClassPosterior(denoiser, posterior.Classes.Select(c => conditional!.ForClass(c)).ToArray(), priors, options.Sampler,
+                    tracker = new OnlineClassPosterior(denoiser, classes.Select(c => conditional!.ForClass(c)).ToArray(), priors, options.Sampler,
                         normalize: true, options.DdimEta);
                     trackers.Add(tracker);
                 }
                 return new Observer(step =>
                 {
                     using var scope = NewDisposeScope();
-                    var logP = posterior.LogClassPosterior(step.X, step.T).to_type(ScalarType.Float64);
+                    Tensor? logOnline = null;
+                    if (tracker is not null)
+                    {
+                        var dcs = classes.Select(c => conditional!.ForClass(c).Denoise(step.X, step.T)).ToArray();
+                        logOnline = tracker.Update(step.X, step.T, step.Denoised, dcs);
+                    }
+                    // The exact posterior where it exists, else the online one (trained or imported D, D_c).
+                    var logP = posterior is not null ? posterior.LogClassPosterior(step.X, step.T).to_type(ScalarType.Float64) : logOnline!;
                     var p = logP.exp();
                     var entropy = Entropy(p, logP).data<double>().ToArray();
                     for (int b = 0; b < batch.Count; b++) h[step.Index][batch.FirstId + b] = entropy[b];
@@ -93,15 +109,26 @@ public static class ClassEntropyAnalysis
                         var arg = p.argmax(1).data<long>().ToArray();
                         for (int b = 0; b < batch.Count; b++) finalClass[batch.FirstId + b] = (int)arg[b];
                     }
-                    if (tracker is null) return;
-                    var dcs = posterior.Classes.Select(c => conditional!.ForClass(c).Denoise(step.X, step.T)).ToArray();
-                    var logOnline = tracker.Update(step.X, step.T, step.Denoised, dcs);
-                    var pOnline = logOnline.exp();
-                    var online = Entropy(pOnline, logOnline).data<double>().ToArray();
-                    for (int b = 0; b < batch.Count; b++) hOnline![step.Index][batch.FirstId + b] = online[b];
-                    var err = (pOnline - p).abs().amax(1).data<double>().ToArray();
-                    foreach (var e in err) { maxErr = Math.Max(maxErr, e); sumErr += e; errCount++; }
-                    if (step.IsFinal) finalErr += err.Sum();
+                    if (logOnline is not null)
+                    {
+                        var pOnline = logOnline.exp();
+                        var online = Entropy(pOnline, logOnline).data<double>().ToArray();
+                        for (int b = 0; b < batch.Count; b++) hOnline![step.Index][batch.FirstId + b] = online[b];
+                        if (posterior is not null)
+                        {
+                            var err = (pOnline - p).abs().amax(1).data<double>().ToArray();
+                            foreach (var e in err) { maxErr = Math.Max(maxErr, e); sumErr += e; errCount++; }
+                            if (step.IsFinal) finalErr += err.Sum();
+                        }
+                    }
+                    if (divergence is not null)
+                    {
+                        var div = ScoreDivergence.Evaluate(denoiser, step.X, step.T, options.Probes, options.Seed ^ (0x5D1EL + 7919L * step.Index), batch.FirstId)
+                            .data<double>().ToArray();
+                        for (int b = 0; b < batch.Count; b++) divergence[step.Index][batch.FirstId + b] = div[b];
+                    }
+                    for (int b = 0; stripImages is not null && b < batch.Count && batch.FirstId + b < stripRows; b++)
+                        stripImages[step.Index][batch.FirstId + b] = step.Denoised[b].to_type(ScalarType.Float32).data<float>().ToArray();
                 });
             },
         };
@@ -114,7 +141,7 @@ public static class ClassEntropyAnalysis
             foreach (var t in trackers) t.Dispose();
         }
 
-        double[]? immse = options.Immse ? Immse(denoiser, conditional!, data, posterior.Classes, times, priorEntropy, options, progress, ct) : null;
+        double[]? immse = options.Immse ? Immse(denoiser, conditional!, data, classes, times, priorEntropy, options, progress, ct) : null;
 
         // Curve: means, standard errors and per-trajectory central differences dH/dt.
         var curve = new EntropyPoint[N];
@@ -154,14 +181,70 @@ public static class ClassEntropyAnalysis
             var hc = h.Select(row => members.Average(s => row[s])).ToArray();
             var rc = rates.Select(row => members.Average(s => row[s])).ToArray();
             int pc = ArgMax(rc);
-            int label = posterior.Classes[c];
+            int label = classes[c];
             string? name = inputs.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : null;
             perClass.Add(new ClassEntropyProfile(label, name, members.Length, hc, rc, times[pc], rc[pc]));
         }
         var tracking = options.Online && errCount > 0 ? new OnlineTracking(maxErr, sumErr / errCount, finalErr / S) : null;
+        var state = divergence is null ? null : StateCurve(divergence, times, data, inputs, exactDivergence ? 0 : options.Probes);
+        SymmetryBreakingTime? symmetry = null;
+        if (options.Symmetry)
+        {
+            ct.ThrowIfCancellationRequested();
+            // A closed-form model is symmetric about the origin; otherwise the centre is the data mean, as for t_S.
+            var twoCluster = inputs.Model is { } m3 ? new TwoClusterModel(m3.MeanNorm * m3.MeanNorm, m3.Sigma, m3.Label) : null;
+            var sym = SymmetryBreakingAnalysis.Run(denoiser, data, new SymmetryBreakingOptions(TMin: Math.Max(options.TMin, 0.02), TMax: T, Times: 40, Directions: 1,
+                Eigenvalues: 2, BracketPoints: 40, PotentialTimes: 0, Centre: twoCluster is null ? CentreChoice.DataMean : CentreChoice.Origin), twoCluster, "class-entropy denoiser", progress);
+            symmetry = new SymmetryBreakingTime(sym.CriticalTime, sym.CriticalTimeClosedForm, sym.Method.ToString(), sym.Note, sym.CriticalTimeAtCentre);
+        }
+        EntropyStrip? strip = null;
+        if (stripImages is not null)
+        {
+            var columns = new List<(int Index, string Label)> { (peak, "peak") };
+            foreach (var c in perClass.OrderByDescending(c => c.PeakT))
+                columns.Add((Array.IndexOf(times, c.PeakT), c.Name ?? c.Label.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            columns.Add((N - 1, "end"));
+            var images = new List<float[]>();
+            for (int row = 0; row < stripRows; row++) images.AddRange(columns.Select(col => stripImages[col.Index][row]));
+            strip = new EntropyStrip(columns.Select(c => times[c.Index]).ToArray(), columns.Select(c => c.Label).ToArray(), stripRows, images, data.ItemShape);
+        }
         return new ClassEntropyResult("OU time t (dx = -x dt + sqrt(2) dW; Delta_t = 1 - exp(-2t))", curve, new EntropyPeak(times[peak], curve[peak].Rate, theoryPeak),
             perClass, tS, times[varPeak], priorEntropy, new EntropyExtras(rateLogSnr, rateLogSnrErr, theoryRate, variance, onlineErr), tracking,
-            data.Name, data.Count, data.Dimension, K, SamplerRegistry.DisplayName(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds);
+            data.Name, data.Count, data.Dimension, K, SamplerRegistry.DisplayName(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds)
+        {
+            Estimator = posterior is null ? "online Bayes" : "exact posterior",
+            StateInformation = state,
+            SymmetryBreaking = symmetry,
+            Strip = strip,
+        };
+    }
+
+    /// <summary>
+    /// The state-information curve (docs/theory.md §7.7): rate = d/Δ_t + E ∇·s per grid time, and I(X₀; X_t) by the trapezoid rule from T down plus
+    /// the tail ½ snr_T tr Cov(a) (first order in the small snr_T above T; exact for Gaussian data to O(snr_T²)).
+    /// </summary>
+    private static StateInformationCurve StateCurve(double[][] divergence, double[] times, Dataset data, ClassEntropyInputs inputs, int probes)
+    {
+        int n = times.Length, d = data.Dimension;
+        double traceCov;
+        using (var a = data.ToTensor(ScalarType.Float64)) traceCov = data.Count > 1 ? a.var(0L).sum().item<double>() : 0;
+        var eigen = inputs.GaussianEigenvalues;
+        string? label = eigen is not null ? "Gaussian data" : inputs.Model?.Label;
+        var points = new StatePoint[n];
+        double info = 0;
+        for (int k = 0; k < n; k++)
+        {
+            var (mean, se, _) = Moments(divergence[k]);
+            double t = times[k], rate = d / OuTime.Delta(t) + mean;
+            info = k == 0 ? 0.5 * Math.Exp(-2 * t) / OuTime.Delta(t) * (eigen?.Sum() ?? traceCov)
+                          : info + 0.5 * (points[k - 1].Rate + rate) * (times[k - 1] - t);
+            double? theory = eigen is not null ? StateInformation.GaussianRate(t, eigen)
+                : inputs.Model is { } m ? StateInformation.TwoClusterRate(t, m.MeanNorm, m.Sigma, d) : null;
+            double? theoryInfo = eigen is not null ? StateInformation.GaussianInformation(t, eigen) : null;
+            points[k] = new StatePoint(t, mean, se, rate, se, theory, info, theoryInfo);
+        }
+        string method = probes == 0 ? "exact (posterior covariance)" : $"Hutchinson, {probes} Rademacher probes, central finite differences";
+        return new StateInformationCurve(method, probes, points, label);
     }
 
     /// <summary>

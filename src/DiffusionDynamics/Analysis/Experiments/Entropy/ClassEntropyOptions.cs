@@ -19,9 +19,13 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="ImmseSamples">Data items per grid time for I-MMSE. Range: ≥ 2.</param>
 /// <param name="DdimEta">DDIM's η.</param>
 /// <param name="Seed">Run seed.</param>
+/// <param name="StateInformation">(Off by default in the library, on in <c>diffdyn entropy</c>.) Measure the rate of H(X₀ | X_t) from the divergence of the score along the trajectories (docs/theory.md §7.7).</param>
+/// <param name="Probes">Hutchinson probes per point for denoisers without an exact divergence. Range: ≥ 1.</param>
+/// <param name="Symmetry">(Off by default in the library, on in <c>diffdyn entropy</c>.) Compute the symmetry-breaking time of the backward drift for the same denoiser (docs/theory.md §5).</param>
+/// <param name="StripTrajectories">Trajectories whose x̂₀ are kept for the strip at the peak times (image data only; 0: none). Range: 0–32.</param>
 public sealed record ClassEntropyOptions(SamplerKind Sampler = SamplerKind.EulerMaruyama, int Samples = 256, int Batch = 128, int Steps = 150,
     int TailSteps = 20, double TMin = 0.01, double? TMax = null, bool Online = true, bool Immse = true, int ImmseSamples = 256,
-    double DdimEta = 0, long Seed = 0)
+    double DdimEta = 0, long Seed = 0, bool StateInformation = false, int Probes = 4, bool Symmetry = false, int StripTrajectories = 6)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -33,6 +37,8 @@ public sealed record ClassEntropyOptions(SamplerKind Sampler = SamplerKind.Euler
         if (!(TMin > 0) || !double.IsFinite(TMin)) throw new ArgumentOutOfRangeException(nameof(TMin), TMin, "t_min must be finite and > 0.");
         if (TMax is double t && (!(t > TMin) || !double.IsFinite(t))) throw new ArgumentOutOfRangeException(nameof(TMax), t, $"T must be finite and > t_min = {TMin}.");
         if (ImmseSamples < 2) throw new ArgumentOutOfRangeException(nameof(ImmseSamples), ImmseSamples, "Need ≥ 2 I-MMSE samples.");
+        if (Probes < 1) throw new ArgumentOutOfRangeException(nameof(Probes), Probes, "Need ≥ 1 Hutchinson probe.");
+        if (StripTrajectories is < 0 or > 32) throw new ArgumentOutOfRangeException(nameof(StripTrajectories), StripTrajectories, "The strip keeps 0–32 trajectories.");
         SamplerRegistry.Get(Sampler).ValidateEta(DdimEta);
         if (Online && !SamplerRegistry.Get(Sampler).IsStochastic(DdimEta))
             throw new ArgumentException($"The online Bayes classifier needs a stochastic sampler (sde, ddpm, or ddim with η > 0); got {SamplerRegistry.DisplayName(Sampler)}.", nameof(Online));

@@ -4,12 +4,13 @@ using DiffusionDynamics.Sampling;
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Theory;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Tests.Analysis;
 
 public class ClassEntropyAnalysisTests
 {
-    private static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000)
+    internal static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000)
     {
         var synthetic = DataSource.Generate($"two-cluster:d={d},n={n},mu={mu},sigma={sigma},seed=3");
         var centre = ((TwoClusterData)synthetic).M;
@@ -76,5 +77,64 @@ public class ClassEntropyAnalysisTests
         Assert.Contains("≥ 2 classes", e.Message);
         using var plain = new TwoClusterDenoiser(torch.tensor(new double[] { 1, 0 }), 0.5);
         Assert.Contains("class posterior", Assert.Throws<ArgumentException>(() => ClassEntropyAnalysis.Run(new ClassEntropyInputs(plain, data), new ClassEntropyOptions(Samples: 4))).Message);
+    }
+}
+
+/// <summary>Information dynamics of the state (docs/theory.md §7.7) through the analysis: heavy (thousands of closed-form Jacobians), so run alone.</summary>
+[Collection(RunAloneCollection.Name)]
+public class ClassEntropyStateInformationTests
+{
+    private static (ClassConditionalDensities Model, Dataset Data, TwoClassModel Theory) TwoCluster(int d, double mu, double sigma, int n = 2000) =>
+        ClassEntropyAnalysisTests.TwoCluster(d, mu, sigma, n);
+
+    [Fact]
+    public void TwoCluster_StateInformationRate_MatchesClosedForm_AndSymmetryTimeIsReported()
+    {
+        var (model, data, theory) = TwoCluster(d: 2, mu: 1.0, sigma: 0.5);
+        using var _ = model;
+        var result = ClassEntropyAnalysis.Run(new ClassEntropyInputs(model, data, theory, Priors: [0.5, 0.5]),
+            new ClassEntropyOptions(Samples: 600, Batch: 300, Steps: 100, Online: false, Immse: false, TMax: 3, StateInformation: true, Symmetry: true));
+        var state = result.StateInformation!;
+        Assert.Equal(0, state.Probes);                                   // exact: the per-class Gaussian Jacobians, total variance over classes
+        int outside = state.Curve.Count(p => Math.Abs(p.Rate - p.Theory!.Value) > 4 * p.RateStderr + 0.02 * p.Theory.Value);
+        // 4 SE over 600 trajectories plus 2% for the 100-step Euler–Maruyama marginals (the class entropy test allows 0.01 nats on ln 2).
+        Assert.True(outside <= 3, $"{outside} of {state.Curve.Count} grid times off the closed-form state rate");
+        var sym = result.SymmetryBreaking!;
+        Assert.NotNull(sym.ClosedForm);
+        Assert.NotNull(sym.CriticalTime);
+        // The class posterior's denoiser is the two-cluster mixture, so its critical time is the closed form (bisection to 1e-7 in t;
+        // the projected finite-difference Jacobian adds ~1e-5).
+        Assert.Equal(sym.ClosedForm!.Value, sym.CriticalTime!.Value, 3);
+    }
+
+    [Fact]
+    public void GaussianData_StateInformation_MatchesTheClosedForm()
+    {
+        // Two classes with the same Gaussian law: the data are exactly N(0, diag λ), the class carries no information (H = ln 2) and
+        // I(X₀; X_t) = ½ Σ ln(1 + e^{−2t}λ/Δ_t). The divergence of a Gaussian score is constant in x, so the rate is exact at every grid time;
+        // the information adds the trapezoid error of the grid, bounded below by Σ h³/12 |r″| over the intervals above t (r″ by central
+        // differences of the closed-form rate, ×2 for the midpoint estimate of max |r″|), and the O(snr_T²) ~ 1e-7 tail above T = 4.
+        double[] lambdas = [2.0, 0.5, 0.1];
+        var mean = torch.zeros(3, dtype: ScalarType.Float64);
+        var cov = torch.diag(torch.tensor(lambdas));
+        var data = DataSource.Parse("two-cluster:d=3,n=200,mu=1,sigma=0.5,seed=8");
+        using var model = new ClassConditionalDensities([0, 1], [0.5, 0.5], [new GaussianDenoiser(mean, cov), new GaussianDenoiser(mean, cov)]);
+        var result = ClassEntropyAnalysis.Run(new ClassEntropyInputs(model, data, Priors: [0.5, 0.5], GaussianEigenvalues: lambdas),
+            new ClassEntropyOptions(Samples: 16, Batch: 16, Steps: 100, TailSteps: 40, Online: false, Immse: false, TMax: 4, StateInformation: true));
+        var curve = result.StateInformation!.Curve;
+        double bound = 1e-6;
+        for (int k = 0; k < curve.Count; k++)
+        {
+            var p = curve[k];
+            if (k > 0)
+            {
+                double h = curve[k - 1].T - p.T, mid = 0.5 * (curve[k - 1].T + p.T), e = 1e-3 * h;
+                double r2 = (StateInformation.GaussianRate(mid + e, lambdas) - 2 * StateInformation.GaussianRate(mid, lambdas) + StateInformation.GaussianRate(mid - e, lambdas)) / (e * e);
+                bound += 2 * h * h * h / 12 * Math.Abs(r2);
+            }
+            Assert.Equal(p.Theory!.Value, p.Rate, 6);
+            Assert.True(Math.Abs(p.Information - p.TheoryInformation!.Value) < bound, $"t = {p.T}: I = {p.Information} vs {p.TheoryInformation} (bound {bound})");
+        }
+        Assert.All(result.Curve, p => Assert.Equal(Math.Log(2), p.H, 9));
     }
 }
