@@ -191,8 +191,8 @@ public static class AccelerateFigures
         return name;
     }
 
-    /// <summary>Report name of a sampler (<see cref="SamplerMethod.DisplayName"/>).</summary>
-    public static string SamplerName(SamplerKind kind) => SamplerRegistry.DisplayName(kind);
+    /// <summary>Report name of a sampler: its CLI token (<see cref="OptionTokens"/>).</summary>
+    public static string SamplerName(SamplerKind kind) => OptionTokens.Of(kind);
 
     /// <summary>Report name of a start rule.</summary>
     public static string StartName(AccelerationStart start) => start switch

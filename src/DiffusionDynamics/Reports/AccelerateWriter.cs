@@ -55,7 +55,7 @@ public sealed class AccelerateWriter : IReportWriter<AccelerateResult>
 
     private static string Bound(SavedKind kind) => kind switch { SavedKind.AtLeast => "≥", SavedKind.LessThan => "<", _ => "" };
 
-    private static string F(double v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double v, string? format = null) => ReportFormat.Number(v, format);
 
     private static void WriteCsv(AccelerateResult r, string path)
     {

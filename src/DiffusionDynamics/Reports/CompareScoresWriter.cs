@@ -15,7 +15,7 @@ public sealed class CompareScoresWriter : IReportWriter<ScoreComparisonReport>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn compare-scores — explained variance of the score";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <summary>Grid times closest to 0.01, 0.1, 0.3, 1 and 3 (within the grid), for the summary.</summary>
     public static double[] SummaryTimes(IReadOnlyList<double> grid) =>

@@ -18,7 +18,7 @@ public sealed class MemoryWriter : IReportWriter<MemoryResult>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn memory — associative memory, spurious states and basins";
 
-    private static string F(double v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(MemoryResult r)

@@ -25,7 +25,7 @@ public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesRepor
     /// <inheritdoc />
     public string ReportTitle => "diffdyn regimes — speciation and collapse";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(RegimesReport report)

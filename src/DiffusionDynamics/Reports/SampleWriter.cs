@@ -23,7 +23,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     public static string Header(Dataset data, SampleOptions options)
     {
         var grid = options.SamplerGrid();
-        return $"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {grid.Steps} {options.Sampler} steps from t = {grid.Start.ToString("G4", Inv)} to t_min = {grid.End.ToString("G4", Inv)} (start: {StartText(options.StartRule, options.FullGrid().Start)})";
+        return $"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {grid.Steps} {OptionTokens.Of(options.Sampler)} steps from t = {grid.Start.ToString("G4", Inv)} to t_min = {grid.End.ToString("G4", Inv)} (start: {StartText(options.StartRule, options.FullGrid().Start)})";
     }
 
     /// <inheritdoc />
@@ -38,7 +38,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
             ("score", r.ModelDir is null ? "exact empirical score" : $"trained model {r.ModelDir}"),
-            ("sampler", $"{options.Sampler}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
+            ("sampler", $"{OptionTokens.Of(options.Sampler)}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
             ("grid", samplerGrid.Name),
             ("start", StartText(start, options.FullGrid().Start)),
             ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),
@@ -68,8 +68,8 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
             data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
             sampler = new
             {
-                kind = options.Sampler.ToString(), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
-                samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
+                kind = OptionTokens.Of(options.Sampler), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
+                samplerStart = samplerGrid.Start, start = OptionTokens.Of(start.Kind), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
                 precision = options.Precision.ToString(), ddimEta = options.DdimEta,
             },
             samples = result.Count,

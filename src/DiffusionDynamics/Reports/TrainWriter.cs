@@ -26,7 +26,7 @@ public sealed class TrainWriter : IReportWriter<TrainReport>
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(TrainReport r) =>
     [
         ("data", $"{r.Data.Name} (n = {r.Data.Count}, d = {r.Data.Dimension})"),
-        ("network", $"{r.Network.Kind}, {r.Result.ParameterCount:N0} parameters"),
+        ("network", $"{OptionTokens.Of(r.Network.Kind)}, {r.Result.ParameterCount:N0} parameters"),
         ("steps", $"{r.Result.Steps} at batch {r.Training.BatchSize}"),
         ("final loss", r.Result.FinalLoss.ToString("G4", Inv)),
         ("training time", $"{r.Result.Seconds:F1} s ({r.Result.Steps / Math.Max(r.Result.Seconds, 1e-9):F2} steps/s this run)"),

@@ -21,7 +21,7 @@ public sealed class TrajectoriesWriter : IReportWriter<TrajectoriesReport>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn trajectories — outline first, details later";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(TrajectoriesReport report) => SummaryRows(report.Result, report.ClassRule);

@@ -127,8 +127,8 @@ public static class AccelerateExperiment
         return new AccelerateResult("OU time t",
             new AccelerationData(training.Name, training.Count, d, reference.Name, reference.Count, training.Preprocessing),
             scoreName, features.Description, features.Dimension, skip, floor, runs, saved,
-            new AccelerationRunInfo(options.Samples, options.Bootstrap, options.Seed, options.Grid.ToString(), options.TMax, options.TMin,
-                options.BaseStart.ToString(), skipSeconds, featureSeconds, samplingSeconds, total.Elapsed.TotalSeconds))
+            new AccelerationRunInfo(options.Samples, options.Bootstrap, options.Seed, OptionTokens.Of(options.Grid), options.TMax, options.TMin,
+                OptionTokens.Of(options.BaseStart), skipSeconds, featureSeconds, samplingSeconds, total.Elapsed.TotalSeconds))
         { ItemShape = training.ItemShape };
     }
 

@@ -161,7 +161,7 @@ public static class ClassEntropyAnalysis
         var tracking = options.Online && errCount > 0 ? new OnlineTracking(maxErr, sumErr / errCount, finalErr / S) : null;
         return new ClassEntropyResult("OU time t (dx = -x dt + sqrt(2) dW; Delta_t = 1 - exp(-2t))", curve, new EntropyPeak(times[peak], curve[peak].Rate, theoryPeak),
             perClass, tS, times[varPeak], priorEntropy, new EntropyExtras(rateLogSnr, rateLogSnrErr, theoryRate, variance, onlineErr), tracking,
-            data.Name, data.Count, data.Dimension, K, SamplerRegistry.DisplayName(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds);
+            data.Name, data.Count, data.Dimension, K, OptionTokens.Of(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
