@@ -87,7 +87,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
         var files = new List<(string File, string Caption)>();
         if (r.Data.IsImage)
             files.Add((SampleFigures.SamplesBesideNearest(r.Result, r.Data, output.Folder),
-                "Generated samples (left of each pair) beside their nearest training image (right)."));
+                "Every generated sample (left of each pair, labelled s_i) beside its nearest training image (right, labelled with d₁/d₂; below 1/3 a copy)."));
         else
             files.Add((SampleFigures.Scatter(r.Result, r.Data, output.Folder), "Training points and generated samples (first two coordinates)."));
         files.Add((SampleFigures.RatioHistogram(r.Result, output.Folder),
