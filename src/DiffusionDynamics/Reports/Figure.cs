@@ -69,6 +69,24 @@ public static class Figure
     public static void LogAxis(IAxis axis) => axis.TickGenerator = new LogTicks();
 
     /// <summary>
+    /// For data plotted as asinh(v) (linear near 0, logarithmic beyond ±1 — for values that blow up): ticks at 0, ±1, ±2, ±5, ±10, …
+    /// inside [<paramref name="min"/>, <paramref name="max"/>] (values, not asinh values), labelled with the value.
+    /// </summary>
+    public static void AsinhAxis(IAxis axis, double min, double max)
+    {
+        var values = new List<double> { 0 };
+        for (double decade = 0.1; decade <= 1e6; decade *= 10)
+            foreach (double m in new[] { 1.0, 2.0, 5.0 }) { values.Add(m * decade); values.Add(-m * decade); }
+        double span = Math.Asinh(max) - Math.Asinh(min);
+        // Keep ticks at least 6 % of the axis apart.
+        var kept = new List<double>();
+        foreach (var v in values.Where(v => v >= Math.Min(min, -1) && v <= Math.Max(max, 1)).OrderBy(Math.Abs))
+            if (kept.All(k => Math.Abs(Math.Asinh(k) - Math.Asinh(v)) > 0.06 * span)) kept.Add(v);
+        kept.Sort();
+        axis.SetTicks(kept.Select(Math.Asinh).ToArray(), kept.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    /// <summary>
     /// Saves <paramref name="plot"/> as <c>{name}.png</c> and <c>{name}.svg</c> in <paramref name="directory"/> after <see cref="Finish"/>;
     /// returns the PNG file name. <paramref name="width"/> × <paramref name="height"/> is the size without an outside legend.
     /// </summary>
