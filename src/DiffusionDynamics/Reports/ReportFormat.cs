@@ -48,11 +48,11 @@ public static class ReportFormat
         return $"{value.ToString("F" + decimals, CultureInfo.InvariantCulture)} ± {error.ToString("F" + decimals, CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>A share in [0, 1] as a percentage with one decimal ("12.5 %"), or a bound when it is zero/one from a finite count ("&lt; 0.4 % (0 of 256)").</summary>
+    /// <summary>A share in [0, 1] as a percentage with one decimal ("12.5 %"), or a bound when it is zero/one from a finite count ("0 of 256 (&lt; 0.39 %)").</summary>
     public static string Share(double fraction, int count)
     {
         if (!double.IsFinite(fraction)) return "—";
-        if (count > 0 && fraction == 0) return $"0 of {count} (< {Significant(100.0 / count, 1)} %)";
+        if (count > 0 && fraction == 0) return $"0 of {count} (< {(100.0 / count).ToString("G2", CultureInfo.InvariantCulture)} %)";
         return (100 * fraction).ToString("F1", CultureInfo.InvariantCulture) + " %";
     }
 

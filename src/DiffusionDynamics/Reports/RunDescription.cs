@@ -8,14 +8,14 @@ namespace DiffusionDynamics.Reports;
 /// </summary>
 public static class RunDescription
 {
-    /// <summary>"What ran: data …; score …; sampler … (start …) on the … grid; times are … ." — the parts given, in that order.</summary>
+    /// <summary>"What ran: data …; score …; sampler … (start …) on the … grid; times: … ." — the parts given, in that order.</summary>
     /// <param name="data">The data as the result names it, e.g. "builtin (n = 4000, d = 784)".</param>
     /// <param name="score">The score source, e.g. "exact empirical score of the training set" or "trained model runs/train-1".</param>
     /// <param name="sampler">Sampler token (<c>sde</c>, <c>ode-heun</c>, …), or null when none ran.</param>
     /// <param name="start">Start token (<c>noise</c>, <c>marginal</c>, …), or null.</param>
     /// <param name="grid">Grid description (e.g. "log-snr" or a TimeGrid name), or null.</param>
-    /// <param name="clock">How times are read, "OU times t" by default.</param>
-    public static string Sentence(string data, string score, string? sampler = null, string? start = null, string? grid = null, string clock = "OU times t")
+    /// <param name="clock">How times are read, "OU time t" by default.</param>
+    public static string Sentence(string data, string score, string? sampler = null, string? start = null, string? grid = null, string clock = "OU time t")
     {
         var s = new StringBuilder("What ran: data ").Append(data).Append("; score: ").Append(score);
         if (sampler is not null)
@@ -24,7 +24,7 @@ public static class RunDescription
             if (start is not null) s.Append(" (start ").Append(start).Append(')');
             if (grid is not null) s.Append(" on the ").Append(grid).Append(" grid");
         }
-        s.Append("; times are ").Append(clock).Append('.');
+        s.Append("; times: ").Append(clock).Append('.');
         return s.ToString();
     }
 

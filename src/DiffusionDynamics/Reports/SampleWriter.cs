@@ -17,7 +17,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     public string SummaryTitle => "diffdyn sample";
 
     /// <inheritdoc />
-    public string ReportTitle => "diffdyn sample — generation with the exact empirical score";
+    public string ReportTitle => "diffdyn sample — generation and copies of training points";
 
     /// <summary>The header line printed before sampling.</summary>
     public static string Header(Dataset data, SampleOptions options)
@@ -37,7 +37,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
             ("data", data.Name),
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
-            ("score", r.ModelDir is null ? "exact empirical score" : $"trained model {r.ModelDir}"),
+            ("score", RunDescription.Score("exact empirical score", r.ModelDir)),
             ("sampler", $"{OptionTokens.Of(options.Sampler)}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
             ("grid", samplerGrid.Name),
             ("start", StartText(start, options.FullGrid().Start)),
@@ -98,6 +98,9 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     /// <inheritdoc />
     public void WriteReport(SampleReport r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        var samplerGrid = r.Options.SamplerGrid();
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.Count}, d = {r.Data.Dimension})",
+            RunDescription.Score("exact empirical score", r.ModelDir), OptionTokens.Of(r.Options.Sampler), OptionTokens.Of(r.Options.StartRule.Kind), samplerGrid.Name));
         html.Summary(rows).Figures(figures);
         html.Heading("Files").Links([
             ("samples.npy", "generated samples, float32, shape [S, item shape]"),

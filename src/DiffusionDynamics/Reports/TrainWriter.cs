@@ -58,6 +58,9 @@ public sealed class TrainWriter : IReportWriter<TrainReport>
     /// <inheritdoc />
     public void WriteReport(TrainReport r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.Count}, d = {r.Data.Dimension})",
+            $"a {OptionTokens.Of(r.Network.Kind)} network ({r.Result.ParameterCount:N0} parameters) trained by denoising score matching for {r.Result.Steps} steps at batch {r.Training.BatchSize}; " +
+            $"samples drawn with its EMA weights (decay {r.Training.EmaDecay.ToString(Inv)})", "sde", "noise"));
         html.Summary(rows).Figures(figures);
         html.Paragraph("Times are OU times t; the network predicts ε in x(t) = e^{-t} a + sqrt(1 - e^{-2t}) ε, so D = (x - sqrt(Δ_t) ε̂) e^t.");
     }
