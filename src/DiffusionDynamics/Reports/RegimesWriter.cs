@@ -53,7 +53,7 @@ public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesRepor
             ("data", $"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})"),
             ("Λ (top eigenvalue of the covariance)", F(r.Data.LambdaMax, "G5")),
             ("t_S theory = ½ ln Λ", F(s.Theory) + (s.TheoryDefined ? "" : " (Λ ≤ 1: undefined)")),
-            ("t_S measured (cloning)", s.Measured is null ? "—" : $"{F(s.Measured)} ± {F(s.Stderr)}"),
+            ("t_S measured (cloning)", s.Measured is not double tm ? "—" : s.Stderr is double tse ? ReportFormat.WithError(tm, tse) : F(tm)),
             ("classes", s.ClassRule),
             ("φ∞ / crossing level φ̃", $"{F(s.PhiInfinity)} / {F(s.NormalizedLevel)} (two-cluster φ(t_S) = {F(s.ReferencePhi, "F4")})"),
             ("t_C theory, Gaussian data (σ² = tr C/d)", F(c.TheoryGaussian)),

@@ -5,19 +5,19 @@ namespace DiffusionDynamics.Reports;
 /// <summary>How numbers appear in summary rows, reports and figure labels (invariant culture), by significance.</summary>
 public static class ReportFormat
 {
-    /// <summary>Significant digits every formatted number keeps at least.</summary>
-    public const int SignificantDigits = 3;
+    /// <summary>Significant digits every formatted number keeps at least (three decimals already give more for |v| ≥ 0.01).</summary>
+    public const int SignificantDigits = 2;
 
     /// <summary>
     /// A number in the invariant culture, "—" when missing or not finite. Without <paramref name="format"/>: at least three decimals
-    /// and at least <see cref="SignificantDigits"/> significant digits (1.283, 0.933, 0.00123, 103.840, 12346); scientific notation below
+    /// and at least <see cref="SignificantDigits"/> significant digits (1.283, 0.933, 0.0012, 103.840, 12346); scientific notation below
     /// 10⁻⁴ and from 10⁶ (1.23e-05). With a fixed-point format "F<i>k</i>" the same floor of significant digits applies, so a small value
     /// never prints as "0.001" or "0.000"; other formats are used as given.
     /// </summary>
     public static string Number(double? value, string? format = null)
     {
         if (value is not double v || !double.IsFinite(v)) return "—";
-        if (format is null) return Significant(v, 3);
+        if (format is null) return Significant(v);
         if (format.Length >= 2 && format[0] is 'F' or 'f' && int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int decimals))
             return Significant(v, decimals);
         return v.ToString(format, CultureInfo.InvariantCulture);

@@ -12,16 +12,17 @@ public class ReportWriterTests
     [Theory]
     [InlineData(1.2834, null, "1.283")]
     [InlineData(0.93312, null, "0.933")]
-    [InlineData(0.0012345, null, "0.00123")] // a circle CSV's t_C: three significant digits, not "0.001"
-    [InlineData(0.05, null, "0.0500")]
+    [InlineData(0.0012345, null, "0.0012")] // a circle CSV's t_C: two significant digits at least, not "0.001"
+    [InlineData(0.05, null, "0.050")]
+    [InlineData(0.0966, null, "0.097")]
     [InlineData(103.84, null, "103.840")]
     [InlineData(12345.6, null, "12346")]
     [InlineData(1.5e-7, null, "1.50e-07")]
     [InlineData(0.0, null, "0.000")]
-    [InlineData(-0.00042, "F3", "-0.000420")] // an explicit fixed format keeps three significant digits too
+    [InlineData(-0.00042, "F3", "-0.00042")] // an explicit fixed format keeps two significant digits too
     [InlineData(0.44069, "F4", "0.4407")]
     [InlineData(2.5, "G4", "2.5")]
-    public void Number_KeepsThreeSignificantDigits(double value, string? format, string expected) =>
+    public void Number_KeepsAtLeastTwoSignificantDigits_AndThreeDecimals(double value, string? format, string expected) =>
         Assert.Equal(expected, ReportFormat.Number(value, format));
 
     [Fact]
@@ -82,7 +83,7 @@ public class ReportWriterTests
     [Fact]
     public void EntropyCrossing_OutsideTheMeasuredTimes_OrAbsent_IsNoNumber()
     {
-        Assert.StartsWith("— (the zero 5.000 lies outside the measured times [0.0100, 2.000])", RegimesWriter.EntropyCrossingText(Collapse(1, 5.0)));
+        Assert.StartsWith("— (the zero 5.000 lies outside the measured times [0.010, 2.000])", RegimesWriter.EntropyCrossingText(Collapse(1, 5.0)));
         Assert.StartsWith("— (f does not change sign", RegimesWriter.EntropyCrossingText(Collapse(1, null)));
         Assert.Equal("0.800 ± 0.010", RegimesWriter.EntropyCrossingText(Collapse(1, 0.8)));
     }
