@@ -5,8 +5,8 @@ namespace DiffusionDynamics.Reports;
 
 /// <summary>
 /// Ticks for an axis that holds log10 values, labelled with the value 10^v. Two decades or more: majors at integer powers of ten (every
-/// k-th when many), minors at 2…9 × 10^k. Less: majors at the 1-2-5 multiples inside the range, else at 1…9 multiples, else at four evenly
-/// spaced points — so every log axis has at least two labelled ticks.
+/// k-th when many), minors at 2…9 × 10^k. Less: majors at the 1-2-5 multiples inside the range when there are three or more, else at the
+/// 1…9 multiples, else at four evenly spaced points — so every log axis has at least two labelled ticks.
 /// </summary>
 public sealed class LogTicks : ITickGenerator
 {
@@ -41,12 +41,12 @@ public sealed class LogTicks : ITickGenerator
             }
             return ticks.ToArray();
         }
-        foreach (var mantissas in new[] { new[] { 1, 2, 5 }, new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 } })
-        {
-            var majors = Multiples(min, max, mantissas);
-            if (majors.Count >= 2 && majors.Count <= 2 * maxLabels)
-                return majors.Select(p => Tick.Major(p, Label(p))).Concat(Multiples(min, max, [1, 2, 3, 4, 5, 6, 7, 8, 9]).Except(majors).Select(Tick.Minor)).ToArray();
-        }
+        // 1-2-5 multiples when they give three labels or more, else every integer multiple (up to 2 × maxLabels), else 1-2-5 with two.
+        var coarse = Multiples(min, max, [1, 2, 5]);
+        var fine = Multiples(min, max, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var chosen = coarse.Count >= 3 ? coarse : fine.Count >= 2 && fine.Count <= 2 * maxLabels ? fine : coarse.Count >= 2 ? coarse : null;
+        if (chosen is not null)
+            return chosen.Select(p => Tick.Major(p, Label(p))).Concat(fine.Except(chosen).Select(Tick.Minor)).ToArray();
         return Enumerable.Range(0, 4).Select(i => min + (max - min) * (i + 0.5) / 4).Select(p => Tick.Major(p, Label(p))).ToArray();
     }
 
