@@ -71,7 +71,7 @@ public static class RegimesCommand
         var (data, truth) = request.LoadWithTruth();
         using var trained = DenoiserChoice.Trained(modelDir, data);
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {(options.Sampler == SamplerKind.EulerMaruyama ? "SDE" : SamplerRegistry.DisplayName(options.Sampler))} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {SamplerRegistry.TokenOf(options.Sampler)} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(report =>
             RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));

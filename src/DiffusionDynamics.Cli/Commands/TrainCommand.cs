@@ -60,7 +60,7 @@ public static class TrainCommand
         bool folderExisted = Directory.Exists(outDir);
         RunDirectory.CreateFolder(outDir);
         TrainedModelFolder.Store(outDir, request);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {networkOptions.Kind} network; {training.Steps} steps at batch {training.BatchSize}" +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {OptionTokens.Of(networkOptions.Kind)} network; {training.Steps} steps at batch {training.BatchSize}" +
                          (resume ? " (resuming if a checkpoint exists)" : ""));
 
         TrainingResult result;

@@ -89,7 +89,7 @@ public static class TrajectoriesCommand
 
         var (classify, classRule, owned) = ClassRule(data, truth, options.Seed);
         using var _ = owned;
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {options.Sampler}, {options.Steps} steps " +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Trajectories} trajectories, {OptionTokens.Of(options.Sampler)}, {options.Steps} steps " +
                          $"from T = {options.TMax.ToString(Inv)}; score: {scoreName}");
         var result = ProgressDisplay.RunStages(report =>
             TrajectoriesExperiment.Run(data, denoiser.Denoiser, options, classify, scoreName, new StageProgress(report)));

@@ -9,7 +9,7 @@ namespace DiffusionDynamics.Cli.Terminal;
 public static class SummaryTable
 {
     /// <summary>A number for a summary row in the invariant culture, "—" when missing or not finite.</summary>
-    public static string Number(double? value, string format = "F3") => Reports.ReportFormat.Number(value, format);
+    public static string Number(double? value, string? format = null) => Reports.ReportFormat.Number(value, format);
 
     public static void Print(TextWriter output, string title, IReadOnlyList<(string Quantity, string Value)> rows)
     {

@@ -19,7 +19,7 @@ public static class AccelerateFigures
                 "Solid: baseline from T; dashed: analytical teleport to t_skip; dotted: Gaussian late start at t_skip. Bars: ±1 bootstrap SE. " +
                 $"Grey band: the FD floor of a perfect sampler with {r.Floor.SubsetSize} samples (mean ± sd of training subsets).", true),
             (StepsSavedChart(r, directory), "Fraction of denoiser evaluations saved at equal FD, 1 − N′/N: bars = median over the baseline budgets " +
-                "where the curves cross; dots = each budget (▲ a lower bound: already better at the smallest budget; ▼ an upper bound: never as good; values below −100 % drawn at −100 %; budgets where the baseline is already within 2 sd of the FD floor are left out).", true),
+                "where the curves cross; dots = each budget (▲ a lower bound: already better at the smallest budget; ▼ an upper bound: never as good; values below −100 % drawn at −100 %; budgets where the baseline is already within 2 sd of the FD floor are left out); \"no crossing\" where the curves never cross inside the budgets, so no median exists.", true),
         };
         if (r.TSkip.Curve.Count > 0)
             figures.Add((ExplainedVariance(r, directory), "Unexplained share 1 − EV(t) of the sampling score by the Gaussian score of the training data " +
@@ -63,12 +63,7 @@ public static class AccelerateFigures
                     AccelerationStart.GaussianLateStart => LinePattern.Dotted,
                     _ => LinePattern.Solid,
                 };
-                line.LegendText = $"{SamplerName(sampler)}, {StartName(start)}" + start switch
-                {
-                    AccelerationStart.Teleport => " (dashed)",
-                    AccelerationStart.GaussianLateStart => " (dotted)",
-                    _ => "",
-                };
+                line.LegendText = $"{SamplerName(sampler)}, {StartName(start)}";
                 foreach (var x in runs)
                 {
                     if (!double.IsFinite(x.FdStderr) || x.FdStderr <= 0) continue;
@@ -115,6 +110,17 @@ public static class AccelerateFigures
                 double position = i + (j - (starts.Count - 1) / 2.0) * width;
                 if (s.Median is double m)
                     plot.Add.Bar(new Bar { Position = position, Value = 100 * m, FillColor = colours[j].WithAlpha(0.55), Size = width * 0.9 });
+                else
+                {
+                    // No interpolated crossing: say so at the bar's place rather than leave a gap.
+                    bool floor = s.Points.All(p => p.Kind == SavedKind.AtFloor);
+                    var text = plot.Add.Text(floor ? "at the FD floor" : "no crossing", position, 0);
+                    text.LabelFontSize = 11;
+                    text.LabelRotation = -90;
+                    text.LabelFontColor = colours[j];
+                    text.LabelAlignment = Alignment.MiddleLeft;
+                    text.LabelOffsetY = -4;
+                }
                 foreach (var p in s.Points.Where(p => p.Saved is not null))
                 {
                     // Bounds far below −100 % (never as good even at N_max) are drawn at the axis edge.
@@ -130,13 +136,25 @@ public static class AccelerateFigures
                 }
             }
         for (int j = 0; j < starts.Count; j++)
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = StartName(starts[j]), FillColor = colours[j].WithAlpha(0.55) });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{StartName(starts[j])}: median", FillColor = colours[j].WithAlpha(0.55) });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "one budget (crossing)", MarkerShape = MarkerShape.FilledCircle, MarkerColor = Colors.Gray, MarkerSize = 8 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saved ≥ (already as good)", MarkerShape = MarkerShape.FilledTriangleUp, MarkerColor = Colors.Gray, MarkerSize = 8 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saved < (never as good)", MarkerShape = MarkerShape.FilledTriangleDown, MarkerColor = Colors.Gray, MarkerSize = 8 });
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Black;
         zero.LineWidth = 1;
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, samplers.Count).Select(i => (double)i).ToArray(), samplers.Select(SamplerName).ToArray());
         plot.Axes.SetLimitsX(-0.6, samplers.Count - 0.4);
-        plot.Axes.SetLimitsY(-105, 105);
+        // The y range follows the data (values below −100 % drawn at −100 %), with 0 and a margin for the "no crossing" labels.
+        var shown = r.StepsSaved.SelectMany(x => x.Points.Where(p => p.Saved is not null).Select(p => Math.Max(100 * p.Saved!.Value, -100))
+            .Concat(x.Median is double m ? [100 * m] : [])).DefaultIfEmpty(0).ToArray();
+        double lo = Math.Min(0, shown.Min()), hi = Math.Max(0, shown.Max());
+        double pad = Math.Max(5, 0.08 * (hi - lo));
+        bool labels = r.StepsSaved.Any(x => x.Median is null);
+        double bottom = lo - pad, top = hi + pad;
+        // Room above 0 for the vertical labels: at least 30 % of the axis.
+        if (labels) top = Math.Max(top, -0.3 * bottom / 0.7);
+        plot.Axes.SetLimitsY(bottom, top);
         plot.ShowLegend(Alignment.UpperRight);
         return Figure.Save(plot, directory, name, 720, 480);
     }
@@ -191,8 +209,8 @@ public static class AccelerateFigures
         return name;
     }
 
-    /// <summary>Report name of a sampler (<see cref="SamplerMethod.DisplayName"/>).</summary>
-    public static string SamplerName(SamplerKind kind) => SamplerRegistry.DisplayName(kind);
+    /// <summary>Report name of a sampler: its CLI token (<see cref="OptionTokens"/>).</summary>
+    public static string SamplerName(SamplerKind kind) => OptionTokens.Of(kind);
 
     /// <summary>Report name of a start rule.</summary>
     public static string StartName(AccelerationStart start) => start switch

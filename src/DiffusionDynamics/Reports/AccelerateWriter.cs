@@ -41,7 +41,7 @@ public sealed class AccelerateWriter : IReportWriter<AccelerateResult>
             }
         foreach (var s in r.StepsSaved)
         {
-            string points = string.Join(", ", s.Points.Select(p => p.Saved is double v ? $"{p.BaselineNfe}: {Bound(p.Kind)}{100 * v:F0}%" : $"{p.BaselineNfe}: at floor"));
+            string points = string.Join(", ", s.Points.Select(p => $"{p.BaselineNfe}: {SavedText(p)}"));
             rows.Add(($"steps saved {AccelerateFigures.SamplerName(s.Sampler)}, {AccelerateFigures.StartName(s.Start)}",
                 $"median {(s.Median is double m ? $"{100 * m:F0} %" : "— (no crossing)")} ({points})"));
         }
@@ -53,9 +53,20 @@ public sealed class AccelerateWriter : IReportWriter<AccelerateResult>
         return rows;
     }
 
+    /// <summary>
+    /// One budget's saving: "40%", a bound "≥40%" / "<-20%", "at floor"; a lower bound that says nothing (≥ 0 % or below: the accelerated
+    /// run is as good already at its smallest budget, which is not below this one) reads "no bound (as good at every budget)".
+    /// </summary>
+    public static string SavedText(StepsSavedPoint p) => p switch
+    {
+        { Saved: null } => "at floor",
+        { Kind: SavedKind.AtLeast, Saved: <= 0 } => "no bound (as good at every budget)",
+        { Saved: double v } => $"{Bound(p.Kind)}{(100 * v).ToString("F0", Inv)}%",
+    };
+
     private static string Bound(SavedKind kind) => kind switch { SavedKind.AtLeast => "≥", SavedKind.LessThan => "<", _ => "" };
 
-    private static string F(double v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double v, string? format = null) => ReportFormat.Number(v, format);
 
     private static void WriteCsv(AccelerateResult r, string path)
     {
@@ -81,6 +92,9 @@ public sealed class AccelerateWriter : IReportWriter<AccelerateResult>
     public void WriteReport(AccelerateResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         html
+            .Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D}; reference {r.Data.Reference}, n = {r.Data.ReferenceN})", r.Denoiser,
+                string.Join(", ", r.Runs.Select(x => AccelerateFigures.SamplerName(x.Sampler)).Distinct()),
+                $"{r.Run.BaseStart} for the baseline; teleport / gaussian at t_skip = {F(r.TSkip.Value)}", r.Run.Grid))
             .Paragraph("Each sampler runs with N denoiser evaluations per sample from T (baseline), or from t_skip after the closed-form Gaussian " +
                        "probability-flow jump (analytical teleportation, Wang & Vastola arXiv 2311.10892 / 2412.09726) or a fresh draw from the Gaussian " +
                        "marginal (Gaussian late start, Raya & Ambrogioni arXiv 2305.19693); the Gaussian is the training data's mean and covariance, and the " +

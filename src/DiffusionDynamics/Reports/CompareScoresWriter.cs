@@ -15,7 +15,7 @@ public sealed class CompareScoresWriter : IReportWriter<ScoreComparisonReport>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn compare-scores — explained variance of the score";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <summary>Grid times closest to 0.01, 0.1, 0.3, 1 and 3 (within the grid), for the summary.</summary>
     public static double[] SummaryTimes(IReadOnlyList<double> grid) =>
@@ -70,6 +70,7 @@ public sealed class CompareScoresWriter : IReportWriter<ScoreComparisonReport>
     public void WriteReport(ScoreComparisonReport report, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         var r = report.Result;
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})", $"reference s₁ = {r.Reference}"));
         html.Paragraph("EV(t) = 1 − E|s₁ − s₂|² / E|s₁|² measures how much of the reference score s₁ an approximation s₂ explains on the noised " +
                        "data x = a e^{-t} + sqrt(1 − e^{-2t}) z (OU time t). Wang & Vastola (arXiv 2412.09726, 2311.10892): the learned score is " +
                        "dominated by its Gaussian (linear) approximation at moderate to high noise; at small noise a Gaussian mixture (coarse-grained) " +

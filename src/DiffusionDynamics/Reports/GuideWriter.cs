@@ -15,7 +15,7 @@ public sealed class GuideWriter : IReportWriter<NegativeGuidanceResult>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn guide — removing a class with dynamic negative guidance";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(NegativeGuidanceResult r)

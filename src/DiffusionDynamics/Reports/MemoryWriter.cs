@@ -18,7 +18,7 @@ public sealed class MemoryWriter : IReportWriter<MemoryResult>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn memory — associative memory, spurious states and basins";
 
-    private static string F(double v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(MemoryResult r)
@@ -87,6 +87,7 @@ public sealed class MemoryWriter : IReportWriter<MemoryResult>
     public void WriteReport(MemoryResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
         html
+            .Paragraph(RunDescription.Sentence($"{r.Data} (d = {r.D}; sizes {string.Join(", ", r.Sizes.Select(s => s.N))})", r.Score, clock: r.Clock))
             .Paragraph("At OU time t the empirical density in rescaled coordinates y = e^t x is a sum of Gaussians of variance e^{2t} − 1 around the " +
                        "training points, so −ln P_t^e = β E(y) + const with the associative-memory energy E(y) = −(1/β) ln Σ_μ exp(−β|y − ξ_μ|²), " +
                        "β = 1/(2(e^{2t} − 1)) (Pham, Raya, Negri, Zaki, Ambrogioni & Krotov 2025, arXiv 2505.21777). Its minima are the attracting fixed points " +

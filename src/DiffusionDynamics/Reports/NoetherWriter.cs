@@ -62,6 +62,7 @@ public sealed class NoetherWriter : IReportWriter<NoetherResult>
     /// <inheritdoc />
     public void WriteReport(NoetherResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph($"What ran: drift {r.Drift}, diffusion {r.Diffusion}, d = {r.Dimension}, {r.Paths.Count} path(s) of K = {r.Steps} intervals over T = {r.Duration.ToString("G4", Inv)}; times: {r.Clock}.");
         html.Paragraph("For dx = f(x, s) ds + sqrt(2D) dW the most likely path between two fixed states minimizes the Onsager–Machlup action " +
                        "S = ∫ |ẋ − f|²/(4D) ds (Vastola 2025, arXiv 2504.09761). It is minimized here in its midpoint discretization by L-BFGS with the analytic " +
                        "gradient. Symmetries of the drift give conserved quantities along the path (Noether): the energy (|ẋ|² − |f|²)/(4D) for a " +

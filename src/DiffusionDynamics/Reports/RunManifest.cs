@@ -42,13 +42,13 @@ public sealed record RunManifest
         return d;
     }
 
-    /// <summary>JSON options used for every result file (indented, camelCase, enums as names, NaN allowed as strings).</summary>
+    /// <summary>JSON options used for every result file (indented, camelCase, option choices as their CLI tokens and other enums as names, NaN allowed as strings).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new Analysis.OptionTokens.JsonConverterFactory(), new JsonStringEnumConverter() },
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep "→", "+", "·" readable
     };
 

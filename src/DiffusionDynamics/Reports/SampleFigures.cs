@@ -7,21 +7,28 @@ namespace DiffusionDynamics.Reports;
 public static class SampleFigures
 {
     /// <summary>
-    /// Image data: generated samples (odd columns) beside their nearest training images (even columns).
-    /// Returns the PNG file name.
+    /// Image data: every generated sample (up to <paramref name="maxPairs"/>) beside its nearest training image, labelled in the image:
+    /// "s<i>i</i>" under sample i, the training index and d₁/d₂ under its neighbour. Returns the PNG file name.
     /// </summary>
-    public static string SamplesBesideNearest(SampleResult result, Dataset training, string directory, int maxPairs = 32, string name = "samples-vs-nearest")
+    public static string SamplesBesideNearest(SampleResult result, Dataset training, string directory, int maxPairs = 256, string name = "samples-vs-nearest")
     {
         if (!training.IsImage) throw new ArgumentException("Sample grids need image data.", nameof(training));
         int pairs = Math.Min(maxPairs, result.Count);
         var images = new List<float[]>();
+        var labels = new List<string>();
         for (int i = 0; i < pairs; i++)
         {
+            long nearest = result.Neighbours.Nearest[i];
             images.Add(result.Sample(i));
-            images.Add(training.Row((int)result.Neighbours.Nearest[i]).ToArray());
+            images.Add(training.Row((int)nearest).ToArray());
+            labels.Add($"s{i}");
+            double ratio = result.Neighbours.Ratios[i];
+            labels.Add(double.IsFinite(ratio) ? ratio.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "—");
         }
         string file = name + ".png";
-        ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 16, scale: Math.Max(2, 56 / training.ItemShape[1]));
+        int scale = Math.Max(2, 56 / training.ItemShape[1]);
+        ImageGrid.WritePng(Path.Combine(directory, file), images, training.ItemShape, columns: 16, scale: scale, labels: labels,
+            header: $"{pairs} of {result.Count} samples: sample s_i, then its nearest training image labelled with d1/d2 (< 0.33: a copy)");
         return file;
     }
 

@@ -17,13 +17,13 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     public string SummaryTitle => "diffdyn sample";
 
     /// <inheritdoc />
-    public string ReportTitle => "diffdyn sample — generation with the exact empirical score";
+    public string ReportTitle => "diffdyn sample — generation and copies of training points";
 
     /// <summary>The header line printed before sampling.</summary>
     public static string Header(Dataset data, SampleOptions options)
     {
         var grid = options.SamplerGrid();
-        return $"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {grid.Steps} {options.Sampler} steps from t = {grid.Start.ToString("G4", Inv)} to t_min = {grid.End.ToString("G4", Inv)} (start: {StartText(options.StartRule, options.FullGrid().Start)})";
+        return $"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Samples} samples, {grid.Steps} {OptionTokens.Of(options.Sampler)} steps from t = {grid.Start.ToString("G4", Inv)} to t_min = {grid.End.ToString("G4", Inv)} (start: {StartText(options.StartRule, options.FullGrid().Start)})";
     }
 
     /// <inheritdoc />
@@ -37,8 +37,8 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
             ("data", data.Name),
             ("training points n", data.Count.ToString(Inv)),
             ("dimension d", data.Dimension.ToString(Inv)),
-            ("score", r.ModelDir is null ? "exact empirical score" : $"trained model {r.ModelDir}"),
-            ("sampler", $"{options.Sampler}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
+            ("score", RunDescription.Score("exact empirical score", r.ModelDir)),
+            ("sampler", $"{OptionTokens.Of(options.Sampler)}{(options.DdimEta > 0 ? $" (η = {options.DdimEta.ToString("G3", Inv)})" : "")}, {samplerGrid.Steps} steps run, t = {samplerGrid.Start.ToString("G4", Inv)} → t_min = {samplerGrid.End.ToString("G4", Inv)} (OU)"),
             ("grid", samplerGrid.Name),
             ("start", StartText(start, options.FullGrid().Start)),
             ("denoiser evaluations per sample (NFE)", result.DenoiserEvaluations.ToString(Inv)),
@@ -68,8 +68,8 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
             data = new { name = data.Name, n = data.Count, d = data.Dimension, itemShape = data.ItemShape, preprocessing = data.Preprocessing },
             sampler = new
             {
-                kind = options.Sampler.ToString(), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
-                samplerStart = samplerGrid.Start, start = start.Kind.ToString(), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
+                kind = OptionTokens.Of(options.Sampler), grid = samplerGrid.Name, tMax = options.TMax, tMin = options.TMin, steps = options.Steps, stepsRun = samplerGrid.Steps,
+                samplerStart = samplerGrid.Start, start = OptionTokens.Of(start.Kind), tSkip = start.TimeSkip, nfe = result.DenoiserEvaluations,
                 precision = options.Precision.ToString(), ddimEta = options.DdimEta,
             },
             samples = result.Count,
@@ -87,7 +87,7 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
         var files = new List<(string File, string Caption)>();
         if (r.Data.IsImage)
             files.Add((SampleFigures.SamplesBesideNearest(r.Result, r.Data, output.Folder),
-                "Generated samples (left of each pair) beside their nearest training image (right)."));
+                "Every generated sample (left of each pair, labelled s_i) beside its nearest training image (right, labelled with d₁/d₂; below 1/3 a copy)."));
         else
             files.Add((SampleFigures.Scatter(r.Result, r.Data, output.Folder), "Training points and generated samples (first two coordinates)."));
         files.Add((SampleFigures.RatioHistogram(r.Result, output.Folder),
@@ -98,6 +98,9 @@ public sealed class SampleWriter : IReportWriter<SampleReport>
     /// <inheritdoc />
     public void WriteReport(SampleReport r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        var samplerGrid = r.Options.SamplerGrid();
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.Count}, d = {r.Data.Dimension})",
+            RunDescription.Score("exact empirical score", r.ModelDir), OptionTokens.Of(r.Options.Sampler), OptionTokens.Of(r.Options.StartRule.Kind), samplerGrid.Name));
         html.Summary(rows).Figures(figures);
         html.Heading("Files").Links([
             ("samples.npy", "generated samples, float32, shape [S, item shape]"),

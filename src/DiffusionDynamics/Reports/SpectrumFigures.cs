@@ -57,7 +57,7 @@ public static class SpectrumFigures
                 theory.Color = color;
                 theory.LinePattern = LinePattern.Dashed;
                 theory.LineWidth = 2;
-                theory.LegendText = $"theory (linear manifold), N = {s.N}";
+                theory.LegendText = r.Stds is null ? $"theory (Gaussian, data's spectrum), N = {s.N}" : $"theory (linear manifold), N = {s.N}";
             }
         }
         Figure.LogAxis(plot.Axes.Bottom);
@@ -135,7 +135,7 @@ public static class SpectrumFigures
             var line = plot.Add.ScatterLine(ranks, c.MeanSpectrum.Reverse().Take(shown).ToArray());
             line.Color = color;
             line.MarkerSize = 4;
-            line.LegendText = $"t = {c.T:G3} (σ² = {c.NoiseVariance:G2})" + (c.PredictedTangentDimension is int p ? $", predicted d_tan = {p}" : "");
+            line.LegendText = $"t = {ReportFormat.Number(c.T, "G3")} (σ² = {ReportFormat.Number(c.NoiseVariance, "G2")})" + (c.PredictedTangentDimension is int p ? $", predicted d_tan = {p}" : "");
             if (c.PredictedTangentDimension is int pd && pd > 0 && pd < shown)
             {
                 var v = plot.Add.VerticalLine(pd + 0.5);

@@ -60,6 +60,8 @@ public sealed class SpectrumWriter : IReportWriter<SpectrumResult>
     /// <inheritdoc />
     public void WriteReport(SpectrumResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.DataName} (d = {r.D}; N = {string.Join(", ", r.Sizes.Select(s => s.N))})",
+            string.Join("; ", r.Sizes.Select(s => s.Score).Distinct()), clock: r.Clock));
         html.Paragraph("The Jacobian of the score J_s = ∂∇ln P_t at chosen points, normalized as ν_k = Δ_t σ_k(J_s) so that pure noise gives 1 and directions along " +
                        "which the learned density still spreads give ≈ 0 (for the empirical score −Δ_t J_s = I − e^{-2t} Cov_w(a)/Δ_t, the posterior-weighted covariance). " +
                        "The tangent dimension is the count of ν_k below τ. Linear-manifold theory (Achilli et al. 2024, arXiv 2410.08727): a direction of std s is lost when the " +

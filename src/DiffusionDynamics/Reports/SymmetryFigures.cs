@@ -73,20 +73,20 @@ public static class SymmetryFigures
     /// <summary>The top eigenvalues of ∂f at x*(t) against t, the zero line, the critical times, and the closed form where known.</summary>
     public static string Eigenvalues(SymmetryResult r, string directory, string name = "eigenvalues")
     {
-        var plot = Figure.Create($"Stability of the centre: eigenvalues of the {DriftName(r.Drift)} drift's Jacobian", "OU time t", "eigenvalue of ∂f at x*(t)");
+        var plot = Figure.Create($"Stability of the centre: eigenvalues of the {DriftName(r.Drift)} drift's Jacobian", "OU time t", "eigenvalue of ∂f at x*(t) (asinh scale)");
         var ts = r.CentreCurve.Select(c => c.T).ToArray();
         int shown = Math.Min(5, r.CentreCurve.Min(c => c.Eigenvalues.Length));
         var palette = new ScottPlot.Palettes.Category10();
         for (int k = 0; k < shown; k++)
         {
-            var line = plot.Add.ScatterLine(ts, r.CentreCurve.Select(c => c.Eigenvalues[k]).ToArray());
+            var line = plot.Add.ScatterLine(ts, r.CentreCurve.Select(c => Math.Asinh(c.Eigenvalues[k])).ToArray());
             line.Color = palette.GetColor(k);
             line.LineWidth = k == 0 ? 2.5f : 1.5f;
             line.LegendText = k == 0 ? "largest eigenvalue" : $"eigenvalue {k + 1}";
         }
         if (r.CentreCurve.Any(c => Math.Abs(c.LargestAtCentre - c.Eigenvalues[0]) > 1e-6 * (1 + Math.Abs(c.Eigenvalues[0]))))
         {
-            var atCentre = plot.Add.ScatterLine(ts, r.CentreCurve.Select(c => c.LargestAtCentre).ToArray());
+            var atCentre = plot.Add.ScatterLine(ts, r.CentreCurve.Select(c => Math.Asinh(c.LargestAtCentre)).ToArray());
             atCentre.Color = Colors.Gray;
             atCentre.LinePattern = LinePattern.Dashed;
             atCentre.LineWidth = 2;
@@ -96,7 +96,7 @@ public static class SymmetryFigures
         double[] theory = r.Model is { } m
             ? tGrid.Select(t => SymmetryBreaking.CentreSlope(r.Drift, t, m.MeanNormSq, m.Sigma)).ToArray()
             : tGrid.Select(t => SymmetryBreaking.GaussianDriftEigenvalues(r.Drift, t, [r.Data.LambdaMax])[0]).ToArray();
-        var th = plot.Add.ScatterLine(tGrid, theory);
+        var th = plot.Add.ScatterLine(tGrid, theory.Select(Math.Asinh).ToArray());
         th.Color = Colors.Black;
         th.LinePattern = LinePattern.Dotted;
         th.LineWidth = 1.5f;
@@ -104,10 +104,10 @@ public static class SymmetryFigures
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Gray;
         MarkCriticalTimes(plot, r);
-        // Eigenvalues grow like e^{−2t}/Δ_t² as t → 0: show the crossing region, not the blow-up.
-        double lo = Math.Min(-1.1, r.CentreCurve.Min(c => c.Eigenvalues[Math.Max(shown - 1, 0)]) * 1.1);
-        double hi = Math.Max(0.5, Math.Min(r.CentreCurve.Max(c => c.Eigenvalues[0]) * 1.1, 4.0));
-        plot.Axes.SetLimitsY(Math.Max(lo, -3.0), hi);
+        // Eigenvalues grow like e^{−2t}/Δ_t² as t → 0: an asinh axis (linear near 0, logarithmic beyond ±1) shows the crossing
+        // region and the blow-up in one frame, every point inside it.
+        var all = r.CentreCurve.SelectMany(c => c.Eigenvalues.Take(shown).Append(c.LargestAtCentre)).Concat(theory).Where(double.IsFinite).ToArray();
+        Figure.AsinhAxis(plot.Axes.Left, all.Min(), all.Max());
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, name, width: 1020);
     }

@@ -65,6 +65,8 @@ public sealed class SymmetryWriter : IReportWriter<SymmetryResult>
     /// <inheritdoc />
     public void WriteReport(SymmetryResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})", r.Score, clock: r.Clock) +
+                       $" Dynamics: {(r.Drift == Theory.ReverseDrift.ProbabilityFlow ? "ode (probability-flow drift)" : "sde (reverse-SDE drift)")}.");
         html.Paragraph("The backward drift f(x, t) = x + c ∇ln P_t(x) (c = 2 for the reverse SDE, 1 for the probability-flow ODE) has a central fixed point " +
                        "that is stable at large t and loses stability as t decreases; new fixed points then appear, one pair per emerging mode " +
                        "(Raya & Ambrogioni 2023, arXiv 2305.19693; the linear regime of Biroli et al. 2024, arXiv 2402.18491). All times are OU times t: " +

@@ -21,7 +21,7 @@ public sealed class TrajectoriesWriter : IReportWriter<TrajectoriesReport>
     /// <inheritdoc />
     public string ReportTitle => "diffdyn trajectories — outline first, details later";
 
-    private static string F(double? v, string format = "F3") => ReportFormat.Number(v, format);
+    private static string F(double? v, string? format = null) => ReportFormat.Number(v, format);
 
     /// <inheritdoc />
     public IReadOnlyList<(string Quantity, string Value)> SummaryRows(TrajectoriesReport report) => SummaryRows(report.Result, report.ClassRule);
@@ -113,6 +113,8 @@ public sealed class TrajectoriesWriter : IReportWriter<TrajectoriesReport>
     {
         var r = report.Result;
         html
+            .Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})", r.Score, r.Run.Sampler, r.Run.Start,
+                $"uniform + log-tail ({r.Run.Steps} + 20 steps, T = {F(r.Run.TMax, "G4")} → t_min = {F(r.Run.TMin, "G4")})"))
             .Paragraph("Wang & Vastola (arXiv 2303.02490; Gaussian theory arXiv 2311.10892): generative trajectories are low-dimensional, and mode k of the " +
                        "data covariance (eigenvalue λ_k) is decided around e^{-2t} λ_k = Δ_t, i.e. t = ½ ln(1 + λ_k): high-variance features emerge first; " +
                        "early perturbations change the outcome more than late ones. All times are OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z. " +

@@ -25,7 +25,7 @@ public class AccelerateCommandTests : CliHarness
         foreach (var run in runs)
             foreach (var key in new[] { "sampler", "start", "nfe", "fd", "fdStderr", "memorizedFraction", "wallSeconds" })
                 Assert.True(run.TryGetProperty(key, out _), key);
-        Assert.Contains(runs, x => x.GetProperty("start").GetString() == "Teleport");
+        Assert.Contains(runs, x => x.GetProperty("start").GetString() == "teleport");
         var saved = r.GetProperty("stepsSaved").EnumerateArray().ToArray();
         Assert.Equal(2 * 2, saved.Length);
         foreach (var s in saved)
@@ -59,7 +59,7 @@ public class AccelerateCommandTests : CliHarness
         Assert.Equal(0, r.GetProperty("tSkip").GetProperty("curve").GetArrayLength());
         var runs = r.GetProperty("runs").EnumerateArray().ToArray();
         Assert.Equal(4, runs.Length);
-        Assert.All(runs.Where(x => x.GetProperty("start").GetString() == "Teleport"), x => Assert.Equal(1.5, x.GetProperty("startTime").GetDouble()));
+        Assert.All(runs.Where(x => x.GetProperty("start").GetString() == "teleport"), x => Assert.Equal(1.5, x.GetProperty("startTime").GetDouble()));
         Assert.False(File.Exists(Path.Combine(outDir, "explained-variance.png")));
     }
 

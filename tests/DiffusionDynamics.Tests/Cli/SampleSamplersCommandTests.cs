@@ -17,14 +17,14 @@ public class SampleSamplersCommandTests : CliHarness
             Assert.True(File.Exists(Path.Combine(outDir, f)), $"missing {f}");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sample.json")));
         var sampler = json.RootElement.GetProperty("sampler");
-        Assert.Equal("DpmSolver2M", sampler.GetProperty("kind").GetString());
-        Assert.Equal("Teleport", sampler.GetProperty("start").GetString());
+        Assert.Equal("dpm2m", sampler.GetProperty("kind").GetString());
+        Assert.Equal("teleport", sampler.GetProperty("start").GetString());
         Assert.Equal(2.65, sampler.GetProperty("tSkip").GetDouble());
         Assert.Equal(30, sampler.GetProperty("stepsRun").GetInt32());
         Assert.Equal(31, sampler.GetProperty("nfe").GetInt32());
         Assert.Contains("teleport", stdout);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")));
-        Assert.Contains("Teleport", manifest.RootElement.GetProperty("options").GetRawText());
+        Assert.Contains("teleport", manifest.RootElement.GetProperty("options").GetRawText());
     }
 
     [Theory]

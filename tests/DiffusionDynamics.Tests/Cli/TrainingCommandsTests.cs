@@ -39,6 +39,15 @@ public class TrainingCommandsTests : CliHarness
         Assert.True(File.Exists(Path.Combine(regimes, "regimes-exact.json")));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(regimes, "regimes.json")));
         Assert.Contains("trained model", json.RootElement.GetProperty("run").GetProperty("score").GetString());
+        // The report says what ran: the model folder as the score (not the exact score), the exact run's file listed, t̂_C only when it means something.
+        string html = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(regimes, "index.html")));
+        Assert.Contains($"score: the trained network in {dir}", html);
+        Assert.DoesNotContain("The score is the exact empirical score", html);
+        Assert.Contains("href=\"regimes-exact.json\"", html);
+        Assert.Contains("sampler sde (start noise)", html);
+        Assert.DoesNotContain("EulerMaruyama", html);
+        double memorized = json.RootElement.GetProperty("collapse").GetProperty("memorizedFraction").GetDouble();
+        if (memorized < DiffusionDynamics.Reports.RegimesWriter.CollapsedShare) Assert.Contains("not meaningful", html);
     }
 
     [Fact]

@@ -171,8 +171,8 @@ public static class AccelerateExperiment
         return new AccelerateResult("OU time t",
             new AccelerationData(training.Name, training.Count, training.Dimension, reference.Name, reference.Count, training.Preprocessing),
             scoreName, shared.Features, shared.FeatureDimension, shared.Skip, shared.Floor, runs, saved,
-            new AccelerationRunInfo(options.Samples, options.Bootstrap, options.Seed, options.Grid.ToString(), options.TMax, options.TMin,
-                options.BaseStart.ToString(), shared.SkipSeconds, shared.FeatureSeconds, samplingSeconds, totalSeconds))
+            new AccelerationRunInfo(options.Samples, options.Bootstrap, options.Seed, OptionTokens.Of(options.Grid), options.TMax, options.TMin,
+                OptionTokens.Of(options.BaseStart), shared.SkipSeconds, shared.FeatureSeconds, samplingSeconds, totalSeconds))
         { ItemShape = training.ItemShape };
     }
 

@@ -195,7 +195,7 @@ public static class ClassEntropyAnalysis
             var twoCluster = inputs.Model is { } m3 ? new TwoClusterModel(m3.MeanNorm * m3.MeanNorm, m3.Sigma, m3.Label) : null;
             var sym = SymmetryBreakingAnalysis.Run(denoiser, data, new SymmetryBreakingOptions(TMin: Math.Max(options.TMin, 0.02), TMax: T, Times: 40, Directions: 1,
                 Eigenvalues: 2, BracketPoints: 40, PotentialTimes: 0, Centre: twoCluster is null ? CentreChoice.DataMean : CentreChoice.Origin), twoCluster, "class-entropy denoiser", progress);
-            symmetry = new SymmetryBreakingTime(sym.CriticalTime, sym.CriticalTimeClosedForm, sym.Method.ToString(), sym.Note, sym.CriticalTimeAtCentre);
+            symmetry = new SymmetryBreakingTime(sym.CriticalTime, sym.CriticalTimeClosedForm, sym.Method == JacobianMethod.Dense ? "dense Jacobian" : "projected Jacobian (top principal directions)", sym.Note, sym.CriticalTimeAtCentre);
         }
         EntropyStrip? strip = null;
         if (stripImages is not null)
@@ -210,7 +210,7 @@ public static class ClassEntropyAnalysis
         }
         return new ClassEntropyResult("OU time t (dx = -x dt + sqrt(2) dW; Delta_t = 1 - exp(-2t))", curve, new EntropyPeak(times[peak], curve[peak].Rate, theoryPeak),
             perClass, tS, times[varPeak], priorEntropy, new EntropyExtras(rateLogSnr, rateLogSnrErr, theoryRate, variance, onlineErr), tracking,
-            data.Name, data.Count, data.Dimension, K, SamplerRegistry.DisplayName(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds)
+            data.Name, data.Count, data.Dimension, K, OptionTokens.Of(options.Sampler), S, grid.Steps, inputs.Model?.Label, clock.Elapsed.TotalSeconds)
         {
             Estimator = posterior is null ? "online Bayes" : "exact posterior",
             StateInformation = state,

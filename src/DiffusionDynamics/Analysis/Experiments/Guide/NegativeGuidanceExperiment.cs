@@ -135,7 +135,7 @@ public static class NegativeGuidanceExperiment
         }
         string? name = inputs.ClassNames is { } n && options.Forbidden >= 0 && options.Forbidden < n.Count ? n[options.Forbidden] : null;
         return new NegativeGuidanceResult(modes, tracking, accuracy, options.Forbidden, name, classes, histograms, target, curve,
-            data.Name, data.Count, data.Dimension, SamplerRegistry.DisplayName(options.Sampler), options.Samples, grid.Steps, clock.Elapsed.TotalSeconds);
+            data.Name, data.Count, data.Dimension, OptionTokens.Of(options.Sampler), options.Samples, grid.Steps, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

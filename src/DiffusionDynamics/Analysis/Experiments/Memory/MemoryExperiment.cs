@@ -91,7 +91,7 @@ public static class MemoryExperiment
     };
 
     /// <summary>How the report names the networks of <see cref="TrainedPerSize"/>.</summary>
-    public static string TrainedModelName(NetworkOptions network, TrainingOptions training) => $"trained {network.Kind} per size ({training.Steps} steps, EMA)";
+    public static string TrainedModelName(NetworkOptions network, TrainingOptions training) => $"trained {OptionTokens.Of(network.Kind)} network per size ({training.Steps} steps, EMA)";
 
     /// <summary>
     /// Runs the experiment on the first n points for each size; <paramref name="isCircle"/> adds the circle's ring-radius theory.

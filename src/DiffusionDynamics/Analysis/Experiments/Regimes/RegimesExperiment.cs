@@ -171,7 +171,7 @@ public static class RegimesExperiment
         };
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
-        var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, options.Sampler.ToString(), options.Start.ToString(),
+        var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, OptionTokens.Of(options.Sampler), OptionTokens.Of(options.Start),
             options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds,
             model is null ? "exact empirical score" : $"trained model ({(model is DenoiserDecorator wrapper ? wrapper.Inner : model).GetType().Name})", options.Classifier.ToString());
         classRule.Dispose();

@@ -86,13 +86,20 @@ public sealed record SpectrumSizeResult(int N, string Score, IReadOnlyList<Manif
     /// </summary>
     public IReadOnlyList<TheoryPoint>? TheoryTangentCurve { get; init; } = TangentTheory(N, Thresholds, CollapseTime, Curve);
 
-    private static TheoryPoint[]? TangentTheory(int n, IReadOnlyList<ManifoldThreshold>? thresholds, double? collapseTime, IReadOnlyList<SpectrumTimePoint> curve)
+    private static TheoryPoint[]? TangentTheory(int n, IReadOnlyList<ManifoldThreshold>? thresholds, double? collapseTime, IReadOnlyList<SpectrumTimePoint> curve) =>
+        thresholds is null ? null : TangentTheory(thresholds.SelectMany(th => Enumerable.Repeat(th.Std, th.Count)).ToArray(), n, collapseTime, curve);
+
+    /// <summary>
+    /// The predicted tangent-dimension steps for directions of standard deviations <paramref name="stds"/> (the manifold's, or for other
+    /// data the square roots of the training covariance's eigenvalues: the Gaussian with that spectrum) on <see cref="TheoryPoints"/>
+    /// log-spaced t over the measured grid; null for an empty curve.
+    /// </summary>
+    public static TheoryPoint[]? TangentTheory(IReadOnlyList<double> stds, int n, double? collapseTime, IReadOnlyList<SpectrumTimePoint> curve)
     {
-        if (thresholds is null || curve.Count == 0) return null;
-        // The theory is piecewise constant with steps at the t_loss and t_vis of each subspace: sample it finely in log t.
+        if (curve.Count == 0 || n < 2) return null;
+        // The theory is piecewise constant with steps at the t_loss and t_vis of each direction: sample it finely in log t.
         var xs = curve.Select(c => Math.Log10(c.T)).ToArray();
         double lo = xs.Min(), hi = xs.Max();
-        var stds = thresholds.SelectMany(th => Enumerable.Repeat(th.Std, th.Count)).ToArray();
         double tc = collapseTime ?? ManifoldLoss.CollapseTime(stds, n);
         return Enumerable.Range(0, TheoryPoints).Select(k =>
         {
@@ -172,11 +179,15 @@ public static class JacobianSpectrumSweep
             .OrderByDescending(g => g.Key).Select(g => (Std: g.Key, Columns: g.Select(p => (long)p.k).ToArray())).ToList();
         var basis = truth is null ? null : truth.Basis is null ? eye(d, dtype: ScalarType.Float64)
             : tensor(truth.Basis, dtype: ScalarType.Float64).reshape(d, d);
+        // Other data: the prediction of the Gaussian with the training set's covariance spectrum (std_i = √λ_i).
+        double[]? gaussianStds = truth is null && subject.Size >= 2 && d <= CovarianceSpectrum.FullSpectrumMaxDimension && subject.Training.Count >= 2
+            ? TrainingSpectrum(subject.Training).Select(l => Math.Sqrt(Math.Max(l, 0))).ToArray()
+            : null;
         double? collapse = subject.Size < 2 ? null
             : truth is not null ? ManifoldLoss.CollapseTime(truth.Spec.Stds, subject.Size)
-            : d <= CovarianceSpectrum.FullSpectrumMaxDimension && subject.Training.Count >= 2
-                ? ExcessEntropy.AnisotropicCollapseTime(subject.Size, d, TrainingSpectrum(subject.Training))
-                : null;
+            : gaussianStds is not null ? ExcessEntropy.AnisotropicCollapseTime(subject.Size, d, gaussianStds.Select(x => x * x).ToArray())
+            : null;
+        var theoryStds = truth?.Spec.Stds ?? gaussianStds;
         var curve = new List<SpectrumTimePoint>();
         for (int ti = 0; ti < grid.Length; ti++)
         {
@@ -201,7 +212,7 @@ public static class JacobianSpectrumSweep
             }
             double mean = tangent.Average();
             double se = SampleStatistics.StandardError(tangent, mean);
-            int? predicted = truth is null || collapse is null ? null : ManifoldLoss.PredictedTangentDimension(truth.Spec.Stds, subject.Size, t, collapse.Value);
+            int? predicted = theoryStds is null || collapse is null ? null : ManifoldLoss.PredictedTangentDimension(theoryStds, subject.Size, t, collapse.Value);
             curve.Add(new SpectrumTimePoint(t, ManifoldLoss.NoiseVariance(t), sum!, mean, se, predicted, subspace));
             done(ti + 1);
         }
@@ -219,7 +230,8 @@ public static class JacobianSpectrumSweep
                 losses.Add(new SubspaceLoss(groups[g].Std, groups[g].Columns.Length, thresholds[g].LossTime, onset, lost, from));
             }
         }
-        return new SpectrumSizeResult(subject.Size, subject.Label, thresholds, collapse, curve, losses);
+        var result = new SpectrumSizeResult(subject.Size, subject.Label, thresholds, collapse, curve, losses);
+        return gaussianStds is null ? result : result with { TheoryTangentCurve = SpectrumSizeResult.TangentTheory(gaussianStds, subject.Size, collapse, curve) };
     }
 
     /// <summary>

@@ -270,7 +270,7 @@ public static class TrajectoriesExperiment
         if (stripImages.Length > 0 && stripImages.All(r => r is not null))
             strip = new DenoisedStrip(stripIndex.Select(k => times[k]).ToArray(), stripImages.Length, stripImages.SelectMany(r => r).ToArray());
         var summary = new TrajectoriesData(data.Name, data.Count, d, data.ItemShape, meanNormSq, trace, data.Preprocessing);
-        var run = new TrajectoriesRun(options.Trajectories, options.Sampler.ToString(), options.Steps, S, options.TMax, options.TMin, options.Start.ToString(),
+        var run = new TrajectoriesRun(options.Trajectories, OptionTokens.Of(options.Sampler), options.Steps, S, options.TMax, options.TMin, OptionTokens.Of(options.Start),
             options.Precision.ToString(), epsilon, options.Seed, clock.Elapsed.TotalSeconds);
         return new TrajectoriesResult("OU time t", summary, scoreName, emergence, geometry, perturbation, run) { Strip = strip };
     }

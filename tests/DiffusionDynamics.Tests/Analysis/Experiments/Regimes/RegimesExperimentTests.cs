@@ -44,7 +44,7 @@ public class RegimesExperimentTests
         var options = new RegimesOptions(Pairs: 256, Steps: 150, BranchCount: 6, BranchMin: 0.3, BranchMax: 5.0,
             EntropySamples: 16, EntropyTimes: 0, Bootstrap: 10, Seed: 11, Batch: 256, Sampler: SamplerKind.OdeHeun);
         var r = RegimesExperiment.Run(truth.Data, options, truth);
-        Assert.Equal("OdeHeun", r.Run.Sampler);
+        Assert.Equal("ode-heun", r.Run.Sampler);
         foreach (var p in r.Speciation.Curve)
         {
             double h = p.T, a = Math.Exp(-h), s = Math.Sqrt(DiffusionDynamics.Time.OuTime.Delta(h)), mean = 8;

@@ -137,7 +137,8 @@ public class TrajectoriesExperimentTests
         var back = System.Text.Json.JsonSerializer.Deserialize<TrajectoriesOptions>(json, DiffusionDynamics.Reports.RunManifest.JsonOptions)!;
         Assert.Equal(options with { PerturbationTimes = null }, back with { PerturbationTimes = null });
         Assert.Equal(options.PerturbationTimes, back.PerturbationTimes);
-        Assert.Contains("\"EulerMaruyama\"", json);
+        Assert.Contains("\"sde\"", json); // options name the sampler by its CLI token
+        Assert.Contains("\"marginal\"", json);
     }
 
     [Fact]
