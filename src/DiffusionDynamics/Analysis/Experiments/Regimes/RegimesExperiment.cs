@@ -20,7 +20,7 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Start">Start rule of the parents.</param>
 /// <param name="Batch">Parents per batch.</param>
 /// <param name="EntropySamples">Monte-Carlo samples per time of the excess-entropy estimator. Range: ≥ 2.</param>
-/// <param name="EntropyTimes">Times of the excess entropy besides the branch times, log-spaced strictly inside the branch range, so its zero is
+/// <param name="EntropyTimes">Times of the excess entropy besides the branch times, log-spaced over a range that brackets the branch times and ½–2 × the theoretical t_C (both ends included), so its zero is
 /// located on a finer grid than the (expensive) clones. Range: ≥ 0.</param>
 /// <param name="Bootstrap">Bootstrap resamples for the error of the measured t_S. Range: ≥ 10.</param>
 /// <param name="Seed">Run seed.</param>
@@ -112,8 +112,9 @@ public static class RegimesExperiment
         double tCGaussian = ExcessEntropy.GaussianCollapseTime(data.Count, data.Dimension, Math.Sqrt(meanVariance));
         double? tCAnisotropic = spectrum is null ? null : ExcessEntropy.AnisotropicCollapseTime(data.Count, data.Dimension, spectrum);
         var (entropyLo, entropyHi) = EntropyRange(lo, hi, options, speciationTheory.IsDefined ? tS : null, tCGaussian, tCAnisotropic);
-        var entropyTimes = branchTimes.Concat(Enumerable.Range(1, options.EntropyTimes)
-                .Select(i => entropyLo * Math.Pow(entropyHi / entropyLo, i / (options.EntropyTimes + 1.0))))
+        int extra = options.EntropyTimes;
+        var entropyTimes = branchTimes.Concat(Enumerable.Range(0, extra)     // log grid including both ends of the range
+                .Select(i => entropyLo * Math.Pow(entropyHi / entropyLo, extra == 1 ? 0.5 : i / (extra - 1.0))))
             .Distinct().Order().ToArray();
         long entropyDraws = (long)entropyTimes.Length * options.EntropySamples;
         progress?.Report(new AnalysisProgress("excess entropy", 0, entropyDraws));
