@@ -79,7 +79,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
 
     /// <summary>
     /// The certified bound on the dropped posterior mass of the last <see cref="Denoise(Tensor, double)"/> call, maximized over its rows:
-    /// Σ_{dropped μ} w_μ ≤ this for every sample (docs/theory.md §9). 0 when the call ran the dense path.
+    /// Σ_{dropped μ} w_μ ≤ this for every sample (docs/theory.md §10.5). 0 when the call ran the dense path.
     /// </summary>
     public double LastDroppedMass { get; private set; }
 
@@ -166,7 +166,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
 
     /// <summary>
     /// D(x, t) and the certified bound on the posterior mass it dropped, maximized over the rows: for every row b,
-    /// Σ_{μ skipped} w_μ(x_b, t) ≤ <paramref name="droppedMass"/> (0 on the dense path). docs/theory.md §9.
+    /// Σ_{μ skipped} w_μ(x_b, t) ≤ <paramref name="droppedMass"/> (0 on the dense path). docs/theory.md §10.5.
     /// </summary>
     public Tensor Denoise(Tensor x, double t, out double droppedMass)
     {
@@ -193,7 +193,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     }
 
     /// <summary>
-    /// The certified-pruned posterior mean (docs/theory.md §9), or null where pruning cannot help (ε = 0, small n, large d, a flat posterior,
+    /// The certified-pruned posterior mean (docs/theory.md §10.5), or null where pruning cannot help (ε = 0, small n, large d, a flat posterior,
     /// or too many survivors), in the caller's dispose scope. Rows are processed in blocks of at most MaxChunkElements / n (≥ 2) rows; each
     /// row keeps its own survivor set, so its result does not depend on the other rows of the batch beyond round-off.
     /// </summary>

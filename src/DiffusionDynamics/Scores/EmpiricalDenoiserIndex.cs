@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DiffusionDynamics.Scores;
 
 /// <summary>
-/// The pruning index of <see cref="EmpiricalDenoiser"/> (docs/theory.md §9): an orthonormal basis U ([d, k]) of the top-k eigenvectors of the
+/// The pruning index of <see cref="EmpiricalDenoiser"/> (docs/theory.md §10.5): an orthonormal basis U ([d, k]) of the top-k eigenvectors of the
 /// uncentred second moment AᵀA/n, and every training point in augmented coordinates ã_μ = [Uᵀa_μ, ρ_μ] with ρ_μ = |(I − UUᵀ) a_μ|
 /// ([n, k + 1]). For a query x with x̃ = [Uᵀx, |(I − UUᵀ) x|], Cauchy–Schwarz on the residual gives x̃·ã_μ ≥ x·a_μ, so
 /// <code>  L̄_μ = α x̃·ã_μ + β |a_μ|²  ≥  L_μ = α x·a_μ + β |a_μ|²     (α = e^{−t}/Δ_t &gt; 0, β = −½ e^{−2t}/Δ_t)</code>

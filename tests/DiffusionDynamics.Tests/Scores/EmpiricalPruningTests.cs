@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Tests.Scores;
 
-/// <summary>Certified pruning of the empirical posterior (docs/theory.md §9) against the dense float64 computation.</summary>
+/// <summary>Certified pruning of the empirical posterior (docs/theory.md §10.5) against the dense float64 computation.</summary>
 public class EmpiricalPruningTests
 {
     private const int N = 1500, D = 48;
@@ -40,7 +40,7 @@ public class EmpiricalPruningTests
     {
         using var data = Data();
         using var dense = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float64, PruneTolerance: 0));
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneComponents: 24));
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: 24));
         var dtype = precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         int prunedTimes = 0;
         foreach (double t in Enumerable.Range(0, 16).Select(i => 0.002 * Math.Pow(2.0, i * 0.75)))   // 0.002 … 4.6
@@ -65,7 +65,7 @@ public class EmpiricalPruningTests
             int bad = (int)slack.argmin().item<long>();
             Assert.True(slack.min().item<double>() >= -1e-9, $"t = {t}, row {bad}: ln dropped {logDropped[bad].item<double>():G6} > ln bound {logBound[bad].to_type(ScalarType.Float64).item<double>():G6}, kept {keep[bad].sum().item<long>()}");
             Assert.True(worst <= bound * (1 + 1e-9) + 1e-300, $"t = {t}: dropped {worst:G3} > bound {bound:G3}");
-            Assert.True(bound <= 2 * EmpiricalDenoiserOptions.DefaultPruneTolerance, $"t = {t}: bound {bound:G3}");
+            Assert.True(bound <= 2 * EmpiricalDenoiserOptions.CertifiedTolerance, $"t = {t}: bound {bound:G3}");
             // Pruning did something: fewer survivors than points.
             Assert.True(keep.sum().item<long>() < (long)keep.shape[0] * N);
             // The pruned D equals the dense one to |ΔD| ≤ 2·bound·max|a| plus the arithmetic's own error: float64 exact to 1e-9;
@@ -85,7 +85,7 @@ public class EmpiricalPruningTests
     public void PrunedDenoiser_DoesNotDependOnTheBatchSize(Precision precision)
     {
         using var data = Data();
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneComponents: 24));
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: 24));
         var dtype = precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         foreach (double t in new[] { 0.002, 0.005, 0.01 })
         {
@@ -111,7 +111,7 @@ public class EmpiricalPruningTests
     {
         using var data = Data();
         using var exact = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32).Exact);
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32));
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance));
         using var x = Queries(data, 0.01, 3).to_type(ScalarType.Float32);
         using var a = exact.Denoise(x, 0.01, out double none);
         Assert.Equal(0.0, none);
