@@ -132,6 +132,29 @@ if (only.Contains("sde"))
     double flops = steps * 4.0 * B * n * D;
     Console.WriteLine($"  wall time {timing.MedianSeconds:F3} s (best {timing.BestSeconds:F3} s)  {timing.MedianSeconds / steps * 1e3:F2} ms/step  {timing.GigaFlops(flops):F1} GFLOP/s");
     report.Sde = new SdeResult(steps, B, n, D, timing.MedianSeconds, timing.MedianSeconds / steps * 1e3);
+    // A/B in this process: the pre-fusion loop (out-of-place SamplerSteps.EulerMaruyama, a new [B, d] tensor per operation), same run.
+    var grid200 = TimeGrid.Uniform(5.0, 0.01, steps);
+    var unfused = Timing.Measure(() =>
+    {
+        using var _ = NewDisposeScope();
+        var src = NoiseSource.ForSamples(7, 0, B, D);
+        var z = empty([B, D]);
+        var state = xT.clone();
+        for (int k = 0; k < steps; k++)
+        {
+            using var stepScope = NewDisposeScope();
+            var den = denoiser.Denoise(state, grid200[k]);
+            src.Fill(z);
+            var next = SamplerSteps.EulerMaruyama(new StepInput(denoiser, state, den, grid200[k], grid200[k + 1], z, 0), null);
+            state.Dispose();
+            state = next.MoveToOuterDisposeScope();
+        }
+        state.Dispose();
+    }, quick ? 0 : 1, quick ? 1 : 3);
+    Console.WriteLine($"  A/B same run: fused runner {timing.MedianSeconds:F3} s, pre-fusion loop {unfused.MedianSeconds:F3} s (ratio {timing.MedianSeconds / unfused.MedianSeconds:F3}; " +
+                      $"the fused run also ends with one final D)");
+    report.Stages["sde fused s"] = timing.MedianSeconds;
+    report.Stages["sde unfused s"] = unfused.MedianSeconds;
     // Where a step's time goes besides the denoiser: per-sample noise and the update arithmetic.
     var noise = NoiseSource.ForSamples(7, 0, B, D);
     var buffer = empty([B, D]);
