@@ -11,11 +11,11 @@ using static TorchSharp.torch;
 
 // Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
 // of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
-//   [--quick] [--json out.json] [--only gemm,denoiser,sde,train,samplers,spectrum] [--figures dir]
+//   [--quick] [--json out.json] [--only gemm,denoiser,sde,prune,train,samplers,spectrum] [--figures dir] [--fashion train-images-idx3-ubyte.gz]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? jsonPath = OptionValue("--json");
-var only = (OptionValue("--only") ?? "gemm,denoiser,sde,train,samplers,spectrum").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+var only = (OptionValue("--only") ?? "gemm,denoiser,sde,prune,train,samplers,spectrum").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
 TorchRuntime.EnsureInitialized();
 int warmups = quick ? 1 : 3, repeats = quick ? 5 : 15;
@@ -132,6 +132,29 @@ if (only.Contains("sde"))
     double flops = steps * 4.0 * B * n * D;
     Console.WriteLine($"  wall time {timing.MedianSeconds:F3} s (best {timing.BestSeconds:F3} s)  {timing.MedianSeconds / steps * 1e3:F2} ms/step  {timing.GigaFlops(flops):F1} GFLOP/s");
     report.Sde = new SdeResult(steps, B, n, D, timing.MedianSeconds, timing.MedianSeconds / steps * 1e3);
+    // A/B in this process: the pre-fusion loop (out-of-place SamplerSteps.EulerMaruyama, a new [B, d] tensor per operation), same run.
+    var grid200 = TimeGrid.Uniform(5.0, 0.01, steps);
+    var unfused = Timing.Measure(() =>
+    {
+        using var _ = NewDisposeScope();
+        var src = NoiseSource.ForSamples(7, 0, B, D);
+        var z = empty([B, D]);
+        var state = xT.clone();
+        for (int k = 0; k < steps; k++)
+        {
+            using var stepScope = NewDisposeScope();
+            var den = denoiser.Denoise(state, grid200[k]);
+            src.Fill(z);
+            var next = SamplerSteps.EulerMaruyama(new StepInput(denoiser, state, den, grid200[k], grid200[k + 1], z, 0), null);
+            state.Dispose();
+            state = next.MoveToOuterDisposeScope();
+        }
+        state.Dispose();
+    }, quick ? 0 : 1, quick ? 1 : 3);
+    Console.WriteLine($"  A/B same run: fused runner {timing.MedianSeconds:F3} s, pre-fusion loop {unfused.MedianSeconds:F3} s (ratio {timing.MedianSeconds / unfused.MedianSeconds:F3}; " +
+                      $"the fused run also ends with one final D)");
+    report.Stages["sde fused s"] = timing.MedianSeconds;
+    report.Stages["sde unfused s"] = unfused.MedianSeconds;
     // Where a step's time goes besides the denoiser: per-sample noise and the update arithmetic.
     var noise = NoiseSource.ForSamples(7, 0, B, D);
     var buffer = empty([B, D]);
@@ -140,6 +163,48 @@ if (only.Contains("sde"))
     Console.WriteLine($"  per step: denoiser {denoiseTiming.MedianSeconds * 1e3:F2} ms, per-sample noise {noiseTiming.MedianSeconds * 1e3:F2} ms, " +
                       $"rest {timing.MedianSeconds / steps * 1e3 - denoiseTiming.MedianSeconds * 1e3 - noiseTiming.MedianSeconds * 1e3:F2} ms");
     (denoiser as IDisposable)?.Dispose();
+}
+
+if (only.Contains("prune"))
+{
+    // (iii-b) Certified pruning: one Denoise call (= one SDE step's denoiser) at B = 256 on the first n Fashion-MNIST training images
+    // (d = 784, pixels/255), pruned (ε = 1e-7) against dense, per t, with the achieved dropped-mass bound. Wall and process CPU time
+    // of the same calls, so ratios hold on a loaded machine.
+    string images = OptionValue("--fashion") ?? "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    Console.WriteLine($"(iii-b) certified pruning vs dense, B={B}, d=784, data {images}");
+    using var scope = NewDisposeScope();
+    var all = DiffusionDynamics.Data.IdxReader.ReadDataset(images).ToTensor().to_type(ScalarType.Float32).div_(255.0);
+    double? baseline = null;
+    foreach (int n in new[] { 2000, 10000, 60000 })
+    {
+        using var inner = NewDisposeScope();
+        var data = all.narrow(0, 0, Math.Min(n, all.shape[0])).contiguous();
+        using var dense = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions().Exact);
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance));
+        foreach (double t in new[] { 0.01, 0.03, 0.1, 0.3, 1.0 })
+        {
+            var x = Noised(data, B, t, generator);
+            int reps = n >= 60000 ? 1 : (quick ? 2 : 4);
+            var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var td = Timing.Measure(() => { using var _ = NewDisposeScope(); dense.Denoise(x, t); }, 1, reps);
+            var cpu1 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            double bound = 0;
+            var tp = Timing.Measure(() => { using var _ = NewDisposeScope(); pruned.Denoise(x, t, out bound); }, 1, reps);
+            var cpu2 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            double cpuDense = (cpu1 - cpu0).TotalSeconds / (reps + 1), cpuPruned = (cpu2 - cpu1).TotalSeconds / (reps + 1);
+            if (n == 2000 && t == 0.01) baseline = cpuDense;
+            Console.WriteLine($"  n={n,6} t={t,-5} dense {td.MedianSeconds * 1e3,8:F1} ms ({cpuDense * 1e3,8:F1} ms CPU)  pruned {tp.MedianSeconds * 1e3,8:F1} ms " +
+                              $"({cpuPruned * 1e3,8:F1} ms CPU, {(pruned.PrunedCalls > 0 ? "pruned" : "dense path")})  " +
+                              $"CPU ratio dense/pruned {cpuDense / cpuPruned,6:F2}  pruned/dense(n=2000,t=0.01) {cpuPruned / baseline!.Value,6:F2}  bound {bound:G2}");
+            report.Stages[$"prune n={n} t={t} dense ms"] = td.MedianSeconds * 1e3;
+            report.Stages[$"prune n={n} t={t} pruned ms"] = tp.MedianSeconds * 1e3;
+            report.Stages[$"prune n={n} t={t} dense cpu ms"] = cpuDense * 1e3;
+            report.Stages[$"prune n={n} t={t} pruned cpu ms"] = cpuPruned * 1e3;
+            report.Stages[$"prune n={n} t={t} bound"] = bound;
+            pruned.ResetDroppedMass();
+        }
+    }
+    Console.WriteLine();
 }
 
 if (only.Contains("train"))

@@ -15,7 +15,9 @@ namespace DiffusionDynamics.Sampling;
 /// <param name="TNext">OU time s &lt; t after the step.</param>
 /// <param name="Noise">z ~ N(0, I): [B, d] for a stochastic step, null for a deterministic one.</param>
 /// <param name="DdimEta">DDIM's η ∈ [0, 1] (0 for every other method).</param>
-public readonly record struct StepInput(IDenoiser Denoiser, Tensor X, Tensor Denoised, double T, double TNext, Tensor? Noise, double DdimEta)
+/// <param name="Scratch">A [B, d] work buffer of the run for an <see cref="InPlaceStepFunction"/> (null for a <see cref="StepFunction"/>).</param>
+public readonly record struct StepInput(IDenoiser Denoiser, Tensor X, Tensor Denoised, double T, double TNext, Tensor? Noise, double DdimEta,
+    Tensor? Scratch = null)
 {
     /// <summary>Step size h = t − s &gt; 0.</summary>
     public double H => T - TNext;
@@ -34,6 +36,13 @@ public interface ISamplerMemory : IDisposable;
 public delegate Tensor StepFunction(in StepInput step, ISamplerMemory? memory);
 
 /// <summary>
+/// The same step as a method's <see cref="StepFunction"/>, fused into the run's buffers: overwrites <see cref="StepInput.X"/> with x_s
+/// and may overwrite <see cref="StepInput.Denoised"/>, <see cref="StepInput.Noise"/> and <see cref="StepInput.Scratch"/> (all owned by
+/// the runner, used once per step). It must give the same bits as the method's <see cref="StepFunction"/> and allocate nothing of size [B, d].
+/// </summary>
+public delegate void InPlaceStepFunction(in StepInput step, ISamplerMemory? memory);
+
+/// <summary>
 /// A registered sampler: its identity (<see cref="Kind"/>, used in options records and JSON), its CLI token, its display
 /// name, its cost and order, and its step function. Registered once in <see cref="SamplerRegistry"/>.
 /// </summary>
@@ -46,8 +55,10 @@ public delegate Tensor StepFunction(in StepInput step, ISamplerMemory? memory);
 /// <param name="TakesEta">True for DDIM: η &gt; 0 makes it stochastic (<see cref="IsStochastic"/>).</param>
 /// <param name="Step">The step function.</param>
 /// <param name="NewMemory">Creates the per-run memory of a multistep method; null for one-step methods.</param>
+/// <param name="StepInPlace">The step fused into the runner's buffers (same bits as <paramref name="Step"/>), used by <see cref="TrajectoryRunner"/>
+/// where present; null: the runner calls <paramref name="Step"/>.</param>
 public sealed record SamplerMethod(SamplerKind Kind, string Token, string DisplayName, int EvaluationsPerStep, int Order,
-    bool Stochastic, bool TakesEta, StepFunction Step, Func<ISamplerMemory>? NewMemory = null)
+    bool Stochastic, bool TakesEta, StepFunction Step, Func<ISamplerMemory>? NewMemory = null, InPlaceStepFunction? StepInPlace = null)
 {
     /// <summary>True when a run draws noise at each step: <see cref="Stochastic"/>, or DDIM with η &gt; 0.</summary>
     public bool IsStochastic(double ddimEta = 0) => Stochastic || (TakesEta && ddimEta > 0);

@@ -9,7 +9,8 @@ public static class SamplerRegistry
 {
     private static readonly SamplerMethod[] methods =
     [
-        new(SamplerKind.EulerMaruyama, "sde", "SDE Euler–Maruyama", 1, 1, Stochastic: true, TakesEta: false, SamplerSteps.EulerMaruyama),
+        new(SamplerKind.EulerMaruyama, "sde", "SDE Euler–Maruyama", 1, 1, Stochastic: true, TakesEta: false, SamplerSteps.EulerMaruyama,
+            StepInPlace: SamplerSteps.EulerMaruyamaInPlace),
         new(SamplerKind.OdeEuler, "ode-euler", "ODE Euler", 1, 1, Stochastic: false, TakesEta: false, SamplerSteps.OdeEuler),
         new(SamplerKind.OdeHeun, "ode-heun", "ODE Heun", 2, 2, Stochastic: false, TakesEta: false, SamplerSteps.OdeHeun),
         new(SamplerKind.Ddim, "ddim", "DDIM", 1, 1, Stochastic: false, TakesEta: true, SamplerSteps.Ddim),

@@ -1,5 +1,6 @@
 using DiffusionDynamics.Scores;
 using DiffusionDynamics.Time;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiffusionDynamics.Sampling;
@@ -18,6 +19,32 @@ public static class SamplerSteps
         double h = step.H;
         var score = Score.FromDenoised(step.X, step.Denoised, step.T);
         return step.X + (step.X + score * 2.0) * h + step.Noise! * Math.Sqrt(2.0 * h);
+    }
+
+    /// <summary>
+    /// <see cref="EulerMaruyama"/> fused into the run's buffers, bit for bit: the same nine float operations in the same order
+    /// (D·e^{−t}/Δ_t, x/Δ_t, their difference, ·2, +x, ·h, x+, z·√(2h), +), each done in place — on D, on the scratch copy of x, on z
+    /// and finally on x — so a step allocates no [B, d] tensor and makes one pass per operation. IEEE addition is commutative, so
+    /// c.add_(x) equals x + c. The scalars are created and disposed here: TorchSharp 0.107 passes an
+    /// implicit Scalar's handle to native code without keeping the Scalar alive, so a GC mid-call could finalize it.
+    /// </summary>
+    public static void EulerMaruyamaInPlace(in StepInput step, ISamplerMemory? memory)
+    {
+        var x = step.X;
+        var denoised = step.Denoised;
+        var noise = step.Noise ?? throw new ArgumentException("Euler–Maruyama needs the step's noise.", nameof(step));
+        var scratch = step.Scratch ?? throw new ArgumentException("The fused Euler–Maruyama step needs the run's scratch buffer.", nameof(step));
+        double h = step.H, delta = OuTime.Delta(step.T);
+        using var decayOverDelta = (OuTime.Decay(step.T) / delta).ToScalar();
+        using var deltaScalar = delta.ToScalar();
+        using var two = 2.0.ToScalar();
+        using var hScalar = h.ToScalar();
+        using var noiseScale = Math.Sqrt(2.0 * h).ToScalar();
+        denoised.mul_(decayOverDelta);                               // e^{−t} D / Δ_t
+        scratch.copy_(x).div_(deltaScalar);                          // x / Δ_t
+        denoised.sub_(scratch).mul_(two).add_(x).mul_(hScalar);     // (x + 2 ∇ln P_t) h
+        x.add_(denoised);                                            // x + (x + 2 ∇ln P_t) h
+        x.add_(noise.mul_(noiseScale));                              // + √(2h) z
     }
 
     /// <summary>Euler on the probability-flow ODE: x_s = x + h(x + ∇ln P_t(x)).</summary>

@@ -53,6 +53,10 @@ public static class TrajectoryRunner
         bool isLast = toIndex == grid.Steps;
         using var noiseBuffer = stochastic ? torch.empty(x.shape, dtype: x.dtype) : null;
         using var memory = method.NewMemory?.Invoke();
+        // A method with a fused step updates the state in place with one scratch buffer for the run (no [B, d] allocation per step
+        // besides the denoiser's output, which the step may overwrite once the observer has seen it).
+        var inPlace = method.StepInPlace;
+        using var scratch = inPlace is not null && toIndex > fromIndex ? torch.empty_like(x) : null;
         var state = x.clone();
         for (int k = fromIndex; k < toIndex; k++)
         {
@@ -63,7 +67,13 @@ public static class TrajectoryRunner
             var denoised = denoiser.Denoise(state, t);
             observer?.OnStep(new StepRecord(k, t, tNext, state, denoised, false));
             if (stochastic) noise!.Fill(noiseBuffer!);
-            var next = method.Step(new StepInput(denoiser, state, denoised, t, tNext, noiseBuffer, request.DdimEta), memory);
+            var input = new StepInput(denoiser, state, denoised, t, tNext, noiseBuffer, request.DdimEta, scratch);
+            if (inPlace is not null && Writable(denoised, state))
+            {
+                inPlace(input, memory);
+                continue;
+            }
+            var next = method.Step(input, memory);
             state.Dispose();
             state = next.MoveToOuterDisposeScope();
         }
@@ -185,6 +195,22 @@ public static class TrajectoryRunner
             if (k < lowest || k > grid.Steps)
                 throw new ArgumentOutOfRangeException(nameof(branches), k, $"Branch index must be in [{lowest}, {grid.Steps}]" +
                     (lowest == 1 ? " (the forward kick of a deterministic sampler's clones starts one step earlier)." : "."));
+    }
+
+    /// <summary>
+    /// True when a fused step may overwrite the denoiser's output: same dtype and shape as the state, contiguous, and its memory
+    /// disjoint from the state's (a denoiser may return a view of its input or a broadcast; those take the out-of-place step).
+    /// </summary>
+    private static bool Writable(Tensor denoised, Tensor state)
+    {
+        if (denoised.dtype != state.dtype || !denoised.shape.SequenceEqual(state.shape) || !denoised.is_contiguous() || !state.is_contiguous())
+            return false;
+        long bytes = state.numel() * state.element_size();
+        var from = denoised.bytes;
+        var to = state.bytes;
+        long offset = (long)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(from), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(to));
+        return offset >= bytes || offset <= -bytes;
     }
 
     private static IProgress<long>? Offset(IProgress<long>? progress, long offset) => progress is null ? null : new OffsetProgress(progress, offset);

@@ -37,6 +37,10 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         options ??= new EmpiricalDenoiserOptions();
         if (options.MaxChunkElements < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkElements, "MaxChunkElements must be ≥ 1.");
+        if (!(options.PruneTolerance >= 0 && options.PruneTolerance < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.PruneTolerance, "PruneTolerance must lie in [0, 1).");
+        if (options.PruneComponents < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.PruneComponents, "PruneComponents must be ≥ 1.");
         Backend.TorchRuntime.EnsureInitialized();
         if (trainingSet.dim() != 2)
             throw new ArgumentException($"Training set must have shape [n, d], got [{string.Join(", ", trainingSet.shape)}].", nameof(trainingSet));
@@ -52,6 +56,48 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         normsSq = data.square().sum(1).DetachFromDisposeScope();
         Count = (int)data.shape[0];
         Dimension = (int)data.shape[1];
+        using (var stats = NewDisposeScope())
+        {
+            var a64 = data.to_type(ScalarType.Float64);
+            var n64 = a64.square().sum(1);
+            maxNorm = Math.Sqrt(n64.max().item<double>());
+            maxNormSq = n64.max().item<double>();
+            minNormSq = n64.min().item<double>();
+            radius = Math.Sqrt((a64 - a64.mean([0])).square().sum(1).max().item<double>());
+        }
+        index = new Lazy<EmpiricalDenoiserIndex>(() => EmpiricalDenoiserIndex.Build(data, options.PruneComponents, dtype));
+    }
+
+    private readonly double maxNorm, maxNormSq, minNormSq, radius;   // max|a|, max|a|², min|a|², max|a − ā|
+    private readonly Lazy<EmpiricalDenoiserIndex> index;             // built at the first call that can prune
+
+    /// <summary>Fewest training points for which the denoiser tries to prune (below, the dense product is as cheap as the bound's).</summary>
+    public const int MinPruneCount = 256;
+
+    /// <summary>Largest share of the n points that may survive in a batch's union for the pruned product to run; above it, the dense path.</summary>
+    public const double MaxSurvivorShare = 0.5;
+
+    /// <summary>
+    /// The certified bound on the dropped posterior mass of the last <see cref="Denoise(Tensor, double)"/> call, maximized over its rows:
+    /// Σ_{dropped μ} w_μ ≤ this for every sample (docs/theory.md §10.7). 0 when the call ran the dense path.
+    /// </summary>
+    public double LastDroppedMass { get; private set; }
+
+    /// <summary>The largest <see cref="LastDroppedMass"/> since construction or <see cref="ResetDroppedMass"/>.</summary>
+    public double MaxDroppedMass { get; private set; }
+
+    /// <summary>Calls that ran the pruned product, since construction or <see cref="ResetDroppedMass"/>.</summary>
+    public long PrunedCalls { get; private set; }
+
+    /// <summary>Calls of <see cref="Denoise(Tensor, double)"/>, since construction or <see cref="ResetDroppedMass"/>.</summary>
+    public long Calls { get; private set; }
+
+    /// <summary>Resets <see cref="MaxDroppedMass"/>, <see cref="PrunedCalls"/> and <see cref="Calls"/>.</summary>
+    public void ResetDroppedMass()
+    {
+        MaxDroppedMass = 0;
+        PrunedCalls = 0;
+        Calls = 0;
     }
 
     /// <summary>
@@ -112,12 +158,169 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     public long ChunkRows(long batch) => Math.Clamp(maxChunkElements / Math.Max(batch, 1), 1, Count);
 
     /// <inheritdoc />
-    public Tensor Denoise(Tensor x, double t)
+    /// <remarks>
+    /// With <see cref="EmpiricalDenoiserOptions.PruneTolerance"/> ε &gt; 0 the posterior is certified-pruned where that can help
+    /// (<see cref="Denoise(Tensor, double, out double)"/>); ε = 0 is the dense product, bit for bit.
+    /// </remarks>
+    public Tensor Denoise(Tensor x, double t) => Denoise(x, t, out _);
+
+    /// <summary>
+    /// D(x, t) and the certified bound on the posterior mass it dropped, maximized over the rows: for every row b,
+    /// Σ_{μ skipped} w_μ(x_b, t) ≤ <paramref name="droppedMass"/> (0 on the dense path). docs/theory.md §10.7.
+    /// </summary>
+    public Tensor Denoise(Tensor x, double t, out double droppedMass)
     {
         DenoiserChecks.Require(x, Dimension, t);
-        if (x.shape[0] == 1) return OnTwoRows(x, two => Denoise(two, t));
+        if (x.shape[0] == 1)
+        {
+            double one = 0;
+            var row = OnTwoRows(x, two => Denoise(two, t, out one));
+            droppedMass = one;
+            return row;
+        }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
+        var pruned = Pruned(xi, t, out droppedMass);
+        Calls++;
+        LastDroppedMass = droppedMass;
+        MaxDroppedMass = Math.Max(MaxDroppedMass, droppedMass);
+        if (pruned is not null)
+        {
+            PrunedCalls++;
+            return pruned.to_type(x.dtype).MoveToOuterDisposeScope();
+        }
+        return Dense(xi, t).to_type(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null where pruning cannot help (ε = 0, small n, large d, a flat posterior,
+    /// or too many survivors), in the caller's dispose scope. Rows are processed in blocks of at most MaxChunkElements / n (≥ 2) rows; each
+    /// row keeps its own survivor set, so its result does not depend on the other rows of the batch beyond round-off.
+    /// </summary>
+    private Tensor? Pruned(Tensor xi, double t, out double droppedMass)
+    {
+        droppedMass = 0;
+        double tolerance = Options.PruneTolerance;
+        if (!(tolerance > 0) || Count < MinPruneCount || Dimension > EmpiricalDenoiserIndex.MaxDimension) return null;
+        var (alpha, beta) = Coefficients(t);
+        double theta = Math.Log(Count / tolerance);
+        var xNormsSq = xi.square().sum(1);
+        double maxX = Math.Sqrt(xNormsSq.max().to_type(ScalarType.Float64).item<double>());
+        // The logits of a row span at most α|x|·2R + |β|(max|a|² − min|a|²) over μ: below θ nothing can be dropped.
+        if (alpha * maxX * 2 * radius + -beta * (maxNormSq - minNormSq) <= theta) return null;
+        long batch = xi.shape[0];
+        long rows = Math.Max(2, maxChunkElements / Count);
+        if (batch <= rows) return PrunedBlock(xi, xNormsSq, t, alpha, beta, theta, out droppedMass);
+        var parts = new List<Tensor>();
+        for (long start = 0; start < batch;)
+        {
+            long len = Math.Min(rows, batch - start);
+            if (batch - start - len == 1) len = len > 2 ? len - 1 : len + 1;     // never leave a one-row block (see OnTwoRows)
+            var part = PrunedBlock(xi.narrow(0, start, len), xNormsSq.narrow(0, start, len), t, alpha, beta, theta, out double m);
+            if (part is null) return null;
+            droppedMass = Math.Max(droppedMass, m);
+            parts.Add(part);
+            start += len;
+        }
+        return torch.cat(parts, 0);
+    }
+
+    private Tensor? PrunedBlock(Tensor xi, Tensor xNormsSq, double t, double alpha, double beta, double theta, out double droppedMass)
+    {
+        droppedMass = 0;
+        var idx = index.Value;
+        int k = (int)idx.Basis.shape[1];
+        // Round-off: a float dot product of m terms errs by at most m·u·Σ|terms| ≤ m·u·|x||a|; doubled for safety (u = 2⁻²⁴ or 2⁻⁵³).
+        double u = Math.ScaleB(1.0, dtype == ScalarType.Float32 ? -24 : -53);
+        var xNorm = xNormsSq.to_type(ScalarType.Float64).sqrt();
+        var boundMargin = (xNorm * (alpha * maxNorm) + (-beta * maxNormSq)) * (2.0 * (k + 4) * u);          // [B] float64
+        var exactMargin = (xNorm * (alpha * maxNorm) + (-beta * maxNormSq)) * (2.0 * (Dimension + 4) * u);   // [B] float64
+        // Upper bounds L̄ ≥ L on every logit from the (k + 1)-dimensional product.
+        var upper = Affine(idx.Augment(xi, xNormsSq), idx.Augmented, normsSq, alpha, beta);             // [B, n]
+        // A reference logit per row: the exact logit of the point with the largest bound, lowered by its round-off.
+        var best = upper.argmax(1);
+        var reference = (xi * data.index_select(0, best)).sum(1).to_type(ScalarType.Float64).mul_(alpha)
+            .add_(normsSq.index_select(0, best).to_type(ScalarType.Float64) * beta).sub_(exactMargin);
+        // Keep μ unless L̄_μ + margin < L_ref − θ: then w_μ/w_ref < e^{−θ} = ε/n, and the n − 1 others drop at most ε in all.
+        var cut = (reference - theta - boundMargin).to_type(dtype).unsqueeze(1);
+        var keep = upper.ge(cut);
+        // Rows that keep more than MaxSurvivorShare·n points (a flat posterior) take the dense product; the others share one
+        // product over the union of their survivors, each row masked to its own survivors. Both choices depend on the row alone.
+        var kept = keep.sum(1);
+        var hard = kept.gt((long)(MaxSurvivorShare * Count));
+        long hardCount = hard.sum().item<long>(), batch = xi.shape[0];
+        if (hardCount == batch) return null;
+        var easyRows = hard.logical_not().nonzero().squeeze(1);
+        var easyKeep = hardCount == 0 ? keep : keep.index_select(0, easyRows);
+        var union = easyKeep.any(0).nonzero().squeeze(1);
+        long m = union.shape[0];
+        if (m > MaxSurvivorShare * Count) return null;
+        var xe = hardCount == 0 ? xi : xi.index_select(0, easyRows);
+        var a = data.index_select(0, union);
+        var logits = Affine(xe, a, normsSq.index_select(0, union), alpha, beta);                      // [B_easy, m], exact logits
+        var dropped = easyKeep.index_select(1, union).logical_not_();
+        logits.masked_fill_(dropped, double.NegativeInfinity);
+        var rowMax = logits.amax([1], keepdim: true);
+        var w = logits.sub_(rowMax).clamp_min_(LogitFloor).exp_().masked_fill_(dropped, 0);
+        var s = w.sum(1, keepdim: true);
+        var easyResult = w.mm(a).div_(s);
+        // The achieved bound: ε_b ≤ n · exp(max_{dropped} L̄ + margin − (exact logsumexp of the kept, lowered by its round-off)).
+        var easyUpper = hardCount == 0 ? upper : upper.index_select(0, easyRows);
+        var maxDropped = easyUpper.masked_fill_(easyKeep, double.NegativeInfinity).amax([1]).to_type(ScalarType.Float64);
+        var keptLse = rowMax.squeeze(1).to_type(ScalarType.Float64) + s.squeeze(1).to_type(ScalarType.Float64).log();
+        var easyMargins = hardCount == 0 ? boundMargin + exactMargin : (boundMargin + exactMargin).index_select(0, easyRows);
+        var logBound = maxDropped + easyMargins + Math.Log(Count) - keptLse;
+        Tensor result = easyResult, rowBound = logBound;
+        if (hardCount > 0)
+        {
+            var hardRows = hard.nonzero().squeeze(1);
+            var hx = xi.index_select(0, hardRows);
+            var hardResult = hardCount == 1 ? Dense(hx.expand(2, -1).contiguous(), t).narrow(0, 0, 1) : Dense(hx, t);
+            result = torch.empty([batch, Dimension], dtype: dtype).index_copy_(0, easyRows, easyResult).index_copy_(0, hardRows, hardResult);
+            rowBound = torch.full([batch], double.NegativeInfinity, dtype: ScalarType.Float64).index_copy_(0, easyRows, logBound);
+        }
+        survivorProbe?.Invoke(keep.logical_or(hard.unsqueeze(1)), rowBound);
+        double worst = rowBound.max().item<double>();
+        droppedMass = double.IsNegativeInfinity(worst) ? 0 : Math.Min(1.0, Math.Exp(worst));
+        return result;
+    }
+
+    private Action<Tensor, Tensor>? survivorProbe;
+
+    /// <summary>
+    /// Test hook: D(x, t) with the survivor mask keep[b, μ] ([B, n] bool, true: μ entered row b's posterior) and the per-row ln bound ([B]) of a pruned call, or null
+    /// when the call ran the dense path. Batches up to MaxChunkElements / n rows.
+    /// </summary>
+    internal (Tensor Denoised, Tensor? Keep, double DroppedMass, Tensor? LogBound) DenoiseWithSurvivors(Tensor x, double t)
+    {
+        Tensor? keep = null, logBound = null;
+        survivorProbe = (k, b) =>
+        {
+            keep = k.clone().DetachFromDisposeScope();
+            logBound = b.clone().DetachFromDisposeScope();
+        };
+        try
+        {
+            var d = Denoise(x, t, out double dropped);
+            return (d, keep, dropped, logBound);
+        }
+        finally
+        {
+            survivorProbe = null;
+        }
+    }
+
+    /// <summary>L = α x·aᵀ + β |a|² for x: [B, m], a: [n, m] (rows), norms: [n]: [B, n]. float32 fuses both terms in one addmm.</summary>
+    private Tensor Affine(Tensor x, Tensor a, Tensor norms, double alpha, double beta)
+    {
+        if (dtype == ScalarType.Float32)
+            return torch.addmm(norms.unsqueeze(0), x, a.t(), (float)beta, (float)alpha);
+        return x.mm(a.t()).mul_(alpha).add_(norms.unsqueeze(0) * beta);
+    }
+
+    /// <summary>The dense posterior mean over all n points (streamed over blocks of n), in the caller's dispose scope.</summary>
+    private Tensor Dense(Tensor xi, double t)
+    {
         // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a
         // (a single block when B·n fits, which is the common case).
         Tensor? m = null, s = null, acc = null;
@@ -140,7 +343,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
             acc!.mul_(rescale).addmm_(wb, a, 1.0f, 1.0f);
             m.copy_(mNew);
         });
-        return acc!.div_(s!).to_type(x.dtype).MoveToOuterDisposeScope();
+        return acc!.div_(s!);
     }
 
     /// <summary>
@@ -318,6 +521,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     /// <summary>Releases the training-set tensors.</summary>
     public void Dispose()
     {
+        if (index.IsValueCreated) index.Value.Dispose();
         data.Dispose();
         normsSq.Dispose();
     }

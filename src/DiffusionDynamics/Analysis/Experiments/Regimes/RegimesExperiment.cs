@@ -20,7 +20,7 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="Start">Start rule of the parents.</param>
 /// <param name="Batch">Parents per batch.</param>
 /// <param name="EntropySamples">Monte-Carlo samples per time of the excess-entropy estimator. Range: ≥ 2.</param>
-/// <param name="EntropyTimes">Times of the excess entropy besides the branch times, log-spaced strictly inside the branch range, so its zero is
+/// <param name="EntropyTimes">Times of the excess entropy besides the branch times, log-spaced over a range that brackets the branch times and ½–2 × the theoretical t_C (both ends included), so its zero is
 /// located on a finer grid than the (expensive) clones. Range: ≥ 0.</param>
 /// <param name="Bootstrap">Bootstrap resamples for the error of the measured t_S. Range: ≥ 10.</param>
 /// <param name="Seed">Run seed.</param>
@@ -107,9 +107,14 @@ public static class RegimesExperiment
             cloningOptions, cloningProgress, cancellationToken);
 
         // Excess entropy on the same times (float64 log-densities).
-        // On the branch times (for the collapse table) and a log grid over their range (for the zero).
-        var entropyTimes = branchTimes.Concat(Enumerable.Range(1, options.EntropyTimes)
-                .Select(i => lo * Math.Pow(hi / lo, i / (options.EntropyTimes + 1.0))))   // strictly inside (lo, hi)
+        // On the branch times (for the collapse table) and a log grid over a range that brackets the branch times and both theoretical
+        // times (for the zero): [min(lo, ½ t_C), max(hi, 2 t_C, 1.25 t_S)] within (t_min, T], so f's zero is sampled even where t_C > t_S.
+        double tCGaussian = ExcessEntropy.GaussianCollapseTime(data.Count, data.Dimension, Math.Sqrt(meanVariance));
+        double? tCAnisotropic = spectrum is null ? null : ExcessEntropy.AnisotropicCollapseTime(data.Count, data.Dimension, spectrum);
+        var (entropyLo, entropyHi) = EntropyRange(lo, hi, options, speciationTheory.IsDefined ? tS : null, tCGaussian, tCAnisotropic);
+        int extra = options.EntropyTimes;
+        var entropyTimes = branchTimes.Concat(Enumerable.Range(0, extra)     // log grid including both ends of the range
+                .Select(i => entropyLo * Math.Pow(entropyHi / entropyLo, extra == 1 ? 0.5 : i / (extra - 1.0))))
             .Distinct().Order().ToArray();
         long entropyDraws = (long)entropyTimes.Length * options.EntropySamples;
         progress?.Report(new AnalysisProgress("excess entropy", 0, entropyDraws));
@@ -160,14 +165,13 @@ public static class RegimesExperiment
         var lastChange = cloning.LastChangeTimes;
         double lcMean = lastChange.Average();
         double lcStd = SampleStatistics.StandardDeviationOrZero(lastChange, lcMean);
-        double tCGaussian = ExcessEntropy.GaussianCollapseTime(data.Count, data.Dimension, Math.Sqrt(meanVariance));
-        double? tCAnisotropic = spectrum is null ? null : ExcessEntropy.AnisotropicCollapseTime(data.Count, data.Dimension, spectrum);
         double? tCTwoCluster = truth is null ? null
             : ExcessEntropy.TwoClusterCollapseTime(data.Count, data.Dimension, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma);
         var collapse = new CollapseResult(tCGaussian, tCAnisotropic, tCTwoCluster, entropy.Crossing, entropy.CrossingStdErr,
             lcMean, lcStd, lastChange, cloning.ParentNeighbours.MemorizedFraction(), entropy.Alpha, collapseCurve, entropy.Points)
         {
-            Note = CollapseNote(lastChange, grid[0], tCGaussian),
+            Note = JoinNotes(CollapseNote(lastChange, grid[0], tCGaussian), EntropyRangeNote(entropy.Points, entropy.Crossing)),
+            EntropyRange = [entropyTimes[0], entropyTimes[^1]],
         };
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
@@ -194,6 +198,38 @@ public static class RegimesExperiment
                $"happened at or before T (Gaussian theory t_C = {tCGaussian.ToString("G4", inv)}). " +
                (tCGaussian > start ? "Start later than t_C (a larger T), or rescale the data to order 1." : "Start later (a larger T).");
     }
+
+    /// <summary>
+    /// The range of the excess-entropy times: the branch range [lo, hi] widened to [½ t_C, 2 t_C] for every finite theoretical t_C and up to
+    /// 1.25 t_S, clipped to [1.5 t_min, T]. Widening only adds cheap Monte-Carlo times, never clones.
+    /// </summary>
+    internal static (double Lo, double Hi) EntropyRange(double lo, double hi, RegimesOptions options, double? tS, params double?[] collapseTimes)
+    {
+        double a = lo, b = hi;
+        foreach (var tc in collapseTimes)
+            if (tc is double c && double.IsFinite(c) && c > 0)
+            {
+                a = Math.Min(a, 0.5 * c);
+                b = Math.Max(b, 2 * c);
+            }
+        if (tS is double ts && double.IsFinite(ts) && ts > 0) b = Math.Max(b, 1.25 * ts);
+        a = Math.Max(a, 1.5 * options.TMin);
+        b = Math.Min(b, options.TMax);
+        return (a, Math.Max(b, a * 1.01));
+    }
+
+    /// <summary>Says where f's zero lies when it was not found inside the measured times (f &gt; 0 throughout: below them; f ≤ 0: above).</summary>
+    internal static string? EntropyRangeNote(IReadOnlyList<ExcessEntropyPoint> points, double? crossing)
+    {
+        if (crossing is not null || points.Count == 0) return null;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string range = $"[{points[0].T.ToString("G3", inv)}, {points[^1].T.ToString("G3", inv)}]";
+        if (points.All(p => p.F > 0)) return $"f > 0 at every measured time {range}: the collapse time t_C lies below {points[0].T.ToString("G3", inv)}.";
+        if (points.All(p => p.F <= 0)) return $"f ≤ 0 at every measured time {range}: the collapse time t_C lies above {points[^1].T.ToString("G3", inv)}.";
+        return $"f changes sign within {range} but not from + (larger t) to ≤ 0 (smaller t): the Monte-Carlo noise exceeds f there; raise the entropy samples.";
+    }
+
+    private static string? JoinNotes(string? a, string? b) => a is null ? b : b is null ? a : a + " " + b;
 
     /// <summary>
     /// Branch times. With explicit bounds: <see cref="RegimesOptions.BranchCount"/> geometric times between them.

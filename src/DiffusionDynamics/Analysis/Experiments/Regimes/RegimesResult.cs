@@ -77,8 +77,11 @@ public sealed record CollapseResult(double TheoryGaussian, double? TheoryAnisotr
     double? EntropyCrossingStderr, double LastChangeMean, double LastChangeStd, double[] LastChangeTimes, double MemorizedFraction,
     double Alpha, IReadOnlyList<CollapsePoint> Curve, IReadOnlyList<ExcessEntropyPoint>? EntropyCurve = null)
 {
-    /// <summary>Why a collapse figure cannot be read as measured (e.g. t̂_C = T: no change of nearest point was seen), else null.</summary>
+    /// <summary>Why a collapse figure cannot be read as measured (e.g. t̂_C = T: no change of nearest point was seen, or f's zero outside the measured times), else null.</summary>
     public string? Note { get; init; }
+
+    /// <summary>[first, last] time of the excess entropy: it brackets the branch times and ½–2 × every theoretical t_C (docs/theory.md).</summary>
+    public double[]? EntropyRange { get; init; }
 }
 
 /// <summary>Run settings and timings recorded with the result.</summary>

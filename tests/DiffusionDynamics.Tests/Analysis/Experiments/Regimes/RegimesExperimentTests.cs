@@ -73,10 +73,11 @@ public class RegimesExperimentTests
         Assert.All(r.Collapse.Curve.Where(p => p.T < 0.1), p => Assert.Equal(1.0, p.PhiC));
         Assert.Empty(r.Speciation.Curve); // unlabelled data: no classes, no φ
         Assert.NotNull(r.Speciation.Note);
-        // f(t) on the branch times and EntropyTimes more (default 32, log-spaced over the branch range); each branch time's f in the
-        // collapse table is its own estimate; the zero lies between two neighbouring times of the fine curve where f changes sign.
+        // f(t) on the branch times and EntropyTimes more (default 32, log-spaced over a range that brackets the branch times and the
+        // theoretical t_C, ends included — an end may coincide with a branch time); each branch time's f in the collapse table is its own
+        // estimate; the zero lies between two neighbouring times of the fine curve where f changes sign.
         var fine = r.Collapse.EntropyCurve!;
-        Assert.Equal(4 + 32, fine.Count);
+        Assert.InRange(fine.Count, 32 + 2, 4 + 32);
         foreach (var p in r.Collapse.Curve) Assert.Equal(fine.Single(e => e.T == p.T).F, p.F);
         if (r.Collapse.EntropyCrossing is double tc)
             Assert.Contains(fine.Zip(fine.Skip(1)), w => w.First.F <= 0 && w.Second.F > 0 && w.First.T <= tc && tc <= w.Second.T);
@@ -124,5 +125,34 @@ public class RegimesExperimentTests
         // Noise at small t (a dip below the level) does not move the crossing found from large t.
         double[] noisy = [0.7, 0.98, 0.9, 0.6, 0.5];
         Assert.Equal(1.5, Crossing.Falling(t, noisy, 0.75)!.Value, 12);
+    }
+
+    [Trait(Category.Name, Category.Slow)]
+    [Fact]
+    public void IsotropicGaussian_EntropyMeasuresTc_EvenWhereTcExceedsTs()
+    {
+        // Isotropic Gaussian, d = 64, n = 1000, σ² = 1: t_C = ½ ln(1 + 1/(n^{2/d} − 1)) = 0.819, while t_S = ½ ln Λ ≈ 0.23 puts the branch
+        // times below 0.46: the excess-entropy times must reach past t_C (they did not, and f's zero was reported as missing).
+        // f's Monte-Carlo SE at 2048 samples is ~1e-3 against a slope df/dt ~ 0.05 near t_C, so the zero is located to ~2 %; 10 % is ~5 SE.
+        var data = DataSource.Parse("gaussian:d=64,n=1000,spectrum=64x1,seed=0");
+        var r = RegimesExperiment.Run(data, new RegimesOptions(Pairs: 8, Steps: 40, BranchCount: 4, Bootstrap: 10, Seed: 3));
+        double expected = 0.5 * Math.Log(1 + 1 / (Math.Pow(1000, 2.0 / 64) - 1));
+        Assert.Equal(expected, r.Collapse.TheoryGaussian, 0.005);                     // the data's σ² = tr C / d is 1 to ~0.3 %
+        Assert.True(r.Speciation.Theory < 0.5 * expected);
+        Assert.NotNull(r.Collapse.EntropyCrossing);
+        Assert.InRange(r.Collapse.EntropyCrossing!.Value, 0.9 * expected, 1.1 * expected);
+        Assert.True(r.Collapse.EntropyRange![0] <= 0.5 * expected && r.Collapse.EntropyRange[1] >= 1.9 * expected);
+    }
+
+    [Fact]
+    public void EntropyRangeNote_SaysOnWhichSideTheZeroLies()
+    {
+        ExcessEntropyPoint P(double t, double f) => new(t, f, 0.01, f);
+        Assert.Null(RegimesExperiment.EntropyRangeNote([P(0.1, -1), P(1, 1)], 0.5));
+        Assert.Contains("lies below 0.1", RegimesExperiment.EntropyRangeNote([P(0.1, 1), P(1, 2)], null));
+        Assert.Contains("lies above 1", RegimesExperiment.EntropyRangeNote([P(0.1, -2), P(1, -1)], null));
+        var (lo, hi) = RegimesExperiment.EntropyRange(0.01, 0.4, new RegimesOptions(), 0.2, 0.8, null);
+        Assert.Equal(0.01, lo);
+        Assert.Equal(1.6, hi, 12);
     }
 }
