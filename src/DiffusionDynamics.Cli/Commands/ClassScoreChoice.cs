@@ -54,7 +54,7 @@ public sealed record ClassScores(IDenoiser Denoiser, string Name, TwoClassModel?
         TwoClassModel? model = null;
         if (data.Dimension == 1 && data.Count == 2 && Math.Abs(data.Values[0] + data.Values[1]) < 1e-12 && data.Values[0] != 0)
             model = new TwoClassModel(Math.Abs(data.Values[0]), 0, $"two points ±{Math.Abs(data.Values[0]):G4}");
-        return new ClassScores(new ClassConditionalEmpirical(data, new EmpiricalDenoiserOptions(prec)), $"per-class empirical ({prec})", model, null, names);
+        return new ClassScores(new ClassConditionalEmpirical(data, new EmpiricalDenoiserOptions(prec)), $"per-class empirical ({prec.ToString().ToLowerInvariant()})", model, null, names);
     }
 
     /// <summary>The --class-models option: the class-conditional D_c given as models (see <see cref="FromModels"/>).</summary>

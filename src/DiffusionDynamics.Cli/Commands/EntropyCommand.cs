@@ -73,7 +73,7 @@ public static class EntropyCommand
         using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
-                                 $"{options.Samples} {SamplerRegistry.DisplayName(options.Sampler)} trajectories");
+                                 $"{options.Samples} {OptionTokens.Of(options.Sampler)} trajectories");
         var result = ProgressDisplay.RunStages(report => ClassEntropyAnalysis.Run(
             new ClassEntropyInputs(scores.Denoiser, data, scores.Model, scores.ClassNames, scores.Priors), options, new StageProgress(report)));
         var manifest = new RunManifest
@@ -85,6 +85,6 @@ public static class EntropyCommand
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["analysis"] = result.Seconds },
         };
-        return RunSummaryPrinter.Print(output, run.Finish(new EntropyWriter(), result, manifest, clock));
+        return RunSummaryPrinter.Print(output, run.Finish(new EntropyWriter(), result with { ScoreSource = scores.Name }, manifest, clock));
     }
 }

@@ -111,6 +111,6 @@ public static class GuideCommand
             DataPreprocessing = data.Preprocessing,
             TimingsSeconds = new() { ["experiment"] = result.Seconds },
         };
-        return RunSummaryPrinter.Print(output, run.Finish(new GuideWriter(), result, manifest, clock));
+        return RunSummaryPrinter.Print(output, run.Finish(new GuideWriter(), result with { ScoreSource = scores.Name }, manifest, clock));
     }
 }

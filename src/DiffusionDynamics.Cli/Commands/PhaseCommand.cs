@@ -70,7 +70,7 @@ public static class PhaseCommand
             return ShardOptions.RunShard(output, outDir, manifest, shard, k => ProgressDisplay.RunStages(report =>
                 PhaseExperiment.RunPoint(options, k, new StageProgress(report, $"d = {points[k].D}, n = {points[k].N}: "))));
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"phase: {options.Family} data, d = {string.Join(",", options.DimensionsOrDefault)}, n = {string.Join(",", options.SizesOrDefault)} ({points.Count} points)");
+        output.WriteLine($"phase: {OptionTokens.Of(options.Family)} data, d = {string.Join(",", options.DimensionsOrDefault)}, n = {string.Join(",", options.SizesOrDefault)} ({points.Count} points)");
         var result = ProgressDisplay.RunStages(report => PhaseExperiment.Run(options, new StageProgress(report)));
         return Finish(run, result, options, args, clock, output);
     }

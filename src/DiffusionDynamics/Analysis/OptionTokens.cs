@@ -35,6 +35,9 @@ public static class OptionTokens
         [Clock.DdpmCosine] = "ddpm-cosine",
         [Clock.VpSde] = "vp",
         [Clock.Edm] = "edm",
+        [PhaseFamily.Gaussian] = "gaussian",
+        [PhaseFamily.TwoCluster] = "two-cluster",
+        [PhaseFamily.Manifold] = "manifold",
     };
 
     /// <summary>The enum types whose values are written as tokens (in JSON by <see cref="JsonConverterFactory"/>).</summary>

@@ -92,6 +92,8 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
     /// <inheritdoc />
     public void WriteReport(ClassEntropyResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.Data} (n = {r.Count}, d = {r.Dimension}, {r.Classes} classes)", r.ScoreSource ?? "class-conditional scores",
+            r.Sampler, clock: "OU time t") + $" Class entropy from the {r.Estimator}; {r.Samples} trajectories of {r.Steps} steps.");
         html.Paragraph("When is the class of a sample decided? The conditional entropy H(Y | X_t) of the class given the noisy state, along the backward " +
                        "dynamics (Handke, Koulischer, Raya & Ambrogioni, arXiv 2506.10433), from the exact posterior p(y | x_t) ∝ π_y P_t(x | y) of class-conditional " +
                        "exact scores, from an online Bayes classifier that multiplies the sampler's own Gaussian transition kernels under D_y and D along each chain " +

@@ -62,6 +62,8 @@ public sealed class GuideWriter : IReportWriter<NegativeGuidanceResult>
     /// <inheritdoc />
     public void WriteReport(NegativeGuidanceResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.Data} (n = {r.Count}, d = {r.Dimension})", r.ScoreSource ?? "class-conditional scores", r.Sampler, clock: "OU time t") +
+            $" {r.Samples} samples per mode, {r.Steps} steps; avoided class {r.ForbiddenName ?? r.Forbidden.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         html.Paragraph("Removing a class c from generation. Negative guidance replaces ε by ε̃ = ε − λ w (ε_c − ε); static negative prompting uses w = 1, " +
                        "dynamic negative guidance (Koulischer et al., ICLR 2025, arXiv 2410.14398) w = p/(1 − p) with p = p(c | path) tracked online by Bayes' rule " +
                        "with the sampler's own transition kernels — exact removal when λ = 1 and p is the true posterior. All modes use the same per-sample noise, " +

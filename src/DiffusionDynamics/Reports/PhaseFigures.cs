@@ -26,7 +26,7 @@ public static class PhaseFigures
 
     public static string CollapseAgainstN(PhaseResult r, string directory, string name = "phase-collapse-vs-n")
     {
-        var plot = Figure.Create($"Collapse time t_C(n, d), {r.Family} data", "training-set size n (log scale)", "t_C (OU)");
+        var plot = Figure.Create($"Collapse time t_C(n, d), {OptionTokens.Of(r.Family)} data", "training-set size n (log scale)", "t_C (OU)");
         int i = 0;
         foreach (var curve in r.TheoryCurves)
         {

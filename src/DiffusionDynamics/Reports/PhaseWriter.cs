@@ -42,7 +42,7 @@ public sealed class PhaseWriter : IReportWriter<PhaseResult>
     /// <inheritdoc />
     public void WriteReport(PhaseResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
-        html.Paragraph($"The curse of dimensionality of memorization as a measured figure (Biroli et al. 2024, arXiv 2402.18491): for {r.Family} data on a grid of " +
+        html.Paragraph($"The curse of dimensionality of memorization as a measured figure (Biroli et al. 2024, arXiv 2402.18491): for {OptionTokens.Of(r.Family)} data on a grid of " +
                        $"dimensions d = {string.Join(", ", r.Dimensions)} and training-set sizes n = {string.Join(", ", r.Sizes)}, each point draws its own training set " +
                        "and measures, on the backward dynamics of the exact empirical score, the collapse time t_C (zero of the leave-one-out excess entropy, and the " +
                        "last change of the nearest training point) and, for two-cluster data, the speciation time t_S by cloning — beside the closed forms " +

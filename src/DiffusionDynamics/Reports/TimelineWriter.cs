@@ -61,6 +61,7 @@ public sealed class TimelineWriter : IReportWriter<TimelineResult>
     /// <inheritdoc />
     public void WriteReport(TimelineResult r, IReadOnlyList<(string Quantity, string Value)> rows, IReadOnlyList<ReportFigure> figures, HtmlReport html)
     {
+        html.Paragraph(RunDescription.Sentence($"{r.Data.Name} (n = {r.Data.N}, d = {r.Data.D})", r.Score));
         html.Paragraph("Each time at which the backward process changes regime, measured on this score with its error bar, beside its closed form " +
                        "(all OU times t: x(t) = e^{-t} a + sqrt(1 - e^{-2t}) z; generation runs from large t to small t). Speciation t_S: clones branched at t " +
                        "end in the same class (Biroli et al. 2024, arXiv 2402.18491), theory ½ ln Λ. Collapse t_C: the excess entropy f(t) crosses 0 and " +

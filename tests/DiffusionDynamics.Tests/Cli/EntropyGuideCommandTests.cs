@@ -26,6 +26,11 @@ public class EntropyGuideCommandTests : CliHarness
         var state = root.GetProperty("stateInformation");
         Assert.Equal(0, state.GetProperty("probes").GetInt32());
         foreach (var key in new[] { "t", "divergence", "rate", "rateStderr", "theory", "information" }) Assert.True(state.GetProperty("curve")[0].TryGetProperty(key, out _), key);
+        // The report opens with what ran: the data, the class-conditional scores the command built and the sampler's CLI word.
+        string entropyHtml = File.ReadAllText(Path.Combine(dir, "index.html"));
+        Assert.Contains("What ran: data two-cluster", entropyHtml);
+        Assert.Contains("score: two-cluster model (exact)", entropyHtml);
+        Assert.Contains("sampler sde", entropyHtml);
         var symmetry = root.GetProperty("symmetryBreaking");
         Assert.Equal(symmetry.GetProperty("closedForm").GetDouble(), symmetry.GetProperty("criticalTime").GetDouble(), 3);
         Assert.Contains("symmetry-breaking time", stdout);
@@ -61,6 +66,9 @@ public class EntropyGuideCommandTests : CliHarness
         Assert.True(root.GetProperty("tracking").TryGetProperty("meanAbsError", out _));
         Assert.True(root.GetProperty("classifierAccuracy").GetDouble() > 0.9);
         foreach (var f in new[] { "tradeoff.png", "histograms.png", "tracking.png", "index.html", "guide.csv" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        string guideHtml = File.ReadAllText(Path.Combine(dir, "index.html"));
+        Assert.Contains("What ran: data ", guideHtml);
+        Assert.Contains("sampler sde", guideHtml);
     }
 
     [Theory]

@@ -36,6 +36,9 @@ public sealed record ClassEntropyResult(string Clock, IReadOnlyList<EntropyPoint
     /// <summary>Which posterior gives the curve's H: "exact posterior", or "online Bayes" for denoisers without one (trained or imported D and D_c).</summary>
     public string Estimator { get; init; } = "exact posterior";
 
+    /// <summary>The class-conditional scores in words (e.g. "per-class empirical (Float64)", a model pair), set by the caller; null when not given.</summary>
+    public string? ScoreSource { get; init; }
+
     /// <summary>The rate of H(X₀ | X_t) from the divergence of the score along the same trajectories (null when not run).</summary>
     public StateInformationCurve? StateInformation { get; init; }
 

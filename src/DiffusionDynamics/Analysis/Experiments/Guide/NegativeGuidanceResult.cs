@@ -21,4 +21,8 @@ public sealed record TrackingCurve(double[] T, double[] Tracked, double[] Exact)
 public sealed record NegativeGuidanceResult(IReadOnlyList<GuidanceMode> Modes, GuidanceTracking? Tracking, double ClassifierAccuracy,
     int Forbidden, string? ForbiddenName, IReadOnlyList<int> Classes, IReadOnlyDictionary<string, int[]> Histograms, double[] Target,
     TrackingCurve? TrackingCurve, string Data, int Count, int Dimension, string Sampler, int Samples, int Steps, double Seconds,
-    string Clock = "OU time t (dx = -x dt + sqrt(2) dW; Delta_t = 1 - exp(-2t))");
+    string Clock = "OU time t (dx = -x dt + sqrt(2) dW; Delta_t = 1 - exp(-2t))")
+{
+    /// <summary>The class-conditional scores in words (exact per-class, a model pair), set by the caller; null when not given.</summary>
+    public string? ScoreSource { get; init; }
+}
