@@ -97,21 +97,11 @@ public class OnnxModelCommandTests(ITestOutputHelper output) : CliHarness
     [Fact]
     public void Regimes_OnThe8x8ConvEpsModel_WithLabelledImages_RunsWithTheDefaultSettings()
     {
-        // The case (its time budget, < 1 min on 2 cores, is measured in bench/ and the README, not asserted here): regimes --model M.onnx --data train.npy --labels y.npy on a small ε-model of 8×8 images, < 1 min
-        // on 2 cores (here with the command's default settings; the weights are random, so only the run is checked).
-        Directory.CreateDirectory(Root);
-        var rng = new System.Random(5);
-        int n = 400;
-        var images = new float[n * 64];
-        var labels = new long[n];
-        for (int i = 0; i < n; i++)
-        {
-            labels[i] = i % 2;
-            for (int j = 0; j < 64; j++) images[64 * i + j] = (float)((labels[i] == 0 ? (j % 8 < 4 ? 1 : -1) : (j < 32 ? 1 : -1)) * 0.8 + 0.3 * (rng.NextDouble() - 0.5));
-        }
-        string data = Path.Combine(Root, "train.npy"), y = Path.Combine(Root, "y.npy"), outDir = Path.Combine(Root, "conv");
-        Npy.Write(data, images, [n, 1, 8, 8]);
-        Npy.Write(y, labels, [n]);
+        // The case: regimes --model M.onnx --data train.npy --labels y.npy on a small ε-model of 8×8 images at the command's default
+        // settings (the weights are random, so only the run is checked; its time budget, < 1 min on 2 cores, is measured in the README).
+        const int n = 400;
+        string y = Path.Combine(Root, "y.npy"), outDir = Path.Combine(Root, "conv");
+        string data = ConvImages(y);
         var clock = Stopwatch.StartNew();
         var (code, stdout, stderr) = Run("regimes", "--model", OnnxDenoiserTests.Fixture("conv_eps_8x8.onnx"), "--data", data, "--labels", y, "--out", outDir);
         clock.Stop();
