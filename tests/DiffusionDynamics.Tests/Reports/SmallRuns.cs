@@ -45,6 +45,7 @@ public static class SmallRuns
         ["timeline"] = ["timeline", "--data", "two-cluster:d=20,n=300,mu=0.4,sigma=1,seed=1", "--pairs", "16", "--branches", "4", "--steps", "40",
             "--entropy-samples", "128", "--trajectories", "8", "--modes", "2", "--symmetry-times", "6", "--ev-samples", "16"],
         ["entropy"] = ["entropy", "--data", "two-cluster:d=2,n=400,mu=1,sigma=0.5,seed=2", "--samples", "32", "--steps", "20", "--immse-samples", "64"],
+        ["phase"] = ["phase", "--family", "two-cluster", "--d", "4,8", "--n", "32,128", "--pairs", "16", "--steps", "40", "--entropy-samples", "64"],
         ["guide"] = ["guide", "--avoid", "1", "--data", "two-cluster:d=2,n=400,mu=1,sigma=0.5,seed=2", "--samples", "32", "--steps", "20", "--sweep", "2"],
     };
 
