@@ -40,7 +40,12 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
         {
             var at = st.Curve[ArgClosest(r, r.SpeciationTheory)];
             rows.Add(($"dH(X₀|X_t)/dt at t ≈ t_S ({st.Method})", $"{F(at.Rate)} ± {F(at.RateStderr)}" + (at.Theory is double thr ? $" (closed form {F(thr)})" : "")));
-            rows.Add(("I(X₀; X_t) at t_min (nats)", F(st.Curve[^1].Information, "F3") + (st.Curve[^1].TheoryInformation is double ti ? $" (closed form {F(ti, "F3")})" : "")));
+            // Under the empirical scores X₀ is uniform on the n training points, so I(X₀; X_t) ≤ H(X₀) = ln n: an integral above it is the
+            // grid's quadrature error near the rate's peak, said as such rather than shown as a plain number (continuous class densities have no such bound).
+            bool discrete = r.ScoreSource?.StartsWith("per-class empirical", StringComparison.Ordinal) == true;
+            double info = st.Curve[^1].Information, bound = discrete ? Math.Log(r.Count) : double.PositiveInfinity;
+            rows.Add(("I(X₀; X_t) at t_min (nats)", F(info, "F3") + (st.Curve[^1].TheoryInformation is double ti ? $" (closed form {F(ti, "F3")})"
+                : info > bound ? $" (above its bound ln n = {F(bound, "F3")}: quadrature error of the time grid near the rate's peak; refine --steps/--tail-steps)" : "")));
             if (st.Curve[0].Theory is not null)
             {
                 int off = st.Curve.Count(p => Math.Abs(p.Rate - p.Theory!.Value) > 4 * p.RateStderr + 0.02 * p.Theory.Value);
