@@ -40,7 +40,7 @@ namespace DiffusionDynamics.Analysis;
 public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
-    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 96, int RefineClones = 8, int RefineTimes = 2,
+    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 160, int RefineClones = 4, int RefineTimes = 2,
     double? PrecisionTarget = null, int MaxRefineRounds = 16)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
@@ -162,17 +162,15 @@ public static class RegimesExperiment
         {
             // Pass 1: the coarse crossing on the branch times. Pass 2: refinement rounds at times bracketing it (docs/theory.md §"Two-pass cloning").
             var passes = new List<PhiSamples> { PhiSamples.FromOutcomes(outcomes) };
-            (double Lo, double Hi)? window = null;
             double? Measure() => SpeciationRefinement.Estimate(passes.SelectMany(p => p.Times).ToArray(),
                 passes.SelectMany(p => Enumerable.Range(0, p.Times.Length).Select(b => (p.Phi(b) - phiInfinity) / (1 - phiInfinity))).ToArray(),
-                normalizedLevel, window);
+                normalizedLevel, passes[0].Times.Length);
             measured = Measure();
-            (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, window, options.Bootstrap, options.Seed);
+            (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
             if (measured is double coarse && options.RefineParents > 0)
             {
                 var refineClock = Stopwatch.StartNew();
                 refinedTimes = SpeciationRefinement.Times(outcomes.Select(o => o.T).ToArray(), coarse, options.RefineTimes, options.TMin, options.TMax);
-                window = (refinedTimes.Min(), refinedTimes.Max());
                 int rounds = options.PrecisionTarget is null ? 1 : options.MaxRefineRounds;
                 long roundSteps = SpeciationRefinement.TotalSteps(cloningOptions, refinedTimes, options.RefineParents, options.RefineClones);
                 PhiSamples? refined = null;
@@ -190,14 +188,14 @@ public static class RegimesExperiment
                         var swap = passes;
                         passes = trial;
                         var m = Measure();
-                        var (se, _) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, window, options.Bootstrap, options.Seed);
+                        var (se, _) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
                         passes = swap;
                         if (m is double mv && se is double sv && sv <= target * mv) break;
                     }
                 }
                 passes.Add(refined!);
                 measured = Measure();
-                (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, window, options.Bootstrap, options.Seed);
+                (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
                 refineSeconds = refineClock.Elapsed.TotalSeconds;
                 var extraPoints = refined!.Times.Select((t, b) =>
                 {

@@ -97,25 +97,26 @@ public static class SpeciationRefinement
     }
 
     /// <summary>
-    /// The crossing of φ̃ = (φ − φ∞)/(1 − φ∞) through <paramref name="level"/> on the pooled times (<see cref="Crossing.Falling"/>):
-    /// restricted to the refined window when φ̃ crosses inside it, else over all times.
+    /// The crossing of φ̃ = (φ − φ∞)/(1 − φ∞) through <paramref name="level"/> (<see cref="Crossing.Falling"/>): over the refined points alone
+    /// (indices ≥ <paramref name="refinedFrom"/>) when φ̃ crosses among them, else over all points. A coarse point between the refined
+    /// times carries far fewer pairs, so it must not become an end of the interpolation.
     /// </summary>
-    public static double? Estimate(IReadOnlyList<double> times, IReadOnlyList<double> normalized, double level, (double Lo, double Hi)? window)
+    public static double? Estimate(IReadOnlyList<double> times, IReadOnlyList<double> normalized, double level, int refinedFrom)
     {
-        if (window is (double lo, double hi))
+        if (refinedFrom < times.Count)
         {
-            var inside = Enumerable.Range(0, times.Count).Where(i => times[i] >= lo * (1 - 1e-12) && times[i] <= hi * (1 + 1e-12)).ToArray();
-            if (Crossing.Falling(inside.Select(i => times[i]).ToArray(), inside.Select(i => normalized[i]).ToArray(), level) is double c) return c;
+            var refined = Enumerable.Range(refinedFrom, times.Count - refinedFrom).ToArray();
+            if (Crossing.Falling(refined.Select(i => times[i]).ToArray(), refined.Select(i => normalized[i]).ToArray(), level) is double c) return c;
         }
         return Crossing.Falling(times, normalized, level);
     }
 
     /// <summary>
-    /// Bootstrap standard error of <see cref="Estimate"/>: every resample draws the parents of each pass with replacement (the same
-    /// draw at all times of that pass) and repeats the interpolation.
+    /// Bootstrap standard error of <see cref="Estimate"/> (passes[0] coarse, the rest refined): every resample draws the parents of each
+    /// pass with replacement (the same draw at all times of that pass) and repeats the interpolation.
     /// </summary>
     public static (double? StdErr, int Crossings) Bootstrap(IReadOnlyList<PhiSamples> passes, double phiInfinity, double level,
-        (double Lo, double Hi)? window, int resamples, long seed)
+        int resamples, long seed)
     {
         var rng = new Xoshiro(Xoshiro.Mix((ulong)seed, 0xB007UL));
         var times = passes.SelectMany(p => p.Times).ToArray();
@@ -136,7 +137,7 @@ public static class SpeciationRefinement
                     phi[at++] = (sum / n - phiInfinity) / (1 - phiInfinity);
                 }
             }
-            if (Estimate(times, phi, level, window) is double c) crossings.Add(c);
+            if (Estimate(times, phi, level, passes[0].Times.Length) is double c) crossings.Add(c);
         }
         if (crossings.Count < 2) return (null, crossings.Count);
         return (SampleStatistics.StandardDeviation(crossings, crossings.Average()), crossings.Count);
