@@ -20,17 +20,20 @@ public class RegimesRefinementTests
     }
 
     [Fact]
-    public void Estimate_UsesTheRefinedWindow_AndFallsBackToAllTimes()
+    public void Estimate_InterpolatesBetweenRefinedPoints_AndFallsBackToAllPoints()
     {
-        // A noisy coarse point at t = 4 lies above the level; inside the window [1.5, 2.5] φ̃ falls through 0.5 at 2.0.
-        double[] t = [1.0, 3.0, 4.0, 1.5, 2.5];
-        double[] y = [0.9, 0.3, 0.6, 0.7, 0.3];
-        Assert.Equal(2.0, SpeciationRefinement.Estimate(t, y, 0.5, (1.5, 2.5))!.Value, 12);
-        // Over all times the noisy point wins (above the level at the largest t: no crossing), which is what the window avoids.
-        Assert.Null(Crossing.Falling(t, y, 0.5));
-        // No crossing inside the window: the whole curve decides.
-        double[] clean = [0.9, 0.3, 0.2, 0.7, 0.3];
-        Assert.Equal(2.0, SpeciationRefinement.Estimate(t, clean, 0.5, (3.0, 4.0))!.Value, 12);
+        // Coarse points first (indices 0–2), refined after (3, 4). The coarse point at t = 2.0 lies between the refined times with
+        // φ̃ = 0.45 < 0.5: over all points the crossing would be 1.5 + (0.7 − 0.5)/(0.7 − 0.45)·0.5 = 1.9; over the refined points
+        // alone it is 1.5 + (0.2/0.4)·1.0 = 2.0, which is what the estimate must give.
+        double[] t = [1.0, 2.0, 4.0, 1.5, 2.5];
+        double[] y = [0.9, 0.45, 0.1, 0.7, 0.3];
+        Assert.Equal(1.9, Crossing.Falling(t, y, 0.5)!.Value, 12);
+        Assert.Equal(2.0, SpeciationRefinement.Estimate(t, y, 0.5, refinedFrom: 3)!.Value, 12);
+        // The refined points do not cross (both above the level): all points decide, 2.5 + (0.7 − 0.5)/(0.7 − 0.1)·1.5 = 3.0.
+        double[] above = [0.9, 0.8, 0.1, 0.75, 0.7];
+        Assert.Equal(3.0, SpeciationRefinement.Estimate(t, above, 0.5, refinedFrom: 3)!.Value, 12);
+        // No refined points: plain Crossing.Falling.
+        Assert.Equal(1.9, SpeciationRefinement.Estimate(t, y, 0.5, refinedFrom: 5)!.Value, 12);
     }
 
     [Fact]
@@ -90,7 +93,7 @@ public class RegimesRefinementTwoClusterTests
             $"refined times [{string.Join(", ", s.RefinedTimes.Select(t => t.ToString("F3")))}] do not bracket t_S = {s.Measured:F3}");
         Assert.True(s.RefinedTimes.Min() < theory && theory < s.RefinedTimes.Max());
         foreach (var t in s.RefinedTimes) Assert.Contains(s.Curve, p => Math.Abs(p.T - t) < 1e-12);
-        // The refined points carry 96 parents × 28 clone pairs each: their φ error must be well below the coarse 64-pair one.
+        // The refined points carry 160 parents × 6 clone pairs each: their φ error must be below the coarse 64-pair one.
         var coarse = s.Curve.Where(p => !s.RefinedTimes.Contains(p.T) && p.Phi < 0.95).ToArray();
         var refined = s.Curve.Where(p => s.RefinedTimes.Contains(p.T)).ToArray();
         Assert.True(refined.Max(p => p.Stderr) < coarse.Min(p => p.Stderr), "refined points are not more precise than coarse ones");
