@@ -93,7 +93,7 @@ public class RegimesRefinementTwoClusterTests
             $"refined times [{string.Join(", ", s.RefinedTimes.Select(t => t.ToString("F3")))}] do not bracket t_S = {s.Measured:F3}");
         Assert.True(s.RefinedTimes.Min() < theory && theory < s.RefinedTimes.Max());
         foreach (var t in s.RefinedTimes) Assert.Contains(s.Curve, p => Math.Abs(p.T - t) < 1e-12);
-        // The refined points carry 160 parents × 6 clone pairs each: their φ error must be below the coarse 64-pair one.
+        // The refined points carry 144 parents × 6 clone pairs each: their φ error must be below the coarse 64-pair one.
         var coarse = s.Curve.Where(p => !s.RefinedTimes.Contains(p.T) && p.Phi < 0.95).ToArray();
         var refined = s.Curve.Where(p => s.RefinedTimes.Contains(p.T)).ToArray();
         Assert.True(refined.Max(p => p.Stderr) < coarse.Min(p => p.Stderr), "refined points are not more precise than coarse ones");
