@@ -22,7 +22,12 @@ public static class RegimesCommand
     {
         var common = new CommonOptions();
         var steps = new Option<int>("--steps") { Description = "Uniform SDE steps from T to t_min (branch times and a log tail near t_min are added).", DefaultValueFactory = _ => 200 };
-        var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time.", DefaultValueFactory = _ => 128 };
+        var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time of the coarse pass.", DefaultValueFactory = _ => 64 };
+        var refineParents = new Option<int>("--refine-parents") { Description = "Parents per refinement round at the branch times around the coarse t_S crossing (0: coarse pass only).", DefaultValueFactory = _ => 144 };
+        var refineClones = new Option<int>("--refine-clones") { Description = "Clones of each refinement parent at every refined time (K(K − 1)/2 pairs).", DefaultValueFactory = _ => 4 };
+        var refineTimes = new Option<int>("--refine-times") { Description = "Refined branch times spread over ± half a coarse spacing around the coarse crossing.", DefaultValueFactory = _ => 2 };
+        var precisionTarget = new Option<double?>("--precision-target") { Description = "Target relative standard error of the measured t_S (e.g. 0.01): refinement rounds repeat until reached or --max-refine-rounds (default: one round)." };
+        var maxRefineRounds = new Option<int>("--max-refine-rounds") { Description = "Cap on the refinement rounds under --precision-target.", DefaultValueFactory = _ => 16 };
         var branches = new Option<int>("--branches") { Description = "Number of branch times: half linear on [0.4 t_S, 2 t_S], half geometric below from max(0.01, 5 t_min); all geometric when --branch-min or --branch-max is given or t_S is undefined.", DefaultValueFactory = _ => 14 };
         var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time; given, the branch times are geometric (default max(0.01, 5 t_min))." };
         var branchMax = new Option<double?>("--branch-max") { Description = "Largest branch time; given, the branch times are geometric (default min(0.9 T, max(2 t_S, 2)), 2 t_S left out when t_S is undefined)." };
@@ -39,9 +44,10 @@ public static class RegimesCommand
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier, sampler })
+        foreach (var o in new Option[] { steps, pairs, refineParents, refineClones, refineTimes, precisionTarget, maxRefineRounds, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier, sampler })
             command.Options.Add(o);
         CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(entropyTimes, 0); CommonOptions.AtLeast(bootstrap, 10);
+        CommonOptions.AtLeast(refineParents, 0); CommonOptions.AtLeast(refineClones, 2); CommonOptions.AtLeast(refineTimes, 2); CommonOptions.AtLeast(maxRefineRounds, 1);
 
         OptionFlags.SetAction(command, p =>
         {
@@ -55,7 +61,9 @@ public static class RegimesCommand
                 EntropySamples: p.GetValue(entropySamples), EntropyTimes: p.GetValue(entropyTimes), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
                 Precision: dynamics.PrecisionOf(p),
                 Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic,
-                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"));
+                Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
+                RefineParents: p.GetValue(refineParents), RefineClones: p.GetValue(refineClones), RefineTimes: p.GetValue(refineTimes),
+                PrecisionTarget: p.GetValue(precisionTarget), MaxRefineRounds: p.GetValue(maxRefineRounds));
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
@@ -71,7 +79,8 @@ public static class RegimesCommand
         var (data, truth) = request.LoadWithTruth();
         using var trained = DenoiserChoice.Trained(modelDir, data);
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times, {options.Steps} {SamplerRegistry.TokenOf(options.Sampler)} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
+        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; {options.Pairs} clone pairs at {options.BranchCount} branch times" +
+                         (options.RefineParents > 0 ? $" + {options.RefineParents} parents × {options.RefineClones} clones at {options.RefineTimes} times around the t_S crossing" : "") + $", {options.Steps} {SamplerRegistry.TokenOf(options.Sampler)} steps from T = {options.TMax.ToString(CultureInfo.InvariantCulture)}" +
                          (trained is null ? "" : $"; trained model {modelDir}"));
         var result = ProgressDisplay.RunStages(report =>
             RegimesExperiment.Run(data, options, truth as TwoClusterData, new StageProgress(report, trained is null ? "" : "model: "), model: trained));

@@ -125,6 +125,9 @@ public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesRepor
             .Paragraph($"Speciation: classes from {r.Speciation.ClassRule}; φ∞ = Σ p_c² = {F(r.Speciation.PhiInfinity)}; measured t_S is where " +
                        $"φ̃ = (φ − φ∞)/(1 − φ∞) falls through {F(r.Speciation.NormalizedLevel, "F4")}, the two-cluster model's normalized value at its t_S " +
                        $"(φ(t_S) = {F(r.Speciation.ReferencePhi, "F4")} by quadrature); error from {r.Speciation.BootstrapCrossings} bootstrap resamples of the clone pairs. " +
+                       (r.Speciation.RefinedTimes.Count == 0 ? "" : $"The crossing was refined at {string.Join(", ", r.Speciation.RefinedTimes.Select(t => F(t)))} " +
+                           $"({r.Speciation.RefineRounds} round(s) of new parents, several clones each; docs/theory.md §4.4a), interpolated between refined points, " +
+                           "the bootstrap redrawing the parents of both passes. ") +
                        "The Gaussian-data t_C is the prediction for Gaussian data with this n and d, not a claim about these data.");
         html.Figures(figures);
         html.Heading("Files").Links([

@@ -36,7 +36,7 @@ public sealed record PhaseOptions(PhaseFamily Family = PhaseFamily.Gaussian, int
     public int[] SizesOrDefault => Sizes ?? [32, 128, 512, 2048];
 
     /// <summary>The measurement settings (see the record's remarks for the default).</summary>
-    public RegimesOptions RegimesOrDefault => Regimes ?? new RegimesOptions(Pairs: 32, Steps: 100, BranchCount: 10, TMax: 6.0,
+    public RegimesOptions RegimesOrDefault => Regimes ?? new RegimesOptions(Pairs: 32, Steps: 100, BranchCount: 10, TMax: 6.0, RefineParents: 0,
         EntropySamples: 512, EntropyTimes: 16, Bootstrap: 50);
 
     /// <summary>The sweep's points in their fixed order: d outer, n inner (index k = i_d·|n| + i_n).</summary>

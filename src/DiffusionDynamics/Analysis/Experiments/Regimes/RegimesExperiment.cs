@@ -31,10 +31,17 @@ namespace DiffusionDynamics.Analysis;
 /// sampler the clones of a parent are regenerated from its sample x̂₀, x′(t) = e^{−t} x̂₀ + √Δ_t z, and flow from t
 /// (<see cref="Sampling.CloneRule.Renoise"/>): φ(t) is then the probability that two forward–backward regenerations from noise level t
 /// keep a common class, which conditions on x̂₀ rather than on x(t) as the SDE's φ does.</param>
-public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
+/// <param name="RefineParents">Parents of each refinement round of the speciation crossing (0: one coarse pass only, as before). Range: ≥ 0.</param>
+/// <param name="RefineClones">Clones K of each refinement parent at every refined time (K(K − 1)/2 pairs). Range: ≥ 2.</param>
+/// <param name="RefineTimes">Refined branch times around the coarse φ̃ crossing. Range: ≥ 2.</param>
+/// <param name="PrecisionTarget">Target relative standard error of the measured t_S: refinement rounds (each <see cref="RefineParents"/>
+/// new parents) repeat until SE ≤ target · t_S or <see cref="MaxRefineRounds"/> rounds ran (null: one round). Range: (0, 1).</param>
+/// <param name="MaxRefineRounds">Cap on the refinement rounds under <see cref="PrecisionTarget"/>. Range: ≥ 1.</param>
+public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
-    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama)
+    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 144, int RefineClones = 4, int RefineTimes = 2,
+    double? PrecisionTarget = null, int MaxRefineRounds = 16)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -43,6 +50,12 @@ public sealed record RegimesOptions(int Pairs = 128, int Steps = 200, int Branch
         if (BranchCount < 2) throw new ArgumentOutOfRangeException(nameof(BranchCount), BranchCount, "Branch count must be ≥ 2.");
         if (EntropySamples < 2) throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, "Entropy samples must be ≥ 2.");
         if (EntropyTimes < 0) throw new ArgumentOutOfRangeException(nameof(EntropyTimes), EntropyTimes, "Extra entropy times must be ≥ 0.");
+        if (RefineParents < 0) throw new ArgumentOutOfRangeException(nameof(RefineParents), RefineParents, "Refinement parents must be ≥ 0.");
+        if (RefineClones < 2) throw new ArgumentOutOfRangeException(nameof(RefineClones), RefineClones, "Refinement clones must be ≥ 2.");
+        if (RefineTimes < 2) throw new ArgumentOutOfRangeException(nameof(RefineTimes), RefineTimes, "Refined times must be ≥ 2.");
+        if (PrecisionTarget is double pt && !(pt > 0 && pt < 1))
+            throw new ArgumentOutOfRangeException(nameof(PrecisionTarget), pt, "Precision target (relative standard error of t_S) must lie in (0, 1).");
+        if (MaxRefineRounds < 1) throw new ArgumentOutOfRangeException(nameof(MaxRefineRounds), MaxRefineRounds, "Refinement rounds must be ≥ 1.");
         if (Bootstrap < 10) throw new ArgumentOutOfRangeException(nameof(Bootstrap), Bootstrap, "Bootstrap resamples must be ≥ 10.");
         if (BranchMin is double lo && (!double.IsFinite(lo) || lo <= TMin || lo >= TMax))
             throw new ArgumentOutOfRangeException(nameof(BranchMin), lo, $"Smallest branch time must lie in (t_min, T) = ({TMin}, {TMax}).");
@@ -139,21 +152,70 @@ public static class RegimesExperiment
                 speciationTheory.IsDefined ? b.T / tS : null, theory);
         }).ToArray();
         double? measured = null, stderr = null;
-        int bootstrapCrossings = 0;
+        int bootstrapCrossings = 0, refineRounds = 0;
+        double[] refinedTimes = [];
+        double refineSeconds = 0;
         string? note = classRule.Note is null ? null
             : "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
               "Pass labelled data (a labels file) or the two-cluster model to measure speciation.";
         if (classRule.Classify is not null)
         {
-            measured = Crossing.Falling(curve.Select(c => c.T).ToArray(), curve.Select(c => c.PhiNormalized).ToArray(), normalizedLevel);
-            (stderr, bootstrapCrossings) = BootstrapCrossing(outcomes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
+            // Pass 1: the coarse crossing on the branch times. Pass 2: refinement rounds at times bracketing it (docs/theory.md §"Two-pass cloning").
+            var passes = new List<PhiSamples> { PhiSamples.FromOutcomes(outcomes) };
+            double? Measure() => SpeciationRefinement.Estimate(passes.SelectMany(p => p.Times).ToArray(),
+                passes.SelectMany(p => Enumerable.Range(0, p.Times.Length).Select(b => (p.Phi(b) - phiInfinity) / (1 - phiInfinity))).ToArray(),
+                normalizedLevel, passes[0].Times.Length);
+            measured = Measure();
+            (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
+            if (measured is double coarse && options.RefineParents > 0)
+            {
+                var refineClock = Stopwatch.StartNew();
+                refinedTimes = SpeciationRefinement.Times(outcomes.Select(o => o.T).ToArray(), coarse, options.RefineTimes, options.TMin, options.TMax);
+                int rounds = options.PrecisionTarget is null ? 1 : options.MaxRefineRounds;
+                long roundSteps = SpeciationRefinement.TotalSteps(cloningOptions, refinedTimes, options.RefineParents, options.RefineClones);
+                PhiSamples? refined = null;
+                for (int r = 0; r < rounds; r++)
+                {
+                    // Round r: parents p use stream (seed_r, p), seed_r mixed from the run seed, so rounds never reuse a coarse parent.
+                    long roundSeed = (long)Xoshiro.Mix((ulong)options.Seed, 0x5EF1_0000UL + (ulong)r);
+                    var round = SpeciationRefinement.Run(denoiser, trainingSet, refinedTimes, classRule.Classify, options.RefineParents, options.RefineClones,
+                        cloningOptions, roundSeed, AnalysisProgress.Relay(progress, $"refined crossing, round {r + 1}", roundSteps), cancellationToken);
+                    refined = refined is null ? round : refined.Concat(round);
+                    refineRounds = r + 1;
+                    if (options.PrecisionTarget is double target)
+                    {
+                        var trial = new List<PhiSamples> { passes[0], refined };
+                        var swap = passes;
+                        passes = trial;
+                        var m = Measure();
+                        var (se, _) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
+                        passes = swap;
+                        if (m is double mv && se is double sv && sv <= target * mv) break;
+                    }
+                }
+                passes.Add(refined!);
+                measured = Measure();
+                (stderr, bootstrapCrossings) = SpeciationRefinement.Bootstrap(passes, phiInfinity, normalizedLevel, options.Bootstrap, options.Seed);
+                refineSeconds = refineClock.Elapsed.TotalSeconds;
+                var extraPoints = refined!.Times.Select((t, b) =>
+                {
+                    double phi = refined.Phi(b);
+                    double? theory = truth is not null ? CloningProbability.TwoCluster(t, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma) : null;
+                    return new SpeciationPoint(t, phi, refined.StdErr(b), (phi - phiInfinity) / (1 - phiInfinity), speciationTheory.IsDefined ? t / tS : null, theory);
+                });
+                curve = curve.Concat(extraPoints).OrderBy(c => c.T).ToArray();
+            }
             if (measured is null) note = "φ̃ does not cross the two-cluster level within the branch times: widen the range of branch times.";
         }
         var theoryCurve = truth is null ? null : Enumerable.Range(0, 121)
             .Select(i => lo * Math.Pow(hi / lo, i / 120.0))
             .Select(t => new TheoryPoint(t, CloningProbability.TwoCluster(t, Math.Sqrt(truth.MeanNormSquared), truth.Spec.Sigma))).ToArray();
         var speciation = new SpeciationResult(tS, speciationTheory.IsDefined, measured, stderr, referencePhi, normalizedLevel, phiInfinity,
-            classRule.Description, classRule.TestAccuracy, bootstrapCrossings, curve, note, theoryCurve);
+            classRule.Description, classRule.TestAccuracy, bootstrapCrossings, curve, note, theoryCurve)
+        {
+            RefinedTimes = refinedTimes,
+            RefineRounds = refineRounds,
+        };
 
         // Collapse.
         var collapseCurve = outcomes.Select(b =>
@@ -176,7 +238,7 @@ public static class RegimesExperiment
 
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, OptionTokens.Of(options.Sampler), OptionTokens.Of(options.Start),
-            options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds, entropySeconds, clock.Elapsed.TotalSeconds,
+            options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds + refineSeconds, entropySeconds, clock.Elapsed.TotalSeconds,
             model is null ? "exact empirical score" : $"trained model ({(model is DenoiserDecorator wrapper ? wrapper.Inner : model).GetType().Name})", options.Classifier.ToString());
         classRule.Dispose();
         return new RegimesResult("OU time t", summary, speciation, collapse, run)
@@ -267,29 +329,5 @@ public static class RegimesExperiment
         return (meanVariance, d > CovarianceSpectrum.FullSpectrumMaxDimension ? null : CovarianceSpectrum.Eigenvalues(x));
     }
 
-    /// <summary>Bootstrap over clone pairs (the same resample at every branch time, since pairs share parents).</summary>
-    private static (double? StdErr, int Crossings) BootstrapCrossing(BranchOutcome[] outcomes, double phiInfinity, double level, int resamples, long seed)
-    {
-        int pairs = outcomes[0].SameClass.Length;
-        var rng = new Xoshiro(Xoshiro.Mix((ulong)seed, 0xB007UL));
-        var times = outcomes.Select(o => o.T).ToArray();
-        var crossings = new List<double>();
-        var pick = new int[pairs];
-        var phi = new double[outcomes.Length];
-        for (int r = 0; r < resamples; r++)
-        {
-            for (int i = 0; i < pairs; i++) pick[i] = rng.NextInt(pairs);
-            for (int b = 0; b < outcomes.Length; b++)
-            {
-                int same = 0;
-                foreach (int i in pick) if (outcomes[b].SameClass[i]) same++;
-                phi[b] = (same / (double)pairs - phiInfinity) / (1 - phiInfinity);
-            }
-            if (Crossing.Falling(times, phi, level) is double c) crossings.Add(c);
-        }
-        if (crossings.Count < 2) return (null, crossings.Count);
-        double mean = crossings.Average();
-        return (SampleStatistics.StandardDeviation(crossings, mean), crossings.Count);
-    }
 
 }

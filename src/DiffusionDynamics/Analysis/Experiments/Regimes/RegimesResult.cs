@@ -30,6 +30,12 @@ public sealed record SpeciationResult(double Theory, bool TheoryDefined, double?
     double NormalizedLevel, double PhiInfinity, string ClassRule, double? ClassifierTestAccuracy, int BootstrapCrossings,
     IReadOnlyList<SpeciationPoint> Curve, string? Note, IReadOnlyList<TheoryPoint>? TheoryCurve)
 {
+    /// <summary>Branch times of the refinement pass around the coarse crossing (empty: coarse pass only). Their points are in <see cref="Curve"/>.</summary>
+    public IReadOnlyList<double> RefinedTimes { get; init; } = [];
+
+    /// <summary>Refinement rounds run (each with new parents at <see cref="RefinedTimes"/>).</summary>
+    public int RefineRounds { get; init; }
+
     /// <summary>Points of <see cref="RelativeTheoryCurve"/>.</summary>
     public const int RelativeTheoryPoints = 200;
 

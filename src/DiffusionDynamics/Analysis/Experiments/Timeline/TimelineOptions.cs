@@ -31,7 +31,7 @@ public sealed record TimelineOptions(RegimesOptions? Regimes = null, SymmetryBre
     public ClassEntropyOptions ResolvedClasses => (Classes ?? DefaultClasses) with { Seed = Seed };
 
     /// <summary>The reduced regimes settings of the default timeline.</summary>
-    public static RegimesOptions DefaultRegimes { get; } = new(Pairs: 48, Steps: 100, BranchCount: 8, EntropySamples: 512, EntropyTimes: 12, Bootstrap: 100);
+    public static RegimesOptions DefaultRegimes { get; } = new(Pairs: 48, Steps: 100, BranchCount: 8, EntropySamples: 512, EntropyTimes: 12, Bootstrap: 100, RefineParents: 0);
 
     /// <summary>The reduced symmetry settings of the default timeline.</summary>
     public static SymmetryBreakingOptions DefaultSymmetry { get; } = new(Times: 16, Directions: 1, Eigenvalues: 4, PotentialTimes: 0);
