@@ -150,7 +150,10 @@ public static class ExcessEntropyEstimator
                 var mu = torch.tensor(indices);
                 var z = noise.Next(ScalarType.Float64);                                      // z: [B, d]
                 var a = density.TrainingSet.index_select(0, mu).to_type(ScalarType.Float64);  // a^μ: [B, d]
-                var x = a.mul_(decay).add_(z, sqrtDelta);
+                // Explicit Scalars, alive until the end of the block: TorchSharp's implicit ones can be finalized during the native call under GC pressure.
+                using var decayScalar = decay.ToScalar();
+                using var alphaScalar = sqrtDelta.ToScalar();
+                var x = a.mul_(decayScalar).add_(z, alphaScalar);
                 var logP = density.LogDensity(x, t, options.LeaveOneOut ? indices : null);      // ln P_t^e(x): [B]
                 l = (logP / d).data<double>().ToArray();
             }
