@@ -45,7 +45,7 @@ public sealed class EntropyWriter : IReportWriter<ClassEntropyResult>
             bool discrete = r.ScoreSource?.StartsWith("per-class empirical", StringComparison.Ordinal) == true;
             double info = st.Curve[^1].Information, bound = discrete ? Math.Log(r.Count) : double.PositiveInfinity;
             rows.Add(("I(X₀; X_t) at t_min (nats)", F(info, "F3") + (st.Curve[^1].TheoryInformation is double ti ? $" (closed form {F(ti, "F3")})"
-                : info > bound ? $" (above its bound ln n = {F(bound, "F3")}: quadrature error of the time grid near the rate's peak; refine --steps/--tail-steps)" : "")));
+                : info > bound ? $" (above its bound ln n = {F(bound, "F3")}: quadrature error of the time grid near the rate's peak; a finer grid removes it)" : "")));
             if (st.Curve[0].Theory is not null)
             {
                 int off = st.Curve.Count(p => Math.Abs(p.Rate - p.Theory!.Value) > 4 * p.RateStderr + 0.02 * p.Theory.Value);
