@@ -104,10 +104,7 @@ public static class AccelerateCommand
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         var reference = AccelerationReference.Resolve(request, referenceSpec, Math.Max(1000, options.Samples));
-        if (reference.Dimension != data.Dimension)
-            throw new ArgumentException($"The reference set ({reference.Name}) has d = {reference.Dimension}, the data d = {data.Dimension}.");
-        if (options.Features.Kind == FeatureSpaceKind.Cnn && (!data.IsImage || data.Labels is null))
-            throw new ArgumentException($"--features cnn needs labelled image data; {data.Name} is {(data.IsImage ? "unlabelled" : "not image data")} (use pca:K or identity).");
+        AccelerateExperiment.CheckInputs(data, reference, options);
         using var trained = DenoiserChoice.Trained(modelDir, data);
         using var exact = analytic ? DenoiserChoice.Analytic(truth, data) : null;
         IDenoiser? score = trained ?? exact as IDenoiser;
@@ -149,23 +146,10 @@ public static class AccelerateCommand
     public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var (manifest, points) = SweepMerge.Read<AcceleratePoint>(folders);
-        var stored = manifest.Options!.AsObject();
-        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
-        var options = stored["accelerate"].Deserialize<AccelerateOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no accelerate options.");
-        string referenceText = stored["reference"]!.GetValue<string>(), scoreName = stored["score"]!.GetValue<string>();
-        string? referenceSpec = referenceText == "auto" ? null : referenceText;
-        var (data, _) = request.LoadWithTruth();
-        var reference = AccelerationReference.Resolve(request, referenceSpec, Math.Max(1000, options.Samples));
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"merge: {points.Count} cells of diffdyn accelerate from {folders.Count} shard folders");
-        var runs = points.Select(p => p.Run with { Preview = p.Preview }).ToList();
-        var result = AccelerateExperiment.Assemble(data, reference, options, scoreName, points[0].Shared, runs, runs.Sum(r => r.WallSeconds), clock.Elapsed.TotalSeconds);
-        var runManifest = CommandRun.Manifest("accelerate", manifest.Arguments.ToArray(), new { data = request, reference = referenceText, score = scoreName, accelerate = options,
-            mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
-        return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, runManifest, clock));
+        var merged = SweepMerges.Accelerate(folders, clock);
+        output.WriteLine(merged.Summary);
+        var manifest = CommandRun.Manifest("accelerate", merged.Arguments.ToArray(), merged.ManifestOptions, merged.Seed, merged.Data, merged.Timings);
+        return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), merged.Result, manifest, clock));
     }
 }
-
-/// <summary>One cell of a sharded accelerate sweep on disk: its run, its sample preview (not in the run's JSON) and the shared setup it ran with.</summary>
-public sealed record AcceleratePoint(AccelerationRun Run, float[] Preview, AccelerateShared Shared);

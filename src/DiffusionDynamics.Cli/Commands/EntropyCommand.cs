@@ -18,11 +18,11 @@ public static class EntropyCommand
     {
         var common = new CommonOptions();
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
-        var score = ClassScores.ScoreOption();
+        var score = ClassScoreOptions.ScoreOption();
         var model = DenoiserChoice.ModelOption("for the unconditional D; with --class-models the class entropy comes from models instead of exact scores (online Bayes and I-MMSE).");
-        var classModels = ClassScores.ClassModelsOption();
-        var nullLabel = ClassScores.NullLabelOption();
-        var precision = ClassScores.PrecisionOption();
+        var classModels = ClassScoreOptions.ClassModelsOption();
+        var nullLabel = ClassScoreOptions.NullLabelOption();
+        var precision = ClassScoreOptions.PrecisionOption();
         var sampler = new Option<string>("--sampler") { Description = $"Sampler of the trajectories: {string.Join(" | ", SamplerRegistry.Tokens)} (the online estimator needs sde, ddpm or ddim with --eta > 0).", DefaultValueFactory = _ => "sde" };
         sampler.AcceptOnlyFromAmong(SamplerRegistry.Tokens.ToArray());
         var eta = new Option<double>("--eta") { Description = "DDIM's η (ddim only).", DefaultValueFactory = _ => 0.0 };
@@ -70,7 +70,7 @@ public static class EntropyCommand
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
-        using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
+        using var scores = models is { IsGiven: true } m ? ClassScoreOptions.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Exact(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}, K = {data.Classes().Length}; scores: {scores.Name}; " +
                                  $"{options.Samples} {OptionTokens.Of(options.Sampler)} trajectories");

@@ -17,11 +17,11 @@ public static class GuideCommand
         var common = new CommonOptions();
         common.Data.DefaultValueFactory = _ => BuiltinFashion10.TrainSpec;
         var avoid = new Option<int?>("--avoid") { Description = "The class (label) to remove from generation (required)." };
-        var score = ClassScores.ScoreOption();
+        var score = ClassScoreOptions.ScoreOption();
         var model = DenoiserChoice.ModelOption("for the unconditional D; with --class-models, guidance uses models instead of exact scores.");
-        var classModels = ClassScores.ClassModelsOption();
-        var nullLabel = ClassScores.NullLabelOption();
-        var precision = ClassScores.PrecisionOption();
+        var classModels = ClassScoreOptions.ClassModelsOption();
+        var nullLabel = ClassScoreOptions.NullLabelOption();
+        var precision = ClassScoreOptions.PrecisionOption();
         var heldOut = new Option<string?>("--held-out") { Description = "Held-out labelled data (a --data spec) for the classifier and the Fréchet reference; default: the test split of built-in data, a fresh draw (seed + 1000) of synthetic data." };
         var lambda = new Option<double>("--lambda") { Description = "Guidance scale λ of the main comparison (≥ 0).", DefaultValueFactory = _ => 1.0 };
         var sweep = new Option<string>("--sweep") { Description = "Further λ values for the trade-off curve, comma-separated ('' for none).", DefaultValueFactory = _ => "0.5,2" };
@@ -97,7 +97,7 @@ public static class GuideCommand
         var heldOut = heldOutRequest.Load();
         if (data.Labels is not null && !data.Classes().Contains(options.Forbidden))
             throw new ArgumentException($"--avoid {options.Forbidden}: the class is absent from {data.Name} (classes present: {string.Join(", ", data.Classes())}).");
-        using var scores = models is { IsGiven: true } m ? ClassScores.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Create(score, precision, data, truth);
+        using var scores = models is { IsGiven: true } m ? ClassScoreOptions.FromModels(m.Model, m.ClassModels, m.NullLabel, data) : ClassScores.Exact(score, precision, data, truth);
         using var run = RunOutput.Create(outDir);
         progressOutput.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; scores: {scores.Name}; avoid class {options.Forbidden}; held-out: {heldOut.Name} (n = {heldOut.Count})");
         var result = ProgressDisplay.RunStages(report => NegativeGuidanceExperiment.Run(

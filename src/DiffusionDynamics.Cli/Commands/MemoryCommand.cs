@@ -119,14 +119,7 @@ public static class MemoryCommand
     {
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
-        if (model is not null)
-        {
-            if (training is not null) throw new ArgumentException("--train does not apply to --model (the model is already trained; drop one of them).");
-            if (!model.SizesGiven) options = options with { Sizes = [data.Count] };
-            else if (options.Sizes is not [var only] || only != data.Count)
-                throw new ArgumentException($"--sizes does not apply to --model: one model has one training set ({data.Name}, n = {data.Count}); " +
-                                            $"drop --sizes (or give --sizes {data.Count}).");
-        }
+        if (model is not null) options = options.ForModel(data, model.SizesGiven, trains: training is not null);
         if (options.Sizes.Max() > data.Count)
             throw new ArgumentException($"--sizes: the largest size {options.Sizes.Max()} exceeds the data's {data.Count} points.");
         outDir = Path.GetFullPath(outDir);
@@ -170,26 +163,14 @@ public static class MemoryCommand
     public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var (manifest, sizes) = SweepMerge.Read<MemorySizeResult>(folders);
-        var stored = manifest.Options!.AsObject();
-        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
-        var options = stored["memory"].Deserialize<MemoryOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no memory options.");
-        var training = stored["training"].Deserialize<TrainingOptions?>(RunManifest.JsonOptions);
-        var network = stored["network"].Deserialize<NetworkOptions?>(RunManifest.JsonOptions);
-        var (data, truth) = request.LoadWithTruth();
         using var run = RunOutput.Create(outDir);
-        var sweep = SweepState<MemorySizeResult>.Open(run.Folder, manifest.Options!, resume: false);
-        foreach (var s in sizes) sweep.Add(s.Point.N, s);
-        if (training is not null)
-            foreach (var folder in folders.Select(Path.GetFullPath))
-                if (Directory.Exists(Path.Combine(folder, "models"))) ShardFolders.Copy(Path.Combine(folder, "models"), run.File("models"));
-        output.WriteLine($"merge: {sizes.Count} sizes of diffdyn memory from {folders.Count} shard folders");
-        var result = MemoryExperiment.Assemble(data, options, truth is CircleData, sizes,
-            training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sizes.Sum(r => r.Point.Seconds));
-        var runManifest = CommandRun.Manifest("memory", manifest.Arguments.ToArray(),
-            new { data = request, memory = options, training, network, resume = false, mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data,
-            new() { ["analysis"] = result.TotalSeconds });
-        return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), result, runManifest, clock));
+        var merged = SweepMerges.Memory(folders, run);
+        // With --train each shard trained its sizes' networks: the merged folder holds them all, as a whole run's does.
+        foreach (var folder in folders.Select(Path.GetFullPath).Where(f => Directory.Exists(Path.Combine(f, "models"))))
+            ShardFolders.Copy(Path.Combine(folder, "models"), run.File("models"));
+        output.WriteLine(merged.Summary);
+        var manifest = CommandRun.Manifest("memory", merged.Arguments.ToArray(), merged.ManifestOptions, merged.Seed, merged.Data, merged.Timings);
+        return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), merged.Result, manifest, clock));
     }
 }
 

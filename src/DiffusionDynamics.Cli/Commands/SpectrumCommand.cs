@@ -147,19 +147,10 @@ public static class SpectrumCommand
     public static int Merge(IReadOnlyList<string> folders, string outDir, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var (manifest, sizeResults) = SweepMerge.Read<SpectrumSizeResult>(folders);
-        var stored = manifest.Options!.AsObject();
-        var request = stored["data"].Deserialize<DataRequest>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no data request.");
-        var sizes = stored["sizes"].Deserialize<int[]?>(RunManifest.JsonOptions);
-        var options = stored["spectrum"].Deserialize<JacobianSpectrumSweepOptions>(RunManifest.JsonOptions) ?? throw new IOException("The sweep manifest holds no spectrum options.");
-        var (data, truth) = request.LoadWithTruth();
-        var trainings = SpectrumExperiment.TrainingSets(data, truth, sizes, request.Count is not null, request.Seed);
-        var inputs = new SpectrumInputs(trainings, truth as LinearManifoldData, SpectrumExperiment.DataName(data, trainings.Count));
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"merge: {sizeResults.Count} sizes of diffdyn spectrum from {folders.Count} shard folders");
-        var result = SpectrumExperiment.Assemble(inputs, options, sizeResults, clock.Elapsed.TotalSeconds);
-        var runManifest = CommandRun.Manifest("spectrum", manifest.Arguments.ToArray(), new { data = request, sizes, spectrum = options, models = (string[]?)null,
-            mergedFrom = folders.Select(Path.GetFullPath).ToList() }, options.Seed, data, new() { ["sweep"] = result.Seconds });
-        return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, runManifest, clock));
+        var merged = SweepMerges.Spectrum(folders, clock);
+        output.WriteLine(merged.Summary);
+        var manifest = CommandRun.Manifest("spectrum", merged.Arguments.ToArray(), merged.ManifestOptions, merged.Seed, merged.Data, merged.Timings);
+        return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), merged.Result, manifest, clock));
     }
 }

@@ -61,6 +61,15 @@ public static class AccelerateExperiment
         return Assemble(training, reference, options, scoreName, setup.Shared, runs, sw.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The data the sweep needs: a reference set of the data's dimension, and labelled images for the CNN feature space.</summary>
+    public static void CheckInputs(Dataset data, Dataset reference, AccelerateOptions options)
+    {
+        if (reference.Dimension != data.Dimension)
+            throw OptionMessage.Argument($"The reference set ({reference.Name}) of {{Reference}} has d = {reference.Dimension}, the data d = {data.Dimension}.", "Reference");
+        if (options.Features.Kind == FeatureSpaceKind.Cnn && (!data.IsImage || data.Labels is null))
+            throw OptionMessage.Argument($"{{Features}} cnn needs labelled image data; {data.Name} is {(data.IsImage ? "unlabelled" : "not image data")} (use pca:K or identity).", "Features");
+    }
+
     /// <summary>
     /// The cells of the sweep in their fixed order — sampler (as given, distinct), start (baseline, then the accelerations), budget
     /// (ascending) — the points of a sharded run.

@@ -41,3 +41,6 @@ public sealed class AccelerateSetup : IDisposable
         TrainingSet.Dispose();
     }
 }
+
+/// <summary>One cell of a sharded accelerate sweep on disk: its run, its sample preview (not in the run's JSON) and the shared setup it ran with.</summary>
+public sealed record AcceleratePoint(AccelerationRun Run, float[] Preview, AccelerateShared Shared);

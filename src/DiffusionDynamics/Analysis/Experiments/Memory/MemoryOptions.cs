@@ -1,3 +1,4 @@
+using DiffusionDynamics.Data;
 using DiffusionDynamics.Sampling;
 
 namespace DiffusionDynamics.Analysis;
@@ -140,7 +141,21 @@ public sealed record BasinOptions(double[]? Levels = null, int Trials = 32, doub
 public sealed record MemoryOptions(int[] Sizes, double[]? Times = null, int Samples = 256, int SamplerSteps = 200,
     double TMax = 5.0, double TMin = 1e-3, double MemorizedRadius = 0.1, double SpuriousRadius = 0.1, int BasinPoints = 32,
     int LandscapeSize = 32, double LandscapeTime = 0.002, long Seed = 0, FixedPointOptions? FixedPoints = null, BasinOptions? Basins = null)
-{
+{    /// <summary>
+    /// The options for a given model (an imported or trained one) that generates against its own training set <paramref name="data"/>: one
+    /// model has one training set, so the sweep has the one size n (sizes given explicitly must be exactly n); training applies to no model.
+    /// </summary>
+    public MemoryOptions ForModel(Dataset data, bool sizesGiven, bool trains)
+    {
+        if (trains) throw OptionMessage.Argument("{Train} does not apply to {ModelPath} (the model is already trained; drop one of them).", "Train", "ModelPath");
+        if (!sizesGiven) return this with { Sizes = [data.Count] };
+        if (Sizes is not [var only] || only != data.Count)
+            throw OptionMessage.Argument($"{{Sizes}} does not apply to {{ModelPath}}: one model has one training set ({data.Name}, n = {data.Count}); " +
+                                         $"drop {{Sizes}} (or give {{Sizes}} {data.Count}).", "Sizes", "ModelPath");
+        return this;
+    }
+
+
     /// <summary>The fixed-point times in use.</summary>
     public double[] TimesOrDefault => Times ?? Enumerable.Range(0, 11).Select(i => 1e-5 * Math.Pow(1e5, i / 10.0)).ToArray();
 
