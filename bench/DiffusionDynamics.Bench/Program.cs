@@ -175,13 +175,14 @@ if (only.Contains("prune"))
     using var scope = NewDisposeScope();
     var all = DiffusionDynamics.Data.IdxReader.ReadDataset(images).ToTensor().to_type(ScalarType.Float32).div_(255.0);
     double? baseline = null;
-    foreach (int n in new[] { 2000, 10000, 60000 })
+    int components = int.Parse(OptionValue("--prune-k") ?? "32");
+    foreach (int n in (OptionValue("--prune-n") ?? "2000,10000,60000").Split(',').Select(int.Parse))
     {
         using var inner = NewDisposeScope();
         var data = all.narrow(0, 0, Math.Min(n, all.shape[0])).contiguous();
         using var dense = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions().Exact);
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance));
-        foreach (double t in new[] { 0.01, 0.03, 0.1, 0.3, 1.0 })
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: components));
+        foreach (double t in new[] { 0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 2.0 })
         {
             var x = Noised(data, B, t, generator);
             int reps = n >= 60000 ? 1 : (quick ? 2 : 4);
@@ -194,13 +195,14 @@ if (only.Contains("prune"))
             double cpuDense = (cpu1 - cpu0).TotalSeconds / (reps + 1), cpuPruned = (cpu2 - cpu1).TotalSeconds / (reps + 1);
             if (n == 2000 && t == 0.01) baseline = cpuDense;
             Console.WriteLine($"  n={n,6} t={t,-5} dense {td.MedianSeconds * 1e3,8:F1} ms ({cpuDense * 1e3,8:F1} ms CPU)  pruned {tp.MedianSeconds * 1e3,8:F1} ms " +
-                              $"({cpuPruned * 1e3,8:F1} ms CPU, {(pruned.PrunedCalls > 0 ? "pruned" : "dense path")})  " +
-                              $"CPU ratio dense/pruned {cpuDense / cpuPruned,6:F2}  pruned/dense(n=2000,t=0.01) {cpuPruned / baseline!.Value,6:F2}  bound {bound:G2}");
+                              $"({cpuPruned * 1e3,8:F1} ms CPU, {(pruned.PrunedCalls > 0 ? $"pruned, union {pruned.LastSurvivorShare:P1} of n" : "dense path")})  " +
+                              $"CPU ratio dense/pruned {cpuDense / cpuPruned,6:F2}  pruned/dense(n=2000,t=0.01) {(baseline is double b0 ? (cpuPruned / b0).ToString("F2") : "—"),6}  bound {bound:G2}");
             report.Stages[$"prune n={n} t={t} dense ms"] = td.MedianSeconds * 1e3;
             report.Stages[$"prune n={n} t={t} pruned ms"] = tp.MedianSeconds * 1e3;
             report.Stages[$"prune n={n} t={t} dense cpu ms"] = cpuDense * 1e3;
             report.Stages[$"prune n={n} t={t} pruned cpu ms"] = cpuPruned * 1e3;
             report.Stages[$"prune n={n} t={t} bound"] = bound;
+            report.Stages[$"prune n={n} t={t} union share"] = pruned.LastSurvivorShare;
             pruned.ResetDroppedMass();
         }
     }

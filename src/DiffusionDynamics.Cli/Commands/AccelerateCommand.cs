@@ -84,6 +84,7 @@ public static class AccelerateCommand
                 Bootstrap = p.GetValue(bootstrap),
                 Batch = p.GetValue(batch),
                 Precision = dynamics.PrecisionOf(p),
+                PruneTolerance = dynamics.PruneToleranceOf(p),
                 Seed = p.GetValue(common.Seed),
             };
             options.Validate();

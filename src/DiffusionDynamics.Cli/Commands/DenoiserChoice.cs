@@ -64,16 +64,18 @@ public static class DenoiserChoice
     public static IDenoiser Create(DenoiserSpec spec, Dataset data, SyntheticData? truth = null) => Denoisers.Factory.Create(spec, data, truth);
 
     /// <summary>The spec of <paramref name="source"/>.</summary>
-    public static DenoiserSpec SpecOf(ScoreSource source, Precision precision, string? modelDir = null) => source switch
+    public static DenoiserSpec SpecOf(ScoreSource source, Precision precision, string? modelDir = null,
+        double pruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance) => source switch
     {
         ScoreSource.Trained => ModelSpec(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR).")),
         ScoreSource.Gaussian => DenoiserSpec.Gaussian(),
-        _ => DenoiserSpec.Empirical(precision),
+        _ => DenoiserSpec.Empirical(precision, pruneTolerance),
     };
 
     /// <summary>The denoiser of <paramref name="source"/> for <paramref name="data"/> (a trained model is checked against the data).</summary>
-    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null) =>
-        new(Create(SpecOf(source, precision, modelDir), data));
+    public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null,
+        double pruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance) =>
+        new(Create(SpecOf(source, precision, modelDir, pruneTolerance), data));
 
     /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>
     public static IDisposable Analytic(SyntheticData? truth, Dataset data) => truth is TwoClusterData or GaussianData

@@ -28,6 +28,11 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
 
     public Option<string> Precision { get; } = new("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
 
+    public Option<bool> Exact { get; } = new("--exact")
+    {
+        Description = "Dense posterior of the empirical score, bit for bit (default: certified pruning, at most 1e-7 of each sample's posterior mass dropped).",
+    };
+
     public void AddTo(Command command)
     {
         if (gaussianStarts) Start.AcceptOnlyFromAmong("noise", "marginal", "teleport", "gaussian");
@@ -35,7 +40,7 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         Precision.AcceptOnlyFromAmong("float32", "float64");
         foreach (var o in new[] { TMax, TMin }) CommonOptions.Positive(o);
         OptionChecks.Describe(TSkip, "a finite number > 0");
-        foreach (var o in new Option[] { TMax, TMin, Start, Precision }) command.Options.Add(o);
+        foreach (var o in new Option[] { TMax, TMin, Start, Precision, Exact }) command.Options.Add(o);
         if (!gaussianStarts) return;
         command.Options.Add(TSkip);
         command.Validators.Add(r =>
@@ -60,6 +65,9 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         "gaussian" => new StartOptions(StartKind.GaussianLateStart, p.GetValue(TSkip)),
         _ => StartOptions.Noise,
     };
+
+    /// <summary>The empirical score's pruning tolerance: 0 with --exact, else the certified default.</summary>
+    public double PruneToleranceOf(ParseResult p) => p.GetValue(Exact) ? 0 : EmpiricalDenoiserOptions.CertifiedTolerance;
 
     public Precision PrecisionOf(ParseResult p) => p.GetValue(Precision) == "float64" ? Scores.Precision.Float64 : Scores.Precision.Float32;
 }

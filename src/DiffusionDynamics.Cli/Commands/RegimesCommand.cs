@@ -27,6 +27,13 @@ public static class RegimesCommand
         var refineClones = new Option<int>("--refine-clones") { Description = "Clones of each refinement parent at every refined time (K(K − 1)/2 pairs).", DefaultValueFactory = _ => 4 };
         var refineTimes = new Option<int>("--refine-times") { Description = "Refined branch times spread over ± half a coarse spacing around the coarse crossing.", DefaultValueFactory = _ => 2 };
         var precisionTarget = new Option<double?>("--precision-target") { Description = "Target relative standard error of the measured t_S (e.g. 0.01): refinement rounds repeat until reached or --max-refine-rounds (default: one round)." };
+        var cloneReadout = new Option<string>("--clone-readout")
+        {
+            Description = "early: refinement clones stop where the coarse pass shows the class decided (the latest branch time ≤ t̂_S/4 with every coarse pair " +
+                          "agreeing) and are classified by D(x(t), t) there | end: they run to --t-min.",
+            DefaultValueFactory = _ => "early",
+        };
+        cloneReadout.AcceptOnlyFromAmong("early", "end");
         var maxRefineRounds = new Option<int>("--max-refine-rounds") { Description = "Cap on the refinement rounds under --precision-target.", DefaultValueFactory = _ => 16 };
         var branches = new Option<int>("--branches") { Description = "Number of branch times: half linear on [0.4 t_S, 2 t_S], half geometric below from max(0.01, 5 t_min); all geometric when --branch-min or --branch-max is given or t_S is undefined.", DefaultValueFactory = _ => 14 };
         var branchMin = new Option<double?>("--branch-min") { Description = "Smallest branch time; given, the branch times are geometric (default max(0.01, 5 t_min))." };
@@ -44,7 +51,7 @@ public static class RegimesCommand
         common.AddTo(command);
         var dynamics = new DynamicsOptions();
         dynamics.AddTo(command);
-        foreach (var o in new Option[] { steps, pairs, refineParents, refineClones, refineTimes, precisionTarget, maxRefineRounds, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier, sampler })
+        foreach (var o in new Option[] { steps, pairs, refineParents, refineClones, refineTimes, precisionTarget, maxRefineRounds, cloneReadout, branches, branchMin, branchMax, entropySamples, entropyTimes, bootstrap, model, classifier, sampler })
             command.Options.Add(o);
         CommonOptions.AtLeast(steps, 1); CommonOptions.AtLeast(pairs, 2); CommonOptions.AtLeast(branches, 2); CommonOptions.AtLeast(entropySamples, 2); CommonOptions.AtLeast(entropyTimes, 0); CommonOptions.AtLeast(bootstrap, 10);
         CommonOptions.AtLeast(refineParents, 0); CommonOptions.AtLeast(refineClones, 2); CommonOptions.AtLeast(refineTimes, 2); CommonOptions.AtLeast(maxRefineRounds, 1);
@@ -59,11 +66,12 @@ public static class RegimesCommand
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin),
                 Start: dynamics.StartRule(p),
                 EntropySamples: p.GetValue(entropySamples), EntropyTimes: p.GetValue(entropyTimes), Bootstrap: p.GetValue(bootstrap), Seed: p.GetValue(common.Seed),
-                Precision: dynamics.PrecisionOf(p),
+                Precision: dynamics.PrecisionOf(p), PruneTolerance: dynamics.PruneToleranceOf(p),
                 Classifier: p.GetValue(classifier) == "cnn" ? ClassifierKind.Cnn : ClassifierKind.Logistic,
                 Sampler: SamplerRegistry.KindOf(p.GetValue(sampler) ?? "sde"),
                 RefineParents: p.GetValue(refineParents), RefineClones: p.GetValue(refineClones), RefineTimes: p.GetValue(refineTimes),
-                PrecisionTarget: p.GetValue(precisionTarget), MaxRefineRounds: p.GetValue(maxRefineRounds));
+                PrecisionTarget: p.GetValue(precisionTarget), MaxRefineRounds: p.GetValue(maxRefineRounds),
+                EarlyReadout: p.GetValue(cloneReadout) != "end");
             options.Validate();
             return Execute(request, options, common.OutputFolder(p, "regimes"), modelDir,
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);

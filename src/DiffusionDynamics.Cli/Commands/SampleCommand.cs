@@ -67,7 +67,7 @@ public static class SampleCommand
                 Steps: p.GetValue(steps),
                 Start: dynamics.StartOptionsOf(p),
                 Batch: p.GetValue(batch),
-                Precision: dynamics.PrecisionOf(p),
+                Precision: dynamics.PrecisionOf(p), PruneTolerance: dynamics.PruneToleranceOf(p),
                 Seed: p.GetValue(common.Seed),
                 GridKind: p.GetValue(gridKind) switch { "log-snr" => SamplingGrid.LogSnr, "ddpm" => SamplingGrid.DdpmLinear, _ => SamplingGrid.UniformWithLogTail },
                 DdimEta: p.GetValue(eta));

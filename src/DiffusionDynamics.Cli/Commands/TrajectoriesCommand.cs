@@ -60,7 +60,7 @@ public static class TrajectoriesCommand
                 TMax: p.GetValue(dynamics.TMax), TMin: p.GetValue(dynamics.TMin), Steps: p.GetValue(steps), Modes: p.GetValue(modes),
                 PerturbationTimes: ListOption.Numbers(p.GetValue(perturbTimes), "--perturb-times"), PerturbationCount: p.GetValue(perturbations), Epsilon: p.GetValue(epsilon),
                 Start: dynamics.StartRule(p), Batch: p.GetValue(batch), Precision: dynamics.PrecisionOf(p), Bootstrap: p.GetValue(bootstrap),
-                StripTrajectories: p.GetValue(strip), Seed: p.GetValue(common.Seed));
+                StripTrajectories: p.GetValue(strip), Seed: p.GetValue(common.Seed), PruneTolerance: dynamics.PruneToleranceOf(p));
             options.Validate();
             return Execute(request, options, p.GetValue(score) == "gaussian", modelDir, common.OutputFolder(p, "trajectories"),
                 CommonOptions.Arguments(p), p.InvocationConfiguration.Output);
@@ -79,7 +79,7 @@ public static class TrajectoriesCommand
         using var run = RunOutput.Create(outDir);
         using var scope = NewDisposeScope();
         var source = modelDir is not null ? ScoreSource.Trained : gaussianScore ? ScoreSource.Gaussian : ScoreSource.Empirical;
-        using var denoiser = DenoiserChoice.Create(source, data, options.Precision, modelDir);
+        using var denoiser = DenoiserChoice.Create(source, data, options.Precision, modelDir, options.PruneTolerance);
         string scoreName = source switch
         {
             ScoreSource.Trained => $"trained model ({modelDir})",

@@ -30,7 +30,7 @@ public sealed class DenoiserFactory
     /// <summary>The closed-form sources: <see cref="DenoiserKind.Empirical"/>, Gaussian, Mixture, TwoCluster, Analytic.</summary>
     public static DenoiserFactory Exact { get; } = new(
     [
-        new Source(DenoiserKind.Empirical, (spec, data, _) => new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(spec.Precision))),
+        new Source(DenoiserKind.Empirical, (spec, data, _) => new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(spec.Precision, PruneTolerance: spec.PruneTolerance))),
         new Source(DenoiserKind.Gaussian, (spec, data, _) => GaussianDenoiser.FromData(data, spec.Rank)),
         new Source(DenoiserKind.Mixture, (spec, data, _) => MixtureDenoiser.Fit(data, spec.Mixture)),
         new Source(DenoiserKind.TwoCluster, (_, data, truth) => truth is TwoClusterData tc ? TwoCluster(tc)

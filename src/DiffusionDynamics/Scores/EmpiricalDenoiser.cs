@@ -83,6 +83,12 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     /// </summary>
     public double LastDroppedMass { get; private set; }
 
+    /// <summary>
+    /// Share of the n training points that entered the second product of the last <see cref="Denoise(Tensor, double)"/> call (the union of its
+    /// rows' survivors, largest over its row blocks): 1 on the dense path.
+    /// </summary>
+    public double LastSurvivorShare { get; private set; } = 1;
+
     /// <summary>The largest <see cref="LastDroppedMass"/> since construction or <see cref="ResetDroppedMass"/>.</summary>
     public double MaxDroppedMass { get; private set; }
 
@@ -180,49 +186,167 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         }
         using var scope = NewDisposeScope();
         var xi = x.to_type(dtype);
-        var pruned = Pruned(xi, t, out droppedMass);
+        var pruned = Pruned(xi, t, out droppedMass, out bool prunedAny);
         Calls++;
         LastDroppedMass = droppedMass;
         MaxDroppedMass = Math.Max(MaxDroppedMass, droppedMass);
-        if (pruned is not null)
-        {
-            PrunedCalls++;
-            return pruned.to_type(x.dtype).MoveToOuterDisposeScope();
-        }
+        if (prunedAny) PrunedCalls++;
+        LastSurvivorShare = prunedAny ? survivorShare : 1;
+        if (pruned is not null) return pruned.to_type(x.dtype).MoveToOuterDisposeScope();
         return Dense(xi, t).to_type(x.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null where pruning cannot help (ε = 0, small n, large d, a flat posterior,
-    /// or too many survivors), in the caller's dispose scope. Rows are processed in blocks of at most MaxChunkElements / n (≥ 2) rows; each
-    /// row keeps its own survivor set, so its result does not depend on the other rows of the batch beyond round-off.
+    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null where nothing can be dropped (ε = 0, small n, or a posterior so flat
+    /// that the a-priori span test rules pruning out), in the caller's dispose scope. Rows are processed in blocks of at most
+    /// MaxChunkElements / n (≥ 2) rows. Each block first tries the projection bound (which skips the first product for the points it rules out)
+    /// where a two-row probe says it can bite, and otherwise computes the exact logits and skips the second product over the points whose
+    /// weight is certified negligible. Each row keeps its own survivor set, so its result does not depend on the other rows beyond round-off.
     /// </summary>
-    private Tensor? Pruned(Tensor xi, double t, out double droppedMass)
+    private Tensor? Pruned(Tensor xi, double t, out double droppedMass, out bool prunedAny)
     {
         droppedMass = 0;
+        prunedAny = false;
         double tolerance = Options.PruneTolerance;
-        if (!(tolerance > 0) || Count < MinPruneCount || Dimension > EmpiricalDenoiserIndex.MaxDimension) return null;
+        if (!(tolerance > 0) || Count < MinPruneCount) return null;
         var (alpha, beta) = Coefficients(t);
         double theta = Math.Log(Count / tolerance);
         var xNormsSq = xi.square().sum(1);
         double maxX = Math.Sqrt(xNormsSq.max().to_type(ScalarType.Float64).item<double>());
         // The logits of a row span at most α|x|·2R + |β|(max|a|² − min|a|²) over μ: below θ nothing can be dropped.
         if (alpha * maxX * 2 * radius + -beta * (maxNormSq - minNormSq) <= theta) return null;
+        // Probe: the exact survivors of the first two rows (2/B of the first product). A posterior that keeps many points goes to the dense
+        // path untouched, so where pruning cannot help it costs only the probe; a very concentrated one may let the projection bound skip
+        // the first product too.
+        long probeKept = ProbeSurvivors(xi.narrow(0, 0, 2), xNormsSq.narrow(0, 0, 2), alpha, beta, tolerance);
+        if (probeKept > MaxSurvivorShare * Count / 4) return null;
+        bool tryBound = Dimension <= EmpiricalDenoiserIndex.MaxDimension && probeKept <= Count / 64
+            && BoundMayPrune(xi, xNormsSq, alpha, beta, theta);
         long batch = xi.shape[0];
         long rows = Math.Max(2, maxChunkElements / Count);
-        if (batch <= rows) return PrunedBlock(xi, xNormsSq, t, alpha, beta, theta, out droppedMass);
+        survivorShare = 0;
         var parts = new List<Tensor>();
         for (long start = 0; start < batch;)
         {
             long len = Math.Min(rows, batch - start);
             if (batch - start - len == 1) len = len > 2 ? len - 1 : len + 1;     // never leave a one-row block (see OnTwoRows)
-            var part = PrunedBlock(xi.narrow(0, start, len), xNormsSq.narrow(0, start, len), t, alpha, beta, theta, out double m);
-            if (part is null) return null;
+            var xb = len == batch ? xi : xi.narrow(0, start, len);
+            var nb = len == batch ? xNormsSq : xNormsSq.narrow(0, start, len);
+            double m = 0;
+            var part = tryBound ? PrunedBlock(xb, nb, t, alpha, beta, theta, out m) : null;
+            bool p = part is not null;
+            part ??= SparseBlock(xb, nb, alpha, beta, tolerance, out m, out p);
             droppedMass = Math.Max(droppedMass, m);
+            prunedAny |= p;
             parts.Add(part);
             start += len;
         }
-        return torch.cat(parts, 0);
+        return parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
+    }
+
+    /// <summary>
+    /// Whether the projection bound can rule out enough points to pay for itself: it is evaluated on the first two rows, and each must keep at
+    /// most a quarter of <see cref="MaxSurvivorShare"/>·n points. A gate only (the certified bound of the call does not depend on it); it costs
+    /// 2/B of the bound's product, where a failed attempt on the whole batch would cost the bound's product and several passes over [B, n].
+    /// </summary>
+    private bool BoundMayPrune(Tensor xi, Tensor xNormsSq, double alpha, double beta, double theta)
+    {
+        using var scope = NewDisposeScope();
+        var idx = index.Value;
+        var probe = xi.narrow(0, 0, 2);
+        var upper = Affine(idx.Augment(probe, xNormsSq.narrow(0, 0, 2)), idx.Augmented, normsSq, alpha, beta);
+        var best = upper.argmax(1);
+        var reference = Affine(probe, data.index_select(0, best), normsSq.index_select(0, best), alpha, beta).diagonal();
+        var kept = upper.ge((reference - theta).unsqueeze(1)).sum(1).max().item<long>();
+        return kept <= MaxSurvivorShare * Count / 4;
+    }
+
+    /// <summary>Relative round-off of exp and of a row sum of n positive terms, r = 2(n + 4)u + 10⁻⁶ (docs/theory.md §10.7).</summary>
+    private double SumRoundOff => 2.0 * (Count + 4) * Unit + 1e-6;
+
+    /// <summary>Unit round-off u of the internal precision (2⁻²⁴ or 2⁻⁵³).</summary>
+    private double Unit => Math.ScaleB(1.0, dtype == ScalarType.Float32 ? -24 : -53);
+
+    /// <summary>
+    /// m_b ≥ |L̂_bμ − L_bμ| for every μ: a float dot product of d terms errs by at most d·u·Σ|terms| ≤ d·u·|x||a|, doubled for safety, plus
+    /// the |a|² term: [B] float64.
+    /// </summary>
+    private Tensor LogitMargin(Tensor xNormsSq, double alpha, double beta) =>
+        (xNormsSq.to_type(ScalarType.Float64).sqrt() * (alpha * maxNorm) + (-beta * maxNormSq)) * (2.0 * (Dimension + 4) * Unit);
+
+    /// <summary>
+    /// The weight threshold τ of a block: a point is dropped from a row when its computed weight ŵ = exp(L̂ − max L̂) &lt; τ, with
+    /// τ = (ε/n)·e^{−2 max_b m_b}·(1 − r)/(1 + r), so that the true dropped mass of every row is ≤ ε (docs/theory.md §10.7).
+    /// </summary>
+    private double Threshold(Tensor margin, double tolerance)
+    {
+        double r = SumRoundOff;
+        return tolerance / Count * Math.Exp(-2 * margin.max().item<double>()) * (1 - r) / (1 + r);
+    }
+
+    /// <summary>
+    /// Estimated number of points that keep weight ≥ τ in one of the (two) probe rows: their exact logits against every s-th training point
+    /// (s = ⌈n / <see cref="ProbePoints"/>⌉), each kept one counting s. Weights are taken relative to the subsample's largest, which is at
+    /// most the true largest, so the estimate errs towards "keeps many" (towards the dense path). A gate only: it reads n/s rows of A, where
+    /// probing all of A would read the whole training set again.
+    /// </summary>
+    private long ProbeSurvivors(Tensor probe, Tensor probeNormsSq, double alpha, double beta, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        var logits = Affine(probe, probeData.Value.Points, probeData.Value.NormsSq, alpha, beta);
+        var w = logits.sub_(logits.amax([1], keepdim: true)).exp_();
+        double tau = Threshold(LogitMargin(probeNormsSq, alpha, beta), tolerance);
+        return w.ge(tau).sum(1).max().item<long>() * probeData.Value.Stride;
+    }
+
+    /// <summary>Training points in the survivor probe's subsample (at most).</summary>
+    public const int ProbePoints = 1024;
+
+    private Lazy<(Tensor Points, Tensor NormsSq, long Stride)> probeData => probeSubsample ??= new(() =>
+    {
+        long stride = (Count + ProbePoints - 1) / ProbePoints;
+        using var scope = NewDisposeScope();
+        var points = data.slice(0, 0, Count, stride).contiguous();
+        return (points.DetachFromDisposeScope(), normsSq.slice(0, 0, Count, stride).contiguous().DetachFromDisposeScope(), stride);
+    });
+    private Lazy<(Tensor Points, Tensor NormsSq, long Stride)>? probeSubsample;
+
+    /// <summary>
+    /// Exact logits of every point, then the second product W·A over the union of the rows' survivors only (docs/theory.md §10.7, second stage).
+    /// Row b drops μ when its computed weight ŵ_bμ &lt; τ (<see cref="Threshold"/>). Each dropped weight is &lt; τ and ŝ_b = Σ ŵ_b ≥ 1 (the largest
+    /// term is exp(0) = 1), so the true dropped mass of row b is ≤ e^{2m_b}·(1 + r)/(1 − r)·(n − k_b)·τ / ŝ_b ≤ ε, with k_b the points it kept:
+    /// that bound is returned, computed without another pass over [B, n]. One pass (the column maxima of W) finds the union; where it exceeds
+    /// <see cref="MaxSurvivorShare"/>·n the dense second product runs on the same weights (the dense path's arithmetic, bit for bit).
+    /// </summary>
+    private Tensor SparseBlock(Tensor xi, Tensor xNormsSq, double alpha, double beta, double tolerance, out double droppedMass, out bool pruned)
+    {
+        droppedMass = 0;
+        pruned = false;
+        var logits = Affine(xi, data, normsSq, alpha, beta);
+        var rowMax = logits.amax([1], keepdim: true);
+        var w = logits.sub_(rowMax).clamp_min_(LogitFloor).exp_();
+        var s = w.sum(1, keepdim: true);
+        var margin = LogitMargin(xNormsSq, alpha, beta);
+        double tau = Threshold(margin, tolerance);
+        var union = w.amax([0]).ge(tau).nonzero().squeeze(1);
+        long m = union.shape[0];
+        survivorShare = Math.Max(survivorShare, m / (double)Count);
+        if (m > MaxSurvivorShare * Count) return w.mm(data).div_(s);
+        pruned = true;
+        var wu = w.index_select(1, union);
+        var droppedInUnion = wu.lt(tau);
+        wu.masked_fill_(droppedInUnion, 0);
+        var keptCount = droppedInUnion.logical_not().sum(1).to_type(ScalarType.Float64);           // k_b
+        double r = SumRoundOff;
+        var rowBound = (keptCount.neg().add_(Count)).mul_(tau).div_(s.squeeze(1).to_type(ScalarType.Float64))
+            .mul_((margin * 2.0).exp_()).mul_((1 + r) / (1 - r));
+        if (survivorProbe is not null)
+        {
+            var keep = torch.zeros([xi.shape[0], Count], dtype: ScalarType.Bool).index_copy_(1, union, droppedInUnion.logical_not());
+            survivorProbe(keep, rowBound.log());
+        }
+        droppedMass = Math.Min(1.0, rowBound.max().item<double>());
+        return wu.mm(data.index_select(0, union)).div_(wu.sum(1, keepdim: true));
     }
 
     private Tensor? PrunedBlock(Tensor xi, Tensor xNormsSq, double t, double alpha, double beta, double theta, out double droppedMass)
@@ -255,6 +379,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         var union = easyKeep.any(0).nonzero().squeeze(1);
         long m = union.shape[0];
         if (m > MaxSurvivorShare * Count) return null;
+        survivorShare = Math.Max(survivorShare, m / (double)Count);
         var xe = hardCount == 0 ? xi : xi.index_select(0, easyRows);
         var a = data.index_select(0, union);
         var logits = Affine(xe, a, normsSq.index_select(0, union), alpha, beta);                      // [B_easy, m], exact logits
@@ -286,6 +411,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     }
 
     private Action<Tensor, Tensor>? survivorProbe;
+    private double survivorShare;
 
     /// <summary>
     /// Test hook: D(x, t) with the survivor mask keep[b, μ] ([B, n] bool, true: μ entered row b's posterior) and the per-row ln bound ([B]) of a pruned call, or null
@@ -522,6 +648,11 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     public void Dispose()
     {
         if (index.IsValueCreated) index.Value.Dispose();
+        if (probeSubsample is { IsValueCreated: true })
+        {
+            probeSubsample.Value.Points.Dispose();
+            probeSubsample.Value.NormsSq.Dispose();
+        }
         data.Dispose();
         normsSq.Dispose();
     }

@@ -13,7 +13,7 @@ namespace DiffusionDynamics.Scores;
 internal sealed class EmpiricalDenoiserIndex : IDisposable
 {
     /// <summary>Largest d whose d×d second moment is diagonalized for the basis; above it the denoiser does not prune.</summary>
-    public const int MaxDimension = 4096;
+    public const int MaxDimension = 1024;
 
     private EmpiricalDenoiserIndex(Tensor basis, Tensor augmented, double maxNorm, double maxNormSq, double minNormSq, double radius)
     {

@@ -20,17 +20,16 @@ public enum Precision
 /// </param>
 /// <param name="PruneTolerance">
 /// Certified pruning of the posterior in <see cref="EmpiricalDenoiser.Denoise(TorchSharp.torch.Tensor, double)"/> (docs/theory.md §10.7): training
-/// points whose weight is provably below ε/n of a kept point's are skipped, so the dropped posterior mass of every sample is ≤ ε (the bound
-/// actually achieved is computed at every call, <see cref="EmpiricalDenoiser.LastDroppedMass"/>). 0: the dense path, bit for bit. Default 0 (off):
-/// on Fashion-MNIST (d = 784) the k = 32 projection bound is too loose to drop anything, and the failed attempt cost up to 2× the dense
-/// call (bench/README-performance.md); <see cref="CertifiedTolerance"/> = 1e-7 is the value to pass where the data have a fast-decaying spectrum.
-/// Range: [0, 1).
+/// points whose weight is provably below ε/n of the largest are left out, so the posterior mass dropped from every sample is ≤ ε (the bound
+/// actually achieved, round-off included, is computed at every call: <see cref="EmpiricalDenoiser.LastDroppedMass"/>). Two stages: where a
+/// projection bound can rule points out, their logits are never computed; otherwise the logits are exact and only the second product
+/// W·A skips the negligible points. 0: the dense path, bit for bit. Default <see cref="CertifiedTolerance"/> = 1e-7. Range: [0, 1).
 /// </param>
 /// <param name="PruneComponents">Principal directions k of the pruning index (the bound's product costs (k + 1)/d of the exact one). Range: ≥ 1.</param>
 public sealed record EmpiricalDenoiserOptions(Precision Precision = Precision.Float32, long MaxChunkElements = 1L << 24,
-    double PruneTolerance = 0, int PruneComponents = 32)
+    double PruneTolerance = 1e-7, int PruneComponents = 32)
 {
-    /// <summary>The certified bound on the dropped posterior mass per sample to use when pruning is wanted.</summary>
+    /// <summary>The default certified bound on the posterior mass dropped per sample.</summary>
     public const double CertifiedTolerance = 1e-7;
 
     /// <summary>The same options with pruning off (the dense path, bit for bit).</summary>

@@ -103,7 +103,7 @@ public static class AccelerateExperiment
         var setup = new AccelerateSetup(options, training.ToTensor());
         try
         {
-            setup.Empirical = score is null ? new EmpiricalDenoiser(setup.TrainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+            setup.Empirical = score is null ? new EmpiricalDenoiser(setup.TrainingSet, new EmpiricalDenoiserOptions(options.Precision, PruneTolerance: options.PruneTolerance)) : null;
             setup.Denoiser = score ?? setup.Empirical!;
             setup.Gaussian = GaussianDenoiser.FromData(training);
 

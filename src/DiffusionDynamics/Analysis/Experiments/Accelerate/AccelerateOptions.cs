@@ -103,6 +103,9 @@ public sealed record AccelerateOptions
     /// <summary>Arithmetic of the exact empirical denoiser (default float32).</summary>
     public Precision Precision { get; init; } = Precision.Float32;
 
+    /// <summary>Certified pruning of the empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>; 0: dense, bit for bit).</summary>
+    public double PruneTolerance { get; init; } = EmpiricalDenoiserOptions.CertifiedTolerance;
+
     /// <summary>Run seed: sample i uses stream (Seed, i) in every run, so runs share their x(T) (common random numbers).</summary>
     public long Seed { get; init; }
 

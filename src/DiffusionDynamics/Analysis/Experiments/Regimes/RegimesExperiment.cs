@@ -37,11 +37,15 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="PrecisionTarget">Target relative standard error of the measured t_S: refinement rounds (each <see cref="RefineParents"/>
 /// new parents) repeat until SE ≤ target · t_S or <see cref="MaxRefineRounds"/> rounds ran (null: one round). Range: (0, 1).</param>
 /// <param name="MaxRefineRounds">Cap on the refinement rounds under <see cref="PrecisionTarget"/>. Range: ≥ 1.</param>
+/// <param name="EarlyReadout">Refinement clones stop at <see cref="SpeciationRefinement.ReadoutTime"/>, where the coarse pass shows the class
+/// already decided, and are classified by D(x(t_r), t_r) (docs/theory.md §4.4a); false: they run to t_min. Default true.</param>
+/// <param name="PruneTolerance">Certified pruning of the exact empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>):
+/// posterior mass ≤ this dropped per sample. 0: the dense product, bit for bit. Default 1e-7.</param>
 public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
     int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 144, int RefineClones = 4, int RefineTimes = 2,
-    double? PrecisionTarget = null, int MaxRefineRounds = 16)
+    double? PrecisionTarget = null, int MaxRefineRounds = 16, bool EarlyReadout = true, double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -55,6 +59,8 @@ public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchC
         if (RefineTimes < 2) throw new ArgumentOutOfRangeException(nameof(RefineTimes), RefineTimes, "Refined times must be ≥ 2.");
         if (PrecisionTarget is double pt && !(pt > 0 && pt < 1))
             throw new ArgumentOutOfRangeException(nameof(PrecisionTarget), pt, "Precision target (relative standard error of t_S) must lie in (0, 1).");
+        if (!(PruneTolerance >= 0 && PruneTolerance < 1))
+            throw new ArgumentOutOfRangeException(nameof(PruneTolerance), PruneTolerance, "The pruning tolerance must lie in [0, 1).");
         if (MaxRefineRounds < 1) throw new ArgumentOutOfRangeException(nameof(MaxRefineRounds), MaxRefineRounds, "Refinement rounds must be ≥ 1.");
         if (Bootstrap < 10) throw new ArgumentOutOfRangeException(nameof(Bootstrap), Bootstrap, "Bootstrap resamples must be ≥ 10.");
         if (BranchMin is double lo && (!double.IsFinite(lo) || lo <= TMin || lo >= TMax))
@@ -110,7 +116,7 @@ public static class RegimesExperiment
         // Cloning on the exact empirical score.
         if (model is not null && model.Dimension != data.Dimension)
             throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
-        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision, PruneTolerance: options.PruneTolerance)) : null;
         IDenoiser denoiser = model ?? empirical!;
         var cloningOptions = new CloningOptions(options.Pairs, options.Steps, options.TMax, options.TMin, options.Start, options.Batch, options.Seed, options.Sampler);
         var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, branchTimes);
@@ -155,6 +161,7 @@ public static class RegimesExperiment
         int bootstrapCrossings = 0, refineRounds = 0;
         double[] refinedTimes = [];
         double refineSeconds = 0;
+        double? readoutTime = null;
         string? note = classRule.Note is null ? null
             : "The data have no labels (or one class), so clone classes are undefined: only the theoretical t_S is reported. " +
               "Pass labelled data (a labels file) or the two-cluster model to measure speciation.";
@@ -172,14 +179,17 @@ public static class RegimesExperiment
                 var refineClock = Stopwatch.StartNew();
                 refinedTimes = SpeciationRefinement.Times(outcomes.Select(o => o.T).ToArray(), coarse, options.RefineTimes, options.TMin, options.TMax);
                 int rounds = options.PrecisionTarget is null ? 1 : options.MaxRefineRounds;
-                long roundSteps = SpeciationRefinement.TotalSteps(cloningOptions, refinedTimes, options.RefineParents, options.RefineClones);
+                bool exactParents = model is null;      // the exact empirical score: parents are exact draws of P_t at the refined times
+                readoutTime = options.EarlyReadout ? SpeciationRefinement.ReadoutTime(outcomes, coarse, options.TMin) : null;
+                long roundSteps = SpeciationRefinement.TotalSteps(cloningOptions, refinedTimes, options.RefineParents, options.RefineClones, exactParents, readoutTime);
                 PhiSamples? refined = null;
                 for (int r = 0; r < rounds; r++)
                 {
                     // Round r: parents p use stream (seed_r, p), seed_r mixed from the run seed, so rounds never reuse a coarse parent.
                     long roundSeed = (long)Xoshiro.Mix((ulong)options.Seed, 0x5EF1_0000UL + (ulong)r);
                     var round = SpeciationRefinement.Run(denoiser, trainingSet, refinedTimes, classRule.Classify, options.RefineParents, options.RefineClones,
-                        cloningOptions, roundSeed, AnalysisProgress.Relay(progress, $"refined crossing, round {r + 1}", roundSteps), cancellationToken);
+                        cloningOptions, roundSeed, AnalysisProgress.Relay(progress, $"refined crossing, round {r + 1}", roundSteps), cancellationToken, exactParents,
+                        readoutTime);
                     refined = refined is null ? round : refined.Concat(round);
                     refineRounds = r + 1;
                     if (options.PrecisionTarget is double target)
@@ -214,6 +224,8 @@ public static class RegimesExperiment
             classRule.Description, classRule.TestAccuracy, bootstrapCrossings, curve, note, theoryCurve)
         {
             RefinedTimes = refinedTimes,
+            ReadoutTime = readoutTime,
+            ExactParents = model is null && refinedTimes.Length > 0,
             RefineRounds = refineRounds,
         };
 

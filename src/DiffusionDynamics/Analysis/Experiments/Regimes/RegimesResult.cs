@@ -36,6 +36,12 @@ public sealed record SpeciationResult(double Theory, bool TheoryDefined, double?
     /// <summary>Refinement rounds run (each with new parents at <see cref="RefinedTimes"/>).</summary>
     public int RefineRounds { get; init; }
 
+    /// <summary>Where the refinement clones were classified (D(x(t_r), t_r)); null: at t_min (docs/theory.md §4.4a).</summary>
+    public double? ReadoutTime { get; init; }
+
+    /// <summary>Whether the refinement parents were exact draws of the forward marginal at the refined times (the exact empirical score).</summary>
+    public bool ExactParents { get; init; }
+
     /// <summary>Points of <see cref="RelativeTheoryCurve"/>.</summary>
     public const int RelativeTheoryPoints = 200;
 

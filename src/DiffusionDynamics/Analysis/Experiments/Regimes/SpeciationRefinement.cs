@@ -50,19 +50,28 @@ public static class SpeciationRefinement
     }
 
     /// <summary>
-    /// Runs <paramref name="parents"/> parents from T (streams (seed, p)) and clones each into <paramref name="clones"/> at every time;
-    /// only the clones' classes are kept.
+    /// Runs <paramref name="parents"/> parents (streams (seed, p)) and clones each into <paramref name="clones"/> at every time; only the
+    /// clones' classes are kept. With <paramref name="exactParents"/> (only for the exact empirical score of <paramref name="trainingSet"/>)
+    /// each parent starts at the latest refined time t₁ as an exact draw of the forward marginal, x(t₁) = e^{−t₁} a_μ + √Δ_{t₁} z with μ
+    /// uniform: the law the exact backward process has at t₁, without the parent's path from T and its discretization error
+    /// (docs/theory.md §4.4a). Otherwise parents run from T.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="readout"/> t_r the clones stop at t_r and are classified by their denoised state D(x(t_r), t_r) (the runner's
+    /// final denoise), not at t_min: valid where the class is already fixed at t_r, which <see cref="ReadoutTime"/> checks on the coarse pass.
+    /// </remarks>
     public static PhiSamples Run(IDenoiser denoiser, Tensor trainingSet, double[] times, Func<Tensor, int[]> classify, int parents, int clones,
-        CloningOptions options, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        CloningOptions options, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default, bool exactParents = false,
+        double? readout = null)
     {
-        var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, times);
+        var grid = Grid(options, times, exactParents, readout);
         var index = times.Select(t => IndexOf(grid, t)).ToArray();
         var share = times.Select(_ => new double[parents]).ToArray();
+        double t0 = grid[0];
         var batches = new SampleBatches(parents, options.Batch, seed)
         {
-            Start = options.Start == StartKind.Noise ? TrajectoryStart.Noise
-                : TrajectoryStart.Custom(noise => Start.FromForwardMarginal(trainingSet, options.TMax, noise).X),
+            Start = options.Start == StartKind.Noise && !exactParents ? TrajectoryStart.Noise
+                : TrajectoryStart.Custom(noise => Start.FromForwardMarginal(trainingSet, t0, noise).X),
             Branches = new BranchOptions(index.Distinct().ToArray(), Clones: clones),
         };
         double pairs = clones * (clones - 1.0);
@@ -88,9 +97,9 @@ public static class SpeciationRefinement
     }
 
     /// <summary>Grid steps of one refinement round.</summary>
-    public static long TotalSteps(CloningOptions options, double[] times, int parents, int clones)
+    public static long TotalSteps(CloningOptions options, double[] times, int parents, int clones, bool exactParents = false, double? readout = null)
     {
-        var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, times);
+        var grid = Grid(options, times, exactParents, readout);
         var index = times.Select(t => IndexOf(grid, t)).Distinct().ToArray();
         return TrajectoryRunner.TotalSteps(grid, new TrajectoryRequest(options.Sampler),
             new SampleBatches(parents, options.Batch) { Branches = new BranchOptions(index, clones) });
@@ -141,6 +150,32 @@ public static class SpeciationRefinement
         }
         if (crossings.Count < 2) return (null, crossings.Count);
         return (SampleStatistics.StandardDeviation(crossings, crossings.Average()), crossings.Count);
+    }
+
+    /// <summary>
+    /// The cloning grid through the refined times: with exact parents it starts at the latest refined time, and with a readout time it
+    /// ends there.
+    /// </summary>
+    private static TimeGrid Grid(CloningOptions options, double[] times, bool exactParents, double? readout)
+    {
+        var grid = CloningExperiment.BuildGrid(options.TMax, options.TMin, options.Steps, readout is double r ? [.. times, r] : times);
+        if (!exactParents && readout is null) return grid;
+        int first = exactParents ? IndexOf(grid, times.Max()) : 0;
+        int last = readout is double tr ? IndexOf(grid, tr) : grid.Steps;
+        return TimeGrid.FromTimes(grid.Times[first..(last + 1)].ToArray(),
+            $"uniform + log tail + refined times{(exactParents ? ", from the latest refined time" : "")}{(readout is null ? "" : ", to the readout time")}");
+    }
+
+    /// <summary>
+    /// The time at which refinement clones can be read out (docs/theory.md §4.4a): the latest coarse branch time t ≤ c/4 (c the coarse
+    /// crossing) at which every coarse pair ended in the same class, where the class is already decided; null when there is none above
+    /// 1.5 t_min (the clones then run to t_min).
+    /// </summary>
+    public static double? ReadoutTime(IReadOnlyList<BranchOutcome> coarse, double crossing, double tMin)
+    {
+        var decided = coarse.Where(o => o.T <= 0.25 * crossing && o.T > 1.5 * tMin && o.SameClass.Length > 0 && o.SameClass.All(s => s))
+            .Select(o => o.T).ToArray();
+        return decided.Length == 0 ? null : decided.Max();
     }
 
     private static int IndexOf(TimeGrid grid, double t)

@@ -38,6 +38,7 @@ public enum SamplingGrid
 /// <param name="Seed">Run seed; sample i uses stream (Seed, i).</param>
 /// <param name="GridKind">The time grid (default: uniform with a log tail).</param>
 /// <param name="DdimEta">DDIM's η ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM's posterior noise (<see cref="SamplerSteps.DdimEta"/>); only with the DDIM sampler.</param>
+/// <param name="PruneTolerance">Certified pruning of the empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>; 0: dense, bit for bit).</param>
 public sealed record SampleOptions(
     int Samples = 64,
     SamplerKind Sampler = SamplerKind.EulerMaruyama,
@@ -50,7 +51,8 @@ public sealed record SampleOptions(
     bool FinalDenoise = true,
     long Seed = 0,
     SamplingGrid GridKind = SamplingGrid.UniformWithLogTail,
-    double DdimEta = 0)
+    double DdimEta = 0,
+    double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -123,7 +125,7 @@ public static class SampleExperiment
         using var trainingSet = data.ToTensor();
         if (model is not null && model.Dimension != data.Dimension)
             throw new ArgumentException($"The model works in d = {model.Dimension}, the data have d = {data.Dimension}.", nameof(model));
-        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision)) : null;
+        using var empirical = model is null ? new EmpiricalDenoiser(trainingSet, new EmpiricalDenoiserOptions(options.Precision, PruneTolerance: options.PruneTolerance)) : null;
         IDenoiser denoiser = model ?? empirical!;
         var grid = options.FullGrid();
         var start = options.StartRule;

@@ -33,6 +33,8 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="StripTrajectories">Trajectories whose D(x(t), t) are kept for the image strip. Range: ≥ 0.</param>
 /// <param name="StripTimes">Columns of the strip (evenly spaced times in [0.25, 4] plus x̂₀). Range: ≥ 2.</param>
 /// <param name="Seed">Run seed: trajectory i uses stream (Seed, i).</param>
+/// <param name="PruneTolerance">Certified pruning of the empirical score where the caller builds one (<see cref="Scores.EmpiricalDenoiserOptions.PruneTolerance"/>;
+/// 0: dense, bit for bit).</param>
 public sealed record TrajectoriesOptions(
     int Trajectories = 64,
     SamplerKind Sampler = SamplerKind.OdeHeun,
@@ -49,7 +51,8 @@ public sealed record TrajectoriesOptions(
     int Bootstrap = 200,
     int StripTrajectories = 6,
     int StripTimes = 10,
-    long Seed = 0)
+    long Seed = 0,
+    double PruneTolerance = Scores.EmpiricalDenoiserOptions.CertifiedTolerance)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
