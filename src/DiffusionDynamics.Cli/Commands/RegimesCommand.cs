@@ -23,8 +23,8 @@ public static class RegimesCommand
         var common = new CommonOptions();
         var steps = new Option<int>("--steps") { Description = "Uniform SDE steps from T to t_min (branch times and a log tail near t_min are added).", DefaultValueFactory = _ => 200 };
         var pairs = new Option<int>("--pairs") { Description = "Clone pairs per branch time of the coarse pass.", DefaultValueFactory = _ => 64 };
-        var refineParents = new Option<int>("--refine-parents") { Description = "Parents per refinement round at the branch times around the coarse t_S crossing (0: coarse pass only).", DefaultValueFactory = _ => 144 };
-        var refineClones = new Option<int>("--refine-clones") { Description = "Clones of each refinement parent at every refined time (K(K − 1)/2 pairs).", DefaultValueFactory = _ => 4 };
+        var refineParents = new Option<int>("--refine-parents") { Description = "Parents per refinement round at the branch times around the coarse t_S crossing (0: coarse pass only).", DefaultValueFactory = _ => 512 };
+        var refineClones = new Option<int>("--refine-clones") { Description = "Clones of each refinement parent at every refined time (K(K − 1)/2 pairs).", DefaultValueFactory = _ => 2 };
         var refineTimes = new Option<int>("--refine-times") { Description = "Refined branch times spread over ± half a coarse spacing around the coarse crossing.", DefaultValueFactory = _ => 2 };
         var precisionTarget = new Option<double?>("--precision-target") { Description = "Target relative standard error of the measured t_S (e.g. 0.01): refinement rounds repeat until reached or --max-refine-rounds (default: one round)." };
         var cloneReadout = new Option<string>("--clone-readout")

@@ -39,8 +39,8 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkElements, "MaxChunkElements must be ≥ 1.");
         if (!(options.PruneTolerance >= 0 && options.PruneTolerance < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.PruneTolerance, "PruneTolerance must lie in [0, 1).");
-        if (options.PruneComponents < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.PruneComponents, "PruneComponents must be ≥ 1.");
+        if (options.PruneComponents < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.PruneComponents, "PruneComponents must be ≥ 0.");
         Backend.TorchRuntime.EnsureInitialized();
         if (trainingSet.dim() != 2)
             throw new ArgumentException($"Training set must have shape [n, d], got [{string.Join(", ", trainingSet.shape)}].", nameof(trainingSet));
@@ -197,11 +197,13 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     }
 
     /// <summary>
-    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null where nothing can be dropped (ε = 0, small n, or a posterior so flat
-    /// that the a-priori span test rules pruning out), in the caller's dispose scope. Rows are processed in blocks of at most
-    /// MaxChunkElements / n (≥ 2) rows. Each block first tries the projection bound (which skips the first product for the points it rules out)
-    /// where a two-row probe says it can bite, and otherwise computes the exact logits and skips the second product over the points whose
-    /// weight is certified negligible. Each row keeps its own survivor set, so its result does not depend on the other rows beyond round-off.
+    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null for the dense path (ε = 0 or n &lt; <see cref="MinPruneCount"/>), in
+    /// the caller's dispose scope. Rows are processed in blocks of at most MaxChunkElements / n (≥ 2) rows. Each row's result is computed by
+    /// arithmetic that depends on that row alone (its exact logits, its own threshold τ_b, and the second product summed over fixed column
+    /// blocks in a fixed order, where a block no row needs contributes exact zeros), so it is bit for bit the same in any batch
+    /// (<see cref="Scores.EmpiricalDenoiserOptions.PruneTolerance"/>). With <see cref="EmpiricalDenoiserOptions.PruneComponents"/> &gt; 0 a
+    /// projection bound may first skip whole logits where a probe says it bites; that stage keeps the certified bound but not the
+    /// bitwise batch independence.
     /// </summary>
     private Tensor? Pruned(Tensor xi, double t, out double droppedMass, out bool prunedAny)
     {
@@ -210,18 +212,15 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         double tolerance = Options.PruneTolerance;
         if (!(tolerance > 0) || Count < MinPruneCount) return null;
         var (alpha, beta) = Coefficients(t);
-        double theta = Math.Log(Count / tolerance);
         var xNormsSq = xi.square().sum(1);
-        double maxX = Math.Sqrt(xNormsSq.max().to_type(ScalarType.Float64).item<double>());
-        // The logits of a row span at most α|x|·2R + |β|(max|a|² − min|a|²) over μ: below θ nothing can be dropped.
-        if (alpha * maxX * 2 * radius + -beta * (maxNormSq - minNormSq) <= theta) return null;
-        // Probe: the exact survivors of the first two rows (2/B of the first product). A posterior that keeps many points goes to the dense
-        // path untouched, so where pruning cannot help it costs only the probe; a very concentrated one may let the projection bound skip
-        // the first product too.
-        long probeKept = ProbeSurvivors(xi.narrow(0, 0, 2), xNormsSq.narrow(0, 0, 2), alpha, beta, tolerance);
-        if (probeKept > MaxSurvivorShare * Count / 4) return null;
-        bool tryBound = Dimension <= EmpiricalDenoiserIndex.MaxDimension && probeKept <= Count / 64
-            && BoundMayPrune(xi, xNormsSq, alpha, beta, theta);
+        bool tryBound = false;
+        double theta = Math.Log(Count / tolerance);
+        if (Options.PruneComponents > 0 && Dimension <= EmpiricalDenoiserIndex.MaxDimension)
+        {
+            double maxX = Math.Sqrt(xNormsSq.max().to_type(ScalarType.Float64).item<double>());
+            // The logits of a row span at most α|x|·2R + |β|(max|a|² − min|a|²) over μ: below θ the bound cannot drop anything.
+            tryBound = alpha * maxX * 2 * radius + -beta * (maxNormSq - minNormSq) > theta && BoundMayPrune(xi, xNormsSq, alpha, beta, theta);
+        }
         long batch = xi.shape[0];
         long rows = Math.Max(2, maxChunkElements / Count);
         survivorShare = 0;
@@ -274,79 +273,78 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     private Tensor LogitMargin(Tensor xNormsSq, double alpha, double beta) =>
         (xNormsSq.to_type(ScalarType.Float64).sqrt() * (alpha * maxNorm) + (-beta * maxNormSq)) * (2.0 * (Dimension + 4) * Unit);
 
-    /// <summary>
-    /// The weight threshold τ of a block: a point is dropped from a row when its computed weight ŵ = exp(L̂ − max L̂) &lt; τ, with
-    /// τ = (ε/n)·e^{−2 max_b m_b}·(1 − r)/(1 + r), so that the true dropped mass of every row is ≤ ε (docs/theory.md §10.7).
-    /// </summary>
-    private double Threshold(Tensor margin, double tolerance)
-    {
-        double r = SumRoundOff;
-        return tolerance / Count * Math.Exp(-2 * margin.max().item<double>()) * (1 - r) / (1 + r);
-    }
+    /// <summary>Columns of one block of the pruned second product (fixed, so a row's sum runs in the same order in any batch).</summary>
+    public const int ColumnBlock = 512;
 
     /// <summary>
-    /// Estimated number of points that keep weight ≥ τ in one of the (two) probe rows: their exact logits against every s-th training point
-    /// (s = ⌈n / <see cref="ProbePoints"/>⌉), each kept one counting s. Weights are taken relative to the subsample's largest, which is at
-    /// most the true largest, so the estimate errs towards "keeps many" (towards the dense path). A gate only: it reads n/s rows of A, where
-    /// probing all of A would read the whole training set again.
-    /// </summary>
-    private long ProbeSurvivors(Tensor probe, Tensor probeNormsSq, double alpha, double beta, double tolerance)
-    {
-        using var scope = NewDisposeScope();
-        var logits = Affine(probe, probeData.Value.Points, probeData.Value.NormsSq, alpha, beta);
-        var w = logits.sub_(logits.amax([1], keepdim: true)).exp_();
-        double tau = Threshold(LogitMargin(probeNormsSq, alpha, beta), tolerance);
-        return w.ge(tau).sum(1).max().item<long>() * probeData.Value.Stride;
-    }
-
-    /// <summary>Training points in the survivor probe's subsample (at most).</summary>
-    public const int ProbePoints = 1024;
-
-    private Lazy<(Tensor Points, Tensor NormsSq, long Stride)> probeData => probeSubsample ??= new(() =>
-    {
-        long stride = (Count + ProbePoints - 1) / ProbePoints;
-        using var scope = NewDisposeScope();
-        var points = data.slice(0, 0, Count, stride).contiguous();
-        return (points.DetachFromDisposeScope(), normsSq.slice(0, 0, Count, stride).contiguous().DetachFromDisposeScope(), stride);
-    });
-    private Lazy<(Tensor Points, Tensor NormsSq, long Stride)>? probeSubsample;
-
-    /// <summary>
-    /// Exact logits of every point, then the second product W·A over the union of the rows' survivors only (docs/theory.md §10.7, second stage).
-    /// Row b drops μ when its computed weight ŵ_bμ &lt; τ (<see cref="Threshold"/>). Each dropped weight is &lt; τ and ŝ_b = Σ ŵ_b ≥ 1 (the largest
-    /// term is exp(0) = 1), so the true dropped mass of row b is ≤ e^{2m_b}·(1 + r)/(1 − r)·(n − k_b)·τ / ŝ_b ≤ ε, with k_b the points it kept:
-    /// that bound is returned, computed without another pass over [B, n]. One pass (the column maxima of W) finds the union; where it exceeds
-    /// <see cref="MaxSurvivorShare"/>·n the dense second product runs on the same weights (the dense path's arithmetic, bit for bit).
+    /// Exact logits of every point, then the second product W·A over fixed column blocks of <see cref="ColumnBlock"/> training points
+    /// (docs/theory.md §10.7, second stage). Row b drops block j when every logit there is ≤ max L̂_b + ln τ_b, τ_b = (ε/n)·e^{−2m_b}(1 − r)/(1 + r);
+    /// a block no row keeps is skipped. Each dropped weight is ≤ τ_b and the kept sum ŝ_b ≥ 1 (the largest term is exp(0) = 1), so the true
+    /// dropped mass of row b is ≤ e^{2m_b}·(1 + r)/(1 − r)·n_b·τ_b / ŝ_b ≤ ε, n_b the points in its dropped blocks: that bound is returned.
+    /// The block maxima replace the dense path's row maximum and the block sums its row sum, so a call where nothing drops makes no extra pass
+    /// over [B, n]. Row b's sums run over the blocks in a fixed order and a block it dropped adds exact zeros, so its result does not depend on
+    /// which blocks the other rows of the batch keep.
     /// </summary>
     private Tensor SparseBlock(Tensor xi, Tensor xNormsSq, double alpha, double beta, double tolerance, out double droppedMass, out bool pruned)
     {
         droppedMass = 0;
         pruned = false;
+        long batch = xi.shape[0];
+        int blocks = (Count + ColumnBlock - 1) / ColumnBlock, full = Count / ColumnBlock;
         var logits = Affine(xi, data, normsSq, alpha, beta);
-        var rowMax = logits.amax([1], keepdim: true);
-        var w = logits.sub_(rowMax).clamp_min_(LogitFloor).exp_();
-        var s = w.sum(1, keepdim: true);
+        var blockMax = BlockReduce(logits, full, blocks, b => b.amax([2]), t => t.amax([1], keepdim: true));        // [B, blocks]
+        var rowMax = blockMax.amax([1], keepdim: true);
         var margin = LogitMargin(xNormsSq, alpha, beta);
-        double tau = Threshold(margin, tolerance);
-        var union = w.amax([0]).ge(tau).nonzero().squeeze(1);
-        long m = union.shape[0];
-        survivorShare = Math.Max(survivorShare, m / (double)Count);
-        if (m > MaxSurvivorShare * Count) return w.mm(data).div_(s);
-        pruned = true;
-        var wu = w.index_select(1, union);
-        var droppedInUnion = wu.lt(tau);
-        wu.masked_fill_(droppedInUnion, 0);
-        var keptCount = droppedInUnion.logical_not().sum(1).to_type(ScalarType.Float64);           // k_b
         double r = SumRoundOff;
-        var rowBound = (keptCount.neg().add_(Count)).mul_(tau).div_(s.squeeze(1).to_type(ScalarType.Float64))
-            .mul_((margin * 2.0).exp_()).mul_((1 + r) / (1 - r));
-        if (survivorProbe is not null)
+        var logTau = (margin * -2.0).add_(Math.Log(tolerance / Count * (1 - r) / (1 + r)));                          // [B] float64
+        var keepBlock = (blockMax - rowMax).to_type(ScalarType.Float64).gt(logTau.unsqueeze(1));                     // [B, blocks]
+        var w = logits.sub_(rowMax).clamp_min_(LogitFloor).exp_();
+        bool[] used = Enumerable.Repeat(true, blocks).ToArray();
+        if (!keepBlock.all().item<bool>())
         {
-            var keep = torch.zeros([xi.shape[0], Count], dtype: ScalarType.Bool).index_copy_(1, union, droppedInUnion.logical_not());
-            survivorProbe(keep, rowBound.log());
+            pruned = true;
+            used = keepBlock.any(0).data<bool>().ToArray();
+            for (int j = 0; j < blocks; j++)
+                if (used[j]) Columns(w, j).mul_(keepBlock.narrow(1, j, 1));            // zero the rows that dropped block j
         }
-        droppedMass = Math.Min(1.0, rowBound.max().item<double>());
-        return wu.mm(data.index_select(0, union)).div_(wu.sum(1, keepdim: true));
+        var s = torch.zeros([batch, 1], dtype: dtype);
+        var acc = torch.zeros([batch, Dimension], dtype: dtype);
+        long usedColumns = 0;
+        for (int j = 0; j < blocks; j++)
+        {
+            if (!used[j]) continue;
+            var wj = Columns(w, j);
+            s.add_(wj.sum(1, keepdim: true));
+            acc.addmm_(wj, data.narrow(0, (long)j * ColumnBlock, wj.shape[1]), 1.0f, 1.0f);
+            usedColumns += wj.shape[1];
+        }
+        survivorShare = Math.Max(survivorShare, usedColumns / (double)Count);
+        if (pruned)
+        {
+            var lengths = torch.tensor(Enumerable.Range(0, blocks).Select(j => (double)Math.Min(ColumnBlock, Count - (long)j * ColumnBlock)).ToArray());
+            var droppedPoints = keepBlock.logical_not().to_type(ScalarType.Float64).mv(lengths);                         // n_b
+            var rowBound = droppedPoints.mul_(logTau.exp()).div_(s.squeeze(1).to_type(ScalarType.Float64)).mul_((margin * 2.0).exp_()).mul_((1 + r) / (1 - r));
+            survivorProbe?.Invoke(keepBlock.repeat_interleave(lengths.to_type(ScalarType.Int64), 1, Count), rowBound.log());
+            droppedMass = Math.Min(1.0, rowBound.max().item<double>());
+        }
+        return acc.div_(s);
+    }
+
+    /// <summary>Columns of column block j of a [B, n] matrix (a view).</summary>
+    private Tensor Columns(Tensor m, int j)
+    {
+        long from = (long)j * ColumnBlock;
+        return m.narrow(1, from, Math.Min(ColumnBlock, Count - from));
+    }
+
+    /// <summary>A per-block reduction of [B, n] to [B, blocks]: the full blocks through a [B, full, ColumnBlock] view, the tail apart.</summary>
+    private Tensor BlockReduce(Tensor m, int full, int blocks, Func<Tensor, Tensor> overBlocks, Func<Tensor, Tensor> overTail)
+    {
+        long batch = m.shape[0];
+        var head = full > 0 ? overBlocks(m.narrow(1, 0, (long)full * ColumnBlock).view(batch, full, ColumnBlock)) : null;
+        if (full == blocks) return head!;
+        var tail = overTail(m.narrow(1, (long)full * ColumnBlock, Count - (long)full * ColumnBlock));
+        return head is null ? tail : torch.cat([head, tail], 1);
     }
 
     private Tensor? PrunedBlock(Tensor xi, Tensor xNormsSq, double t, double alpha, double beta, double theta, out double droppedMass)
@@ -648,11 +646,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     public void Dispose()
     {
         if (index.IsValueCreated) index.Value.Dispose();
-        if (probeSubsample is { IsValueCreated: true })
-        {
-            probeSubsample.Value.Points.Dispose();
-            probeSubsample.Value.NormsSq.Dispose();
-        }
+
         data.Dispose();
         normsSq.Dispose();
     }

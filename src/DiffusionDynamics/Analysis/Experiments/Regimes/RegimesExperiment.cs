@@ -44,7 +44,7 @@ namespace DiffusionDynamics.Analysis;
 public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
-    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 144, int RefineClones = 4, int RefineTimes = 2,
+    int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 512, int RefineClones = 2, int RefineTimes = 2,
     double? PrecisionTarget = null, int MaxRefineRounds = 16, bool EarlyReadout = true, double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>

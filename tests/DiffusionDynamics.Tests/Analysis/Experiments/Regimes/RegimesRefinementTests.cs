@@ -56,6 +56,41 @@ public class RegimesRefinementTests
     }
 
     [Fact]
+    public void ReadoutTime_IsTheLatestDecidedCoarseTime_BelowAQuarterOfTheCrossing()
+    {
+        static BranchOutcome O(double t, params bool[] same) => new(t, same, same);
+        var coarse = new[] { O(0.05, true, true), O(0.2, true, true), O(0.4, true, false), O(0.5, true, true), O(0.9, true, true), O(2.0, false, true) };
+        // c = 2.4: candidates ≤ 0.6 are 0.05, 0.2, 0.4 (one pair disagrees: undecided), 0.5 → 0.5; 0.9 is above c/4.
+        Assert.Equal(0.5, SpeciationRefinement.ReadoutTime(coarse, 2.4, 1e-3));
+        // c = 1.7: ≤ 0.425 → 0.2 (0.4 is undecided).
+        Assert.Equal(0.2, SpeciationRefinement.ReadoutTime(coarse, 1.7, 1e-3));
+        // Nothing decided above 1.5 t_min: no early readout.
+        Assert.Null(SpeciationRefinement.ReadoutTime(coarse, 0.3, 0.04));
+    }
+
+    [Fact]
+    public void EarlyReadout_AndExactParents_GiveTheEndReadoutsPhi_OnTwoClusterData()
+    {
+        // The clones of both runs follow the same noise streams down to t_r, so the refined φ differ only by clones whose class (the sign
+        // of the overlap with m) changes below t_r, which the coarse pass shows to be none.
+        var truth = (TwoClusterData)DataSource.Generate("two-cluster:d=16,n=300,mu=1,sigma=1,seed=3");
+        RegimesOptions Options(bool early) => new(Pairs: 16, Steps: 40, BranchCount: 6, EntropySamples: 16, EntropyTimes: 2,
+            Bootstrap: 20, Seed: 4, Batch: 64, RefineParents: 24, RefineClones: 4, EarlyReadout: early);
+        var early = RegimesExperiment.Run(truth.Data, Options(true), truth).Speciation;
+        var end = RegimesExperiment.Run(truth.Data, Options(false), truth).Speciation;
+        Assert.NotNull(early.ReadoutTime);
+        Assert.Null(end.ReadoutTime);
+        Assert.True(early.ExactParents && end.ExactParents);
+        Assert.True(early.ReadoutTime < early.RefinedTimes.Min());
+        Assert.Equal(end.RefinedTimes, early.RefinedTimes);
+        var phiEarly = early.Curve.Where(p => early.RefinedTimes.Contains(p.T)).Select(p => p.Phi).ToArray();
+        var phiEnd = end.Curve.Where(p => end.RefinedTimes.Contains(p.T)).Select(p => p.Phi).ToArray();
+        Assert.Equal(phiEnd.Length, phiEarly.Length);
+        for (int i = 0; i < phiEnd.Length; i++)
+            Assert.True(Math.Abs(phiEarly[i] - phiEnd[i]) <= 1.0 / 24 + 1e-12, $"refined φ {phiEarly[i]:F4} (early) vs {phiEnd[i]:F4} (end)");
+    }
+
+    [Fact]
     public void InvalidRefinementOptions_AreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RegimesOptions(RefineParents: -1).Validate());
@@ -64,6 +99,7 @@ public class RegimesRefinementTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new RegimesOptions(PrecisionTarget: 0).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new RegimesOptions(PrecisionTarget: double.NaN).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new RegimesOptions(MaxRefineRounds: 0).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RegimesOptions(PruneTolerance: 1).Validate());
     }
 }
 
@@ -89,6 +125,8 @@ public class RegimesRefinementTwoClusterTests
         // (b) the refinement put branch times on both sides of the measured crossing and of the theory (the coarse crossing is within ~2 SE).
         Assert.Equal(2, s.RefinedTimes.Count);
         Assert.Equal(1, s.RefineRounds);
+        Assert.True(s.ExactParents);
+        Assert.NotNull(s.ReadoutTime);
         Assert.True(s.RefinedTimes.Min() < s.Measured.Value && s.Measured.Value < s.RefinedTimes.Max(),
             $"refined times [{string.Join(", ", s.RefinedTimes.Select(t => t.ToString("F3")))}] do not bracket t_S = {s.Measured:F3}");
         Assert.True(s.RefinedTimes.Min() < theory && theory < s.RefinedTimes.Max());
