@@ -127,7 +127,13 @@ public sealed class RegimesWriter(Dataset training) : IReportWriter<RegimesRepor
                        $"(φ(t_S) = {F(r.Speciation.ReferencePhi, "F4")} by quadrature); error from {r.Speciation.BootstrapCrossings} bootstrap resamples of the clone pairs. " +
                        (r.Speciation.RefinedTimes.Count == 0 ? "" : $"The crossing was refined at {string.Join(", ", r.Speciation.RefinedTimes.Select(t => F(t)))} " +
                            $"({r.Speciation.RefineRounds} round(s) of new parents, several clones each; docs/theory.md §4.4a), interpolated between refined points, " +
-                           "the bootstrap redrawing the parents of both passes. ") +
+                           "the bootstrap redrawing the parents of both passes. " +
+                           (r.Speciation.ExactParents ? "The refinement parents are exact draws of the forward marginal at the latest refined time (exact empirical score). " : "") +
+                           (r.Speciation.ReadoutTime is double tr ? $"Its clones were classified by D(x(t), t) at t = {F(tr)}, where every coarse pair already agreed. " : "")) +
+                       (r.Run.PruneTolerance > 0
+                           ? $"The exact empirical score dropped at most {F(r.Run.MaxDroppedMass, "G2")} of any sample's posterior mass (certified; tolerance {F(r.Run.PruneTolerance, "G2")}, " +
+                             $"pruned in {r.Run.PrunedCalls} of {r.Run.DenoiserCalls} calls; docs/theory.md §10.7). "
+                           : "") +
                        "The Gaussian-data t_C is the prediction for Gaussian data with this n and d, not a claim about these data.");
         html.Figures(figures);
         html.Heading("Files").Links([

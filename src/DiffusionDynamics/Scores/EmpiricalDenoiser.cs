@@ -39,6 +39,8 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkElements, "MaxChunkElements must be ≥ 1.");
         if (!(options.PruneTolerance >= 0 && options.PruneTolerance < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.PruneTolerance, "PruneTolerance must lie in [0, 1).");
+        if (options.PruneMinCount < 2)
+            throw new ArgumentOutOfRangeException(nameof(options), options.PruneMinCount, "PruneMinCount must be ≥ 2.");
         if (options.PruneComponents < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.PruneComponents, "PruneComponents must be ≥ 0.");
         Backend.TorchRuntime.EnsureInitialized();
@@ -71,8 +73,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     private readonly double maxNorm, maxNormSq, minNormSq, radius;   // max|a|, max|a|², min|a|², max|a − ā|
     private readonly Lazy<EmpiricalDenoiserIndex> index;             // built at the first call that can prune
 
-    /// <summary>Fewest training points for which the denoiser tries to prune (below, the dense product is as cheap as the bound's).</summary>
-    public const int MinPruneCount = 256;
+
 
     /// <summary>Largest share of the n points that may survive in a batch's union for the pruned product to run; above it, the dense path.</summary>
     public const double MaxSurvivorShare = 0.5;
@@ -197,7 +198,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     }
 
     /// <summary>
-    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null for the dense path (ε = 0 or n &lt; <see cref="MinPruneCount"/>), in
+    /// The certified-pruned posterior mean (docs/theory.md §10.7), or null for the dense path (ε = 0 or n below <see cref="EmpiricalDenoiserOptions.PruneMinCount"/>), in
     /// the caller's dispose scope. Rows are processed in blocks of at most MaxChunkElements / n (≥ 2) rows. Each row's result is computed by
     /// arithmetic that depends on that row alone (its exact logits, its own threshold τ_b, and the second product summed over fixed column
     /// blocks in a fixed order, where a block no row needs contributes exact zeros), so it is bit for bit the same in any batch
@@ -210,7 +211,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         droppedMass = 0;
         prunedAny = false;
         double tolerance = Options.PruneTolerance;
-        if (!(tolerance > 0) || Count < MinPruneCount) return null;
+        if (!(tolerance > 0) || Count < Options.PruneMinCount) return null;
         var (alpha, beta) = Coefficients(t);
         var xNormsSq = xi.square().sum(1);
         bool tryBound = false;

@@ -46,7 +46,7 @@ public class EmpiricalPruningTests
     {
         using var data = Data();
         using var dense = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float64, PruneTolerance: 0));
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: components));
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: components, PruneMinCount: 256));
         var dtype = precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         int prunedTimes = 0;
         foreach (double t in Enumerable.Range(0, 16).Select(i => 0.002 * Math.Pow(2.0, i * 0.75)))   // 0.002 … 4.6
@@ -91,7 +91,7 @@ public class EmpiricalPruningTests
     public void PrunedDenoiser_DoesNotDependOnTheBatchSize(Precision precision, int components)
     {
         using var data = Data();
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: components));
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(precision, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneComponents: components, PruneMinCount: 256));
         var dtype = precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         foreach (double t in new[] { 0.002, 0.005, 0.01, 0.05, 0.3 })
         {
@@ -124,8 +124,8 @@ public class EmpiricalPruningTests
     {
         using var data = Data();
         using var exact = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32).Exact);
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32));
-        Assert.Equal(EmpiricalDenoiserOptions.CertifiedTolerance, pruned.Options.PruneTolerance);     // pruning is the default
+        Assert.Equal(EmpiricalDenoiserOptions.CertifiedTolerance, new EmpiricalDenoiserOptions().PruneTolerance);     // pruning is the default
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32, PruneMinCount: 256));
         using var x = Queries(data, 0.01, 3).to_type(ScalarType.Float32);
         using var a = exact.Denoise(x, 0.01, out double none);
         Assert.Equal(0.0, none);
@@ -140,5 +140,11 @@ public class EmpiricalPruningTests
         double maxNorm = data.square().sum(1).max().sqrt().item<double>();
         Assert.True((d1 - d2).abs().max().item<float>() <= 1e-5 * maxNorm);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: 1.0)));
+        // With the default options a training set below PruneMinCount (n = 1500 < 4096) runs the dense path, bit for bit, even at small t.
+        using var defaults = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32));
+        using var d3 = defaults.Denoise(x, 0.01, out double none3);
+        Assert.Equal(0.0, none3);
+        Assert.Equal(0, defaults.PrunedCalls);
+        Assert.True(a.eq(d3).all().item<bool>());
     }
 }

@@ -251,7 +251,13 @@ public static class RegimesExperiment
         var summary = new RegimesData(data.Name, data.Count, data.Dimension, lambdaMax, meanVariance, data.Preprocessing, classRule.Classes);
         var run = new RegimesRun(options.Pairs, options.Steps, grid.Steps + 1, options.TMax, options.TMin, OptionTokens.Of(options.Sampler), OptionTokens.Of(options.Start),
             options.Seed, options.EntropySamples, options.Bootstrap, cloning.Seconds + refineSeconds, entropySeconds, clock.Elapsed.TotalSeconds,
-            model is null ? "exact empirical score" : $"trained model ({(model is DenoiserDecorator wrapper ? wrapper.Inner : model).GetType().Name})", options.Classifier.ToString());
+            model is null ? "exact empirical score" : $"trained model ({(model is DenoiserDecorator wrapper ? wrapper.Inner : model).GetType().Name})", options.Classifier.ToString())
+        {
+            PruneTolerance = empirical is null ? 0 : options.PruneTolerance,
+            MaxDroppedMass = empirical?.MaxDroppedMass ?? 0,
+            PrunedCalls = empirical?.PrunedCalls ?? 0,
+            DenoiserCalls = empirical?.Calls ?? 0,
+        };
         classRule.Dispose();
         return new RegimesResult("OU time t", summary, speciation, collapse, run)
         {

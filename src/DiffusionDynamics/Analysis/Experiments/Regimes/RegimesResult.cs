@@ -101,7 +101,20 @@ public sealed record CollapseResult(double TheoryGaussian, double? TheoryAnisotr
 /// <param name="Score">Which score ran the trajectories: "exact empirical score" or the trained model's description.</param>
 public sealed record RegimesRun(int Pairs, int Steps, int GridTimes, double TMax, double TMin, string Sampler, string Start, long Seed,
     int EntropySamples, int Bootstrap, double CloningSeconds, double EntropySeconds, double TotalSeconds, string Score = "exact empirical score",
-    string Classifier = "Logistic");
+    string Classifier = "Logistic")
+{
+    /// <summary>The certified pruning tolerance ε of the exact empirical score in the trajectories (0: dense; docs/theory.md §10.7).</summary>
+    public double PruneTolerance { get; init; }
+
+    /// <summary>The largest certified bound on the posterior mass dropped from one sample in any call of the trajectories (≤ ε).</summary>
+    public double MaxDroppedMass { get; init; }
+
+    /// <summary>Denoiser calls of the trajectories in which some sample dropped a column block, and all calls.</summary>
+    public long PrunedCalls { get; init; }
+
+    /// <inheritdoc cref="PrunedCalls"/>
+    public long DenoiserCalls { get; init; }
+}
 
 /// <summary>The three regimes of generation measured on one dataset (Biroli et al. 2024, arXiv 2402.18491). All times OU.</summary>
 public sealed record RegimesResult(string Clock, RegimesData Data, SpeciationResult Speciation, CollapseResult Collapse, RegimesRun Run)
