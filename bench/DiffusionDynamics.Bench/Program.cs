@@ -125,7 +125,7 @@ if (only.Contains("sde"))
     // The fusion A/B runs the dense path (ε = 0), so "same seed → same samples" is checked bit for bit; the default (pruned) runner is timed beside it.
     var denoiser = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions().Exact);
     // Pruning is forced on here (the default leaves n < 4096 to the dense path) to show what the blocked second product costs at this size.
-    using var prunedDenoiser = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneMinCount: 2));
+    using var prunedDenoiser = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneMinCount: 2));
     var xT = randn([B, D], generator: generator);
     var timing = Timing.Measure(() =>
     {

@@ -65,7 +65,7 @@ public static class DenoiserChoice
 
     /// <summary>The spec of <paramref name="source"/>.</summary>
     public static DenoiserSpec SpecOf(ScoreSource source, Precision precision, string? modelDir = null,
-        double pruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance) => source switch
+        double pruneTolerance = 0) => source switch
     {
         ScoreSource.Trained => ModelSpec(modelDir ?? throw new ArgumentException("A trained score needs a model folder (--model DIR).")),
         ScoreSource.Gaussian => DenoiserSpec.Gaussian(),
@@ -74,7 +74,7 @@ public static class DenoiserChoice
 
     /// <summary>The denoiser of <paramref name="source"/> for <paramref name="data"/> (a trained model is checked against the data).</summary>
     public static ChosenDenoiser Create(ScoreSource source, Dataset data, Precision precision, string? modelDir = null,
-        double pruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance) =>
+        double pruneTolerance = 0) =>
         new(Create(SpecOf(source, precision, modelDir, pruneTolerance), data));
 
     /// <summary>The exact population score where the generator has one (two-cluster, Gaussian).</summary>

@@ -28,9 +28,11 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
 
     public Option<string> Precision { get; } = new("--precision") { Description = "float32 | float64 arithmetic of the empirical score.", DefaultValueFactory = _ => "float32" };
 
-    public Option<bool> Exact { get; } = new("--exact")
+    public Option<double> PruneTolerance { get; } = new("--prune-tolerance")
     {
-        Description = "Dense posterior of the empirical score, bit for bit (default: certified pruning, at most 1e-7 of each sample's posterior mass dropped).",
+        Description = "Certified pruning of the empirical score (n ≥ 4096): at most this share of each sample's posterior mass is dropped, e.g. 1e-7. " +
+                      "0: the dense posterior, bit for bit.",
+        DefaultValueFactory = _ => 0.0,
     };
 
     public void AddTo(Command command)
@@ -40,7 +42,9 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         Precision.AcceptOnlyFromAmong("float32", "float64");
         foreach (var o in new[] { TMax, TMin }) CommonOptions.Positive(o);
         OptionChecks.Describe(TSkip, "a finite number > 0");
-        foreach (var o in new Option[] { TMax, TMin, Start, Precision, Exact }) command.Options.Add(o);
+        OptionChecks.Describe(PruneTolerance, "a number in [0, 1)");
+        PruneTolerance.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() is >= 0 and < 1)) r.AddError("--prune-tolerance must lie in [0, 1)."); });
+        foreach (var o in new Option[] { TMax, TMin, Start, Precision, PruneTolerance }) command.Options.Add(o);
         if (!gaussianStarts) return;
         command.Options.Add(TSkip);
         command.Validators.Add(r =>
@@ -66,8 +70,8 @@ public sealed class DynamicsOptions(bool gaussianStarts = false)
         _ => StartOptions.Noise,
     };
 
-    /// <summary>The empirical score's pruning tolerance: 0 with --exact, else the certified default.</summary>
-    public double PruneToleranceOf(ParseResult p) => p.GetValue(Exact) ? 0 : EmpiricalDenoiserOptions.CertifiedTolerance;
+    /// <summary>The empirical score's certified pruning tolerance (0: dense).</summary>
+    public double PruneToleranceOf(ParseResult p) => p.GetValue(PruneTolerance);
 
     public Precision PrecisionOf(ParseResult p) => p.GetValue(Precision) == "float64" ? Scores.Precision.Float64 : Scores.Precision.Float32;
 }

@@ -18,13 +18,13 @@ namespace DiffusionDynamics.Scores;
 /// <param name="Onnx">How to read an imported ONNX model (<see cref="DenoiserKind.Imported"/> only; default: diffusers' conventions,
 /// <see cref="OnnxModelOptions"/> with <see cref="OnnxModelOptions.ModelPath"/> = <paramref name="Path"/>). Its model path must equal <paramref name="Path"/>.</param>
 /// <param name="PruneTolerance">Certified pruning of the empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>; 0: dense,
-/// bit for bit). Default 1e-7.</param>
+/// bit for bit). Default 0.</param>
 public sealed record DenoiserSpec(DenoiserKind Kind = DenoiserKind.Empirical, Precision Precision = Precision.Float32, int? Rank = null,
     MixtureOptions? Mixture = null, string? Path = null, bool Ema = true, OnnxModelOptions? Onnx = null,
-    double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
+    double PruneTolerance = 0)
 {
     /// <summary>The exact empirical score in the given precision.</summary>
-    public static DenoiserSpec Empirical(Precision precision = Precision.Float32, double pruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance) =>
+    public static DenoiserSpec Empirical(Precision precision = Precision.Float32, double pruneTolerance = 0) =>
         new(DenoiserKind.Empirical, precision, PruneTolerance: pruneTolerance);
 
     /// <summary>The Gaussian fitted to the data, of rank <paramref name="rank"/> (default full).</summary>

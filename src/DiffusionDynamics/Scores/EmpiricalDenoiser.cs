@@ -274,7 +274,10 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     private Tensor LogitMargin(Tensor xNormsSq, double alpha, double beta) =>
         (xNormsSq.to_type(ScalarType.Float64).sqrt() * (alpha * maxNorm) + (-beta * maxNormSq)) * (2.0 * (Dimension + 4) * Unit);
 
-    /// <summary>Columns of one block of the pruned second product (fixed, so a row's sum runs in the same order in any batch).</summary>
+    /// <summary>
+    /// Columns of one block of the pruned second product (fixed, so a row's sums run in the same order in any batch; 16 blocks of ⌈n/16⌉ at
+    /// n = 60,000 lost the only gain, at t = 0.03, and kept the overhead).
+    /// </summary>
     public const int ColumnBlock = 512;
 
     /// <summary>
@@ -292,7 +295,7 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         pruned = false;
         long batch = xi.shape[0];
         int blocks = (Count + ColumnBlock - 1) / ColumnBlock, full = Count / ColumnBlock;
-        var logits = Affine(xi, data, normsSq, alpha, beta);
+        var logits = dtype == ScalarType.Float32 ? Logits32(xi, alpha, beta) : Affine(xi, data, normsSq, alpha, beta);
         var blockMax = BlockReduce(logits, full, blocks, b => b.amax([2]), t => t.amax([1], keepdim: true));        // [B, blocks]
         var rowMax = blockMax.amax([1], keepdim: true);
         var margin = LogitMargin(xNormsSq, alpha, beta);
@@ -446,8 +449,17 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
     /// <summary>The dense posterior mean over all n points (streamed over blocks of n), in the caller's dispose scope.</summary>
     private Tensor Dense(Tensor xi, double t)
     {
-        // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a
-        // (a single block when B·n fits, which is the common case).
+        if (dtype == ScalarType.Float32 && ChunkRows(xi.shape[0]) >= Count)
+        {
+            // One block (the common case): the logits go into this thread's reused [B, n] workspace.
+            var (alpha, beta) = Coefficients(t);
+            var logits = Logits32(xi, alpha, beta);
+            var rowMax = logits.amax([1], keepdim: true);
+            var w = logits.sub_(rowMax).clamp_min_(LogitFloor).exp_();
+            var sum = w.sum(1, keepdim: true);
+            return w.mm(data).div_(sum);
+        }
+        // Streaming softmax over blocks of n: running max m, normaliser s and accumulator acc = Σ w a.
         Tensor? m = null, s = null, acc = null;
         ForEachBlock(xi, t, (start, logits) =>
         {
@@ -643,9 +655,32 @@ public sealed class EmpiricalDenoiser : IDenoiser, ILogDensity, IPosteriorWeight
         return x.mm(a.t()).mul_(alpha).add_(norms.unsqueeze(0) * beta);
     }
 
+    /// <summary>
+    /// L = α x·aᵀ + β|a|² for all n points in float32, written into this thread's [B, n] workspace, which is reused across calls with the same B
+    /// (bench/FINDINGS.md §5: a fresh [B, n] output cost GEMM 1 about 2.7× its speed). The arithmetic is addmm's: the workspace holds
+    /// |a|² broadcast and sgemm scales it by β and adds α x·aᵀ in one call, as torch.addmm does into a fresh output. Valid until the thread's next call.
+    /// </summary>
+    private Tensor Logits32(Tensor x, double alpha, double beta)
+    {
+        long batch = x.shape[0];
+        var buffer = workspace.Value;
+        if (buffer is null || buffer.shape[0] != batch)
+        {
+            buffer?.Dispose();
+            buffer = torch.empty([batch, Count], dtype: ScalarType.Float32).DetachFromDisposeScope();
+            workspace.Value = buffer;
+        }
+        buffer.copy_(normsSq.unsqueeze(0).expand(batch, Count));
+        return buffer.addmm_(x, data.t(), (float)beta, (float)alpha);
+    }
+
+    private readonly ThreadLocal<Tensor?> workspace = new(() => null, trackAllValues: true);
+
     /// <summary>Releases the training-set tensors.</summary>
     public void Dispose()
     {
+        foreach (var buffer in workspace.Values) buffer?.Dispose();
+        workspace.Dispose();
         if (index.IsValueCreated) index.Value.Dispose();
 
         data.Dispose();

@@ -124,8 +124,8 @@ public class EmpiricalPruningTests
     {
         using var data = Data();
         using var exact = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32).Exact);
-        Assert.Equal(EmpiricalDenoiserOptions.CertifiedTolerance, new EmpiricalDenoiserOptions().PruneTolerance);     // pruning is the default
-        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32, PruneMinCount: 256));
+        Assert.Equal(0.0, new EmpiricalDenoiserOptions().PruneTolerance);     // the dense path is the default
+        using var pruned = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance, PruneMinCount: 256));
         using var x = Queries(data, 0.01, 3).to_type(ScalarType.Float32);
         using var a = exact.Denoise(x, 0.01, out double none);
         Assert.Equal(0.0, none);
@@ -140,11 +140,36 @@ public class EmpiricalPruningTests
         double maxNorm = data.square().sum(1).max().sqrt().item<double>();
         Assert.True((d1 - d2).abs().max().item<float>() <= 1e-5 * maxNorm);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(PruneTolerance: 1.0)));
-        // With the default options a training set below PruneMinCount (n = 1500 < 4096) runs the dense path, bit for bit, even at small t.
-        using var defaults = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32));
+        // With ε > 0 but a training set below PruneMinCount (n = 1500 < 4096) the dense path runs, bit for bit, even at small t.
+        using var defaults = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32, PruneTolerance: EmpiricalDenoiserOptions.CertifiedTolerance));
         using var d3 = defaults.Denoise(x, 0.01, out double none3);
         Assert.Equal(0.0, none3);
         Assert.Equal(0, defaults.PrunedCalls);
         Assert.True(a.eq(d3).all().item<bool>());
+    }
+}
+
+/// <summary>The dense float32 call writes its logits into a reused workspace; its arithmetic must stay torch.addmm's, bit for bit.</summary>
+public class EmpiricalWorkspaceTests
+{
+    [Fact]
+    public void ReusedLogitsWorkspace_GivesTheFreshAddmmResult_BitForBit_AcrossBatchSizes()
+    {
+        var gen = torch.Generator.Default.manual_seed(5);
+        using var data = torch.rand([700, 64], generator: gen);
+        using var denoiser = new EmpiricalDenoiser(data, new EmpiricalDenoiserOptions(Precision.Float32).Exact);
+        foreach (int batch in new[] { 3, 40, 3, 17 })          // a size change reallocates; a repeated size reuses the workspace
+            foreach (double t in new[] { 0.05, 1.0 })
+            {
+                using var scope = NewDisposeScope();
+                var x = torch.randn([batch, 64], generator: gen);
+                double delta = OuTime.Delta(t);
+                double alpha = OuTime.Decay(t) / delta, beta = -0.5 * Math.Exp(-2 * t) / delta;
+                // The dense path written out with a fresh addmm output (as before the workspace).
+                var logits = torch.addmm(data.square().sum(1).unsqueeze(0), x, data.t(), (float)beta, (float)alpha);
+                var w = logits.sub_(logits.amax([1], keepdim: true)).clamp_min_(-80.0).exp_();
+                var expected = w.mm(data).div_(w.sum(1, keepdim: true));
+                Assert.True(denoiser.Denoise(x, t).eq(expected).all().item<bool>(), $"B = {batch}, t = {t}");
+            }
     }
 }

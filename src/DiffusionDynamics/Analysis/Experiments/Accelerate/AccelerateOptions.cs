@@ -104,7 +104,7 @@ public sealed record AccelerateOptions
     public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>Certified pruning of the empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>; 0: dense, bit for bit).</summary>
-    public double PruneTolerance { get; init; } = EmpiricalDenoiserOptions.CertifiedTolerance;
+    public double PruneTolerance { get; init; }
 
     /// <summary>Run seed: sample i uses stream (Seed, i) in every run, so runs share their x(T) (common random numbers).</summary>
     public long Seed { get; init; }

@@ -40,12 +40,12 @@ namespace DiffusionDynamics.Analysis;
 /// <param name="EarlyReadout">Refinement clones stop at <see cref="SpeciationRefinement.ReadoutTime"/>, where the coarse pass shows the class
 /// already decided, and are classified by D(x(t_r), t_r) (docs/theory.md §4.4a); false: they run to t_min. Default true.</param>
 /// <param name="PruneTolerance">Certified pruning of the exact empirical score (<see cref="EmpiricalDenoiserOptions.PruneTolerance"/>):
-/// posterior mass ≤ this dropped per sample. 0: the dense product, bit for bit. Default 1e-7.</param>
+/// posterior mass ≤ this dropped per sample. 0 (default): the dense product, bit for bit.</param>
 public sealed record RegimesOptions(int Pairs = 64, int Steps = 200, int BranchCount = 14, double? BranchMin = null, double? BranchMax = null,
     double TMax = 10.0, double TMin = 1e-3, StartKind Start = StartKind.Noise, int Batch = 128, int EntropySamples = 2048,
     int Bootstrap = 200, long Seed = 0, Precision Precision = Precision.Float32, ClassifierKind Classifier = ClassifierKind.Logistic,
     int EntropyTimes = 32, SamplerKind Sampler = SamplerKind.EulerMaruyama, int RefineParents = 512, int RefineClones = 2, int RefineTimes = 2,
-    double? PrecisionTarget = null, int MaxRefineRounds = 16, bool EarlyReadout = true, double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
+    double? PrecisionTarget = null, int MaxRefineRounds = 16, bool EarlyReadout = true, double PruneTolerance = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()

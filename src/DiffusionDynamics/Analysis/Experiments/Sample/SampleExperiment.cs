@@ -52,7 +52,7 @@ public sealed record SampleOptions(
     long Seed = 0,
     SamplingGrid GridKind = SamplingGrid.UniformWithLogTail,
     double DdimEta = 0,
-    double PruneTolerance = EmpiricalDenoiserOptions.CertifiedTolerance)
+    double PruneTolerance = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()

@@ -52,7 +52,7 @@ public sealed record TrajectoriesOptions(
     int StripTrajectories = 6,
     int StripTimes = 10,
     long Seed = 0,
-    double PruneTolerance = Scores.EmpiricalDenoiserOptions.CertifiedTolerance)
+    double PruneTolerance = 0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
