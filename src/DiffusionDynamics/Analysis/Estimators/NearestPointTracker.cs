@@ -11,7 +11,8 @@ namespace DiffusionDynamics.Analysis;
 /// </summary>
 public sealed class NearestPointTracker : IStepObserver, IDisposable
 {
-    private readonly Tensor trainingSet;
+    private readonly NearestNeighbourIndex index;
+    private readonly bool ownsIndex;
     private readonly long[] current;
     private readonly int[] keepIndices;
 
@@ -19,8 +20,22 @@ public sealed class NearestPointTracker : IStepObserver, IDisposable
     /// <param name="batch">Trajectories B.</param>
     /// <param name="keepIndices">Step indices whose states x(t) are copied into <see cref="States"/>.</param>
     public NearestPointTracker(Tensor trainingSet, int batch, int[]? keepIndices = null)
+        : this(new NearestNeighbourIndex(trainingSet), batch, keepIndices, ownsIndex: true)
     {
-        this.trainingSet = trainingSet;
+    }
+
+    /// <param name="index">The training set's search index (shared; not disposed by the tracker).</param>
+    /// <param name="batch">Trajectories B.</param>
+    /// <param name="keepIndices">Step indices whose states x(t) are copied into <see cref="States"/>.</param>
+    public NearestPointTracker(NearestNeighbourIndex index, int batch, int[]? keepIndices = null)
+        : this(index, batch, keepIndices, ownsIndex: false)
+    {
+    }
+
+    private NearestPointTracker(NearestNeighbourIndex index, int batch, int[]? keepIndices, bool ownsIndex)
+    {
+        this.index = index;
+        this.ownsIndex = ownsIndex;
         current = Enumerable.Repeat(-1L, batch).ToArray();
         this.keepIndices = keepIndices ?? [];
         States = new Tensor[this.keepIndices.Length];
@@ -41,7 +56,7 @@ public sealed class NearestPointTracker : IStepObserver, IDisposable
         int b = Array.IndexOf(keepIndices, step.Index);
         if (b >= 0) States[b] = step.X.detach().clone().DetachFromDisposeScope();
         using var rescaled = step.X * Math.Exp(step.T);
-        var mu = NearestNeighbours.Find(rescaled, trainingSet).Nearest;
+        var mu = index.Find(rescaled).Nearest;
         for (int i = 0; i < mu.Length; i++)
         {
             if (mu[i] != current[i]) LastChange[i] = step.T;
@@ -52,5 +67,6 @@ public sealed class NearestPointTracker : IStepObserver, IDisposable
     public void Dispose()
     {
         foreach (var s in States) s?.Dispose();
+        if (ownsIndex) index.Dispose();
     }
 }

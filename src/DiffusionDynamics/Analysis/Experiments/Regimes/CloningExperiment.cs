@@ -128,12 +128,13 @@ public static class CloningExperiment
                 : TrajectoryStart.Custom(noise => Start.FromForwardMarginal(trainingSet, options.TMax, noise).X),
             Branches = new BranchOptions(branchIndex, Clones: 2),
         };
-        var handler = new CloneOutcomes(trainingSet, classify, parentSamples, lastChange, sameClass, sameNearest, branchIndex, d);
+        using var index = new NearestNeighbourIndex(trainingSet);
+        var handler = new CloneOutcomes(index, classify, parentSamples, lastChange, sameClass, sameNearest, branchIndex, d);
         TrajectoryRunner.RunBatches(denoiser, request, grid, batches, handler, progress, cancellationToken);
 
         using var samples = torch.tensor(parentSamples, [p, d]);
         var parentClasses = classify(samples);
-        var neighbours = NearestNeighbours.Find(samples, trainingSet);
+        var neighbours = index.Find(samples);
         var outcomes = branchIndex.Select((k, b) => new BranchOutcome(grid[k], sameClass[b], sameNearest[b])).ToArray();
         return new CloningRun(outcomes, parentSamples, parentClasses, neighbours, lastChange, grid, sw.Elapsed.TotalSeconds);
     }
@@ -154,14 +155,15 @@ public static class CloningExperiment
     }
 
     /// <summary>Per batch: follows μ*(t) along the parents, keeps their final samples, compares the two clones of every parent.</summary>
-    private sealed class CloneOutcomes(Tensor trainingSet, Func<Tensor, int[]> classify, float[] parentSamples, double[] lastChange,
+    private sealed class CloneOutcomes(NearestNeighbourIndex index, Func<Tensor, int[]> classify, float[] parentSamples, double[] lastChange,
         bool[][] sameClass, bool[][] sameNearest, int[] branchIndex, int d) : ITrajectoryHandler
     {
         private NearestPointTracker? tracker;
 
         public IStepObserver? Observe(TrajectoryBatch batch)
         {
-            tracker = new NearestPointTracker(trainingSet, batch.Count);
+            tracker?.Dispose();
+            tracker = new NearestPointTracker(index, batch.Count);
             return tracker;
         }
 
@@ -176,7 +178,7 @@ public static class CloningExperiment
         {
             int b = Array.IndexOf(branchIndex, k), first = (int)batch.FirstId;
             var classes = classify(ends);
-            var nearest = NearestNeighbours.Find(ends, trainingSet).Nearest;
+            var nearest = index.Find(ends).Nearest;
             for (int i = 0; i < batch.Count; i++)
             {
                 sameClass[b][first + i] = classes[2 * i] == classes[2 * i + 1];
