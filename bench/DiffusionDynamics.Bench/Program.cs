@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 // Plain timed harness: float32 GEMM throughput, empirical-denoiser throughput against it, and the wall time
 // of an Euler–Maruyama run. Usage: dotnet run -c Release --project bench/DiffusionDynamics.Bench
 //   [--quick] [--json out.json] [--only gemm,denoiser,sde,prune,train,samplers,spectrum] [--figures dir] [--fashion train-images-idx3-ubyte.gz]
+//   [--prune-n 2000,10000,60000] [--prune-k 0]   (training-set sizes and projection components of the pruning section)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string? jsonPath = OptionValue("--json");
