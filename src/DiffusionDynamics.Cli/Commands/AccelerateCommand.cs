@@ -109,9 +109,8 @@ public static class AccelerateCommand
         using var trained = DenoiserChoice.Trained(modelDir, data);
         using var exact = analytic ? DenoiserChoice.Analytic(truth, data) : null;
         IDenoiser? score = trained ?? exact as IDenoiser;
-        string scoreName = trained is not null ? $"trained model {modelDir}" : analytic ? $"exact analytic score of the {DenoiserChoice.TruthName(truth)} population" : "exact empirical score";
-        var cells = AccelerateExperiment.Cells(options);
-        var labels = cells.Select(c => $"{SamplerRegistry.Get(c.Sampler).Token},{c.Start},nfe={c.Nfe}").ToList();
+        string scoreName = RunHeadlines.AccelerateScore(trained is null ? null : modelDir, analytic ? DenoiserChoice.TruthName(truth) : null);
+        var labels = AccelerateExperiment.CellLabels(options);
         if (dryRun) return ShardOptions.PrintDryRun(output, "accelerate", labels, shard);
         if (shard is not null)
         {
@@ -123,8 +122,7 @@ public static class AccelerateCommand
                 return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k =>
                 {
                     setup ??= ProgressDisplay.RunStages(report => AccelerateExperiment.Prepare(data, reference, options, score, new StageProgress(report)));
-                    var cell = ProgressDisplay.Run(labels[k], (long)AccelerateExperiment.NfeOf(cells[k].Sampler, AccelerateExperiment.StepsFor(cells[k].Sampler, cells[k].Nfe)) * options.Samples,
-                        progress => AccelerateExperiment.RunCell(setup, k, progress));
+                    var cell = ProgressDisplay.Run(labels[k], AccelerateExperiment.CellWork(options, k), progress => AccelerateExperiment.RunCell(setup, k, progress));
                     return new AcceleratePoint(cell, cell.Preview, setup.Shared);
                 });
             }
@@ -134,12 +132,12 @@ public static class AccelerateCommand
             }
         }
         using var run = RunOutput.Create(outDir);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; reference {reference.Name} (n = {reference.Count}); {scoreName}; " +
-                         $"samplers {string.Join(", ", options.Samplers)}; NFE {string.Join(", ", options.Nfe)}; {options.Samples} samples each");
+        output.WriteLine(RunHeadlines.Accelerate(data, reference, scoreName, options));
         var result = ProgressDisplay.RunStages(report =>
             AccelerateExperiment.Run(data, reference, options, score, scoreName, new StageProgress(report)));
 
-        var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options }, options.Seed, data, new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds, });
+        var manifest = CommandRun.Manifest("accelerate", args, new { data = request, reference = referenceSpec ?? "auto", score = scoreName, accelerate = options },
+            options.Seed, data, AccelerateExperiment.Timings(result));
         return RunSummaryPrinter.Print(output, run.Finish(new AccelerateWriter(), result, manifest, clock));
     }
 

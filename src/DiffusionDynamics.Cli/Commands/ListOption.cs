@@ -65,6 +65,18 @@ public static class ListOption
     /// "a,b" → the model folders; a memorization sweep folder expands to its n-* models (<see cref="TrainedModelFolder.Expand"/>).
     /// Null/empty → null.
     /// </summary>
+    /// <summary>
+    /// <c>--model</c> of <c>spectrum</c>: one imported ONNX file (PATH.onnx; it stores no training set, so it is analysed on the data options),
+    /// or trained folders as <see cref="ModelFolders"/> reads them; a list that mixes in an ONNX file is refused. Null/empty → null.
+    /// </summary>
+    public static IReadOnlyList<string>? SpectrumModels(string? text)
+    {
+        var parts = text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (parts.Length > 1 && parts.Any(OnnxModelOptionsCli.IsOnnx))
+            throw new ArgumentException("--model takes one ONNX file (PATH.onnx), not a list.");
+        return parts is [var file] && OnnxModelOptionsCli.IsOnnx(file) ? [file] : ModelFolders(text);
+    }
+
     public static IReadOnlyList<string>? ModelFolders(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;

@@ -120,12 +120,11 @@ public static class MemoryCommand
         var clock = Stopwatch.StartNew();
         var (data, truth) = request.LoadWithTruth();
         if (model is not null) options = options.ForModel(data, model.SizesGiven, trains: training is not null);
-        if (options.Sizes.Max() > data.Count)
-            throw new ArgumentException($"--sizes: the largest size {options.Sizes.Max()} exceeds the data's {data.Count} points.");
+        options.CheckAgainst(data);
         outDir = Path.GetFullPath(outDir);
         var network = training is null ? null : NetworkOptions.DefaultFor(data.ItemShape);
         object sweepOptions = model is null ? new { data = request, memory = options, training, network } : new { data = request, memory = options, model = model.Path };
-        var labels = options.Sizes.Select(n => $"n={n}").ToList();
+        var labels = options.SizeLabels;
         if (dryRun) return ShardOptions.PrintDryRun(output, "memory", labels, shard);
         bool isCircle = truth is CircleData;
         MemorySizeResult RunSize(int n)
@@ -134,7 +133,7 @@ public static class MemoryCommand
                 model is not null ? subset => DenoiserChoice.Trained(model.Path, subset)!
                 : training is null ? null : MemoryExperiment.TrainedPerSize(network!, training, outDir,
                     m => new InlineProgress<TrainingProgress>(q => report($"n = {m}: training", $"loss {q.Loss:F4}", q.Step, q.TotalSteps)), cancellationToken)));
-            output.WriteLine($"n = {n}: done ({size.Point.Seconds:F1} s)");
+            output.WriteLine(RunHeadlines.MemorySizeDone(n, size.Point.Seconds, SweepState<MemorySizeResult>.FileName));
             return size;
         }
         if (shard is not null)
@@ -144,11 +143,9 @@ public static class MemoryCommand
             return ShardOptions.RunShard(output, outDir, sweepManifest, shard, k => RunSize(options.Sizes[k]), cancellationToken);
         }
         var sweep = SweepState<MemorySizeResult>.Open(outDir, sweepOptions, resume);
-        output.WriteLine($"data: {data.Name}, n = {data.Count}, d = {data.Dimension}; sizes {string.Join(",", options.Sizes)}; " +
-                         $"{options.TimesOrDefault.Length} fixed-point times × {options.FixedPointsOrDefault.Starts} starts; {options.Samples} samples per size" +
-                         (model is null ? "" : $"; model {model.Path}"));
+        output.WriteLine(RunHeadlines.Memory(data, options, model?.Path));
         var sizes = SizeSweep.Run(options.Sizes, sweep, RunSize,
-            n => output.WriteLine($"n = {n}: done in an earlier run (from {SweepState<MemorySizeResult>.FileName})"), cancellationToken);
+            n => output.WriteLine(RunHeadlines.MemorySizeDone(n, null, SweepState<MemorySizeResult>.FileName)), cancellationToken);
         var result = MemoryExperiment.Assemble(data, options, isCircle, sizes,
             model is not null ? $"model {model.Path}" : training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sweep.Points.Sum(r => r.Point.Seconds));
         var manifest = CommandRun.Manifest("memory", args, new { data = request, memory = options, training, network, resume, model = model?.Path }, options.Seed, data, new() { ["analysis"] = result.TotalSeconds });
@@ -165,9 +162,6 @@ public static class MemoryCommand
         var clock = Stopwatch.StartNew();
         using var run = RunOutput.Create(outDir);
         var merged = SweepMerges.Memory(folders, run);
-        // With --train each shard trained its sizes' networks: the merged folder holds them all, as a whole run's does.
-        foreach (var folder in folders.Select(Path.GetFullPath).Where(f => Directory.Exists(Path.Combine(f, "models"))))
-            ShardFolders.Copy(Path.Combine(folder, "models"), run.File("models"));
         output.WriteLine(merged.Summary);
         var manifest = CommandRun.Manifest("memory", merged.Arguments.ToArray(), merged.ManifestOptions, merged.Seed, merged.Data, merged.Timings);
         return RunSummaryPrinter.Print(output, run.Finish(new MemoryWriter(), merged.Result, manifest, clock));

@@ -57,12 +57,7 @@ public static class SpectrumCommand
         OptionFlags.SetAction(command, p =>
         {
             var request = common.DataRequest(p);
-            string? modelText = p.GetValue(model);
-            // An imported ONNX model is one network analysed on the data options (it stores no training set of its own).
-            var parts = modelText?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
-            if (parts.Length > 1 && parts.Any(OnnxModelOptionsCli.IsOnnx))
-                throw new ArgumentException("--model takes one ONNX file (PATH.onnx), not a list.");
-            IReadOnlyList<string>? modelDirs = parts is [var file] && OnnxModelOptionsCli.IsOnnx(file) ? [file] : ListOption.ModelFolders(modelText);
+            var modelDirs = ListOption.SpectrumModels(p.GetValue(model));
             bool dataGiven = DenoiserChoice.DataGiven(p, common);
             if (modelDirs is { Count: > 1 } && dataGiven)
                 throw new ArgumentException("With several --model folders each network is analysed on its own training set; drop the data options.");
@@ -118,7 +113,7 @@ public static class SpectrumCommand
             }
             var inputs = new SpectrumInputs(trainings, manifold, SpectrumExperiment.DataName(data, trainings.Count));
             SpectrumExperiment.Check(inputs, options);
-            var labels = trainings.Select(t => $"N={t.N}").ToList();
+            var labels = SpectrumExperiment.SizeLabels(trainings);
             if (dryRun) return ShardOptions.PrintDryRun(output, "spectrum", labels, shard);
             if (shard is not null)
             {
@@ -128,9 +123,7 @@ public static class SpectrumCommand
                     SpectrumExperiment.RunSize(inputs, k, options, new StageProgress(report))));
             }
             using var run = RunOutput.Create(outDir);
-            output.WriteLine($"data: {data.Name}, d = {data.Dimension}; sizes N = {string.Join(", ", trainings.Select(x => x.N))}; " +
-                             $"{(options.PointKind == SpectrumPoints.Origin ? 1 : options.Points)} {options.PointKind.ToString().ToLowerInvariant()} points × {options.Times} times" +
-                             (modelDirs is null ? "" : $"; {(modelDirs is [var m] && OnnxModelOptionsCli.IsOnnx(m) ? "imported" : "trained")} model{(modelDirs.Count > 1 ? "s" : "")} {string.Join(", ", modelDirs)}"));
+            output.WriteLine(RunHeadlines.Spectrum(data, trainings, options, modelDirs, modelDirs is [var m] && OnnxModelOptionsCli.IsOnnx(m)));
             var result = ProgressDisplay.RunStages(report => SpectrumExperiment.Run(inputs, options, new StageProgress(report)));
             var manifest = CommandRun.Manifest("spectrum", args, new { data = request, sizes, spectrum = options, models = modelDirs }, options.Seed, data, new() { ["sweep"] = result.Seconds });
             return RunSummaryPrinter.Print(output, run.Finish(new SpectrumWriter(), result, manifest, clock));

@@ -31,11 +31,14 @@ public static class SweepMerges
         var result = AccelerateExperiment.Assemble(data, reference, options, scoreName, points[0].Shared, runs, runs.Sum(r => r.WallSeconds), clock.Elapsed.TotalSeconds);
         return new(result, new { data = request, reference = referenceText, score = scoreName, accelerate = options, mergedFrom = Full(folders) },
             manifest.Arguments, options.Seed, data,
-            new() { ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds },
+            AccelerateExperiment.Timings(result),
             Summary(points.Count, "cells", "accelerate", folders));
     }
 
-    /// <summary>A memory sweep: its sizes, also kept in the merged folder's sweep.json so it resumes like a whole run's.</summary>
+    /// <summary>
+    /// A memory sweep: its sizes, also kept in the merged folder's sweep.json so it resumes like a whole run's; with --train each shard
+    /// trained its sizes' networks, and they are copied into the merged folder's models/, as a whole run holds them.
+    /// </summary>
     public static MergedSweep<MemoryResult> Memory(IReadOnlyList<string> folders, RunOutput run)
     {
         var (manifest, sizes) = SweepMerge.Read<MemorySizeResult>(folders);
@@ -47,6 +50,8 @@ public static class SweepMerges
         var (data, truth) = request.LoadWithTruth();
         var sweep = SweepState<MemorySizeResult>.Open(run.Folder, manifest.Options!, resume: false);
         foreach (var s in sizes) sweep.Add(s.Point.N, s);
+        foreach (var folder in folders.Select(Path.GetFullPath).Where(f => Directory.Exists(Path.Combine(f, "models"))))
+            ShardFolders.Copy(Path.Combine(folder, "models"), run.File("models"));
         var result = MemoryExperiment.Assemble(data, options, truth is CircleData, sizes,
             training is null ? null : MemoryExperiment.TrainedModelName(network!, training), sizes.Sum(r => r.Point.Seconds));
         return new(result, new { data = request, memory = options, training, network, resume = false, mergedFrom = Full(folders) },

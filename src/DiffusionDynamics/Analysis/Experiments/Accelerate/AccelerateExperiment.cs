@@ -74,6 +74,23 @@ public static class AccelerateExperiment
     /// The cells of the sweep in their fixed order — sampler (as given, distinct), start (baseline, then the accelerations), budget
     /// (ascending) — the points of a sharded run.
     /// </summary>
+    /// <summary>The label of every cell of <see cref="Cells"/> ("sampler,start,nfe=N"), as sweeps and shards list them.</summary>
+    public static List<string> CellLabels(AccelerateOptions options) =>
+        Cells(options).Select(c => $"{SamplerRegistry.Get(c.Sampler).Token},{c.Start},nfe={c.Nfe}").ToList();
+
+    /// <summary>Denoiser evaluations of cell k over all its samples: the progress total of <see cref="RunCell"/>.</summary>
+    public static long CellWork(AccelerateOptions options, int k)
+    {
+        var cell = Cells(options)[k];
+        return (long)NfeOf(cell.Sampler, StepsFor(cell.Sampler, cell.Nfe)) * options.Samples;
+    }
+
+    /// <summary>The stage timings a run's manifest records.</summary>
+    public static Dictionary<string, double> Timings(AccelerateResult result) => new()
+    {
+        ["tSkip"] = result.Run.SkipSeconds, ["features"] = result.Run.FeatureSeconds, ["sampling"] = result.Run.SamplingSeconds, ["analysis"] = result.Run.TotalSeconds,
+    };
+
     public static IReadOnlyList<(SamplerKind Sampler, AccelerationStart Start, int Nfe)> Cells(AccelerateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -162,6 +162,16 @@ public sealed record MemoryOptions(int[] Sizes, double[]? Times = null, int Samp
     /// <summary>Fixed-point options in use.</summary>
     public FixedPointOptions FixedPointsOrDefault => FixedPoints ?? new FixedPointOptions();
 
+    /// <summary>The point label of every size of the sweep ("n=N"), as sweeps and shards list them.</summary>
+    public List<string> SizeLabels => Sizes.Select(n => $"n={n}").ToList();
+
+    /// <summary>Throws (naming the sizes option) when the largest size exceeds the points of <paramref name="data"/>.</summary>
+    public void CheckAgainst(Dataset data)
+    {
+        if (Sizes.Max() > data.Count)
+            throw OptionMessage.Argument($"{{Sizes}}: the largest size {Sizes.Max()} exceeds the data's {data.Count} points.", nameof(Sizes));
+    }
+
     /// <summary>Basin options in use.</summary>
     public BasinOptions BasinsOrDefault => Basins ?? new BasinOptions();
 

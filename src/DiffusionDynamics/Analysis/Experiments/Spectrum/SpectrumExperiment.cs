@@ -58,6 +58,9 @@ public static class SpectrumExperiment
     }
 
     /// <summary>The data's name, with the sizes' note when they are regenerated or subsampled from it.</summary>
+    /// <summary>The point label of every training set of the sweep ("N=…"), as sweeps and shards list them.</summary>
+    public static List<string> SizeLabels(IReadOnlyList<SpectrumTraining> trainings) => trainings.Select(t => $"N={t.N}").ToList();
+
     public static string DataName(Dataset data, int sizes) => sizes > 1 ? $"{data.Name} (one training set per size)" : data.Name;
 
     /// <summary>Checks the inputs against the options; throws <see cref="ArgumentException"/> naming the bad value.</summary>

@@ -1,4 +1,4 @@
-namespace DiffusionDynamics.Cli.Commands;
+namespace DiffusionDynamics.Reports;
 
 /// <summary>Copies what a shard wrote besides its points (trained networks) into the merged folder.</summary>
 public static class ShardFolders
